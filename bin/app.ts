@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { configFromContext } from '../lib/config/StreamtallyConfig';
+import { StreamtallyConfigError } from '../lib/config/StreamtallyConfigError';
+import { StreamtallyStack } from '../lib/StreamtallyStack';
+
+const app = new App();
+try {
+  const config = configFromContext(app);
+  // Environment-agnostic on purpose: synth needs no credentials and makes no lookups.
+  new StreamtallyStack(app, `Streamtally-${config.stage}`, { config });
+} catch (error) {
+  if (!(error instanceof StreamtallyConfigError)) throw error;
+  console.error(`streamtally: ${error.message}`);
+  process.exit(1);
+}
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));
+app.synth();

@@ -1,0 +1,88 @@
+import { DEFAULT_GRANULARITIES_SPEC, parseGranularities } from './core/granularity';
+import type { WindowingConfig } from './core/types';
+
+/** Everything the consumer's behaviour depends on, read once at cold start. */
+export interface AggregatorConfig extends WindowingConfig {
+  /** The consumer's name: its checkpoint and claim namespace. */
+  readonly consumerName: string;
+  /** Drop repeated producer ids with a conditional put per event. @default true */
+  readonly dedupProducerIds: boolean;
+  /** How long a producer id is remembered after its record arrived. @default 7 days */
+  readonly dedupRetentionMs: number;
+  /**
+   * The event source mapping's parallelization factor. Above 1, batches of one
+   * shard run concurrently (ordered only per partition key): events must then
+   * be partitioned by their key, and producer-id claims are required.
+   * @default 1
+   */
+  readonly parallelizationFactor: number;
+  /** Records larger than this are quarantined before parsing. @default 1 MiB (the Kinesis record limit) */
+  readonly maxRecordBytes: number;
+  /** DynamoDB / S3 writes in flight per invocation. @default 32 */
+  readonly writeConcurrency: number;
+}
+
+/** Where the consumer writes, by resource name. */
+export interface AggregatorResources {
+  readonly aggregatesTable: string;
+  readonly checkpointTable: string;
+  readonly quarantineBucket: string;
+}
+
+/** A setting in the function's environment that cannot be used. */
+export class AggregatorConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AggregatorConfigError';
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Reads the consumer's configuration from its environment (names set by lib/StreamtallyStack.ts). */
+export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfig; resources: AggregatorResources } {
+  let granularities;
+  try {
+    granularities = parseGranularities(env.WINDOWS ?? DEFAULT_GRANULARITIES_SPEC);
+  } catch (error) {
+    throw new AggregatorConfigError(`WINDOWS: ${(error as Error).message}`, { cause: error });
+  }
+  const config: AggregatorConfig = {
+    granularities,
+    allowedLatenessMs: intSetting(env, 'ALLOWED_LATENESS_MS', 3_600_000),
+    maxClockSkewMs: intSetting(env, 'MAX_CLOCK_SKEW_MS', 300_000),
+    consumerName: required(env, 'CONSUMER_NAME'),
+    dedupProducerIds: (env.DEDUP_PRODUCER_IDS ?? 'true') !== 'false',
+    dedupRetentionMs: intSetting(env, 'DEDUP_RETENTION_MS', 7 * DAY_MS),
+    parallelizationFactor: intSetting(env, 'PARALLELIZATION_FACTOR', 1),
+    maxRecordBytes: intSetting(env, 'MAX_RECORD_BYTES', 1_048_576),
+    writeConcurrency: intSetting(env, 'WRITE_CONCURRENCY', 32),
+  };
+  if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
+    throw new AggregatorConfigError(
+      'PARALLELIZATION_FACTOR above 1 needs DEDUP_PRODUCER_IDS=true: concurrent batches of a shard are only exact with per-event claims',
+    );
+  }
+  const resources: AggregatorResources = {
+    aggregatesTable: required(env, 'AGGREGATES_TABLE'),
+    checkpointTable: required(env, 'CHECKPOINT_TABLE'),
+    quarantineBucket: required(env, 'QUARANTINE_BUCKET'),
+  };
+  return { config, resources };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new AggregatorConfigError(`${name} is not set`);
+  return value;
+}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new AggregatorConfigError(`${name} must be a whole number ≥ 0, got "${text}"`);
+  }
+  return value;
+}

@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { configFromEnv } from './config';
+import { publishBatchMetrics } from './publishBatchMetrics';
+import { processBatch, type BatchPorts } from './processBatch';
+import { DynamoAggregateStore } from './store/DynamoAggregateStore';
+import { DynamoCheckpointStore } from './store/DynamoCheckpointStore';
+import { DynamoClaimStore } from './store/DynamoClaimStore';
+import { S3QuarantineSink } from './store/S3QuarantineSink';
+import { streamRecordsFromEvent } from './streamRecordsFromEvent';
+
+// Module scope: built once per execution environment and reused by every invocation.
+const logger = new Logger();
+const metrics = new Metrics();
+const { config, resources } = configFromEnv(process.env);
+// Throttling is retried by the SDK with backoff before a batch is failed back to Lambda.
+const dynamo = new DynamoDBClient({ maxAttempts: 10 });
+const s3 = new S3Client({ maxAttempts: 5, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+const ports: BatchPorts = {
+  aggregates: new DynamoAggregateStore(dynamo, resources.aggregatesTable),
+  checkpoints: new DynamoCheckpointStore(dynamo, resources.checkpointTable, config.consumerName),
+  quarantine: new S3QuarantineSink(s3, resources.quarantineBucket, config.consumerName),
+  claims: config.dedupProducerIds ? new DynamoClaimStore(dynamo, resources.checkpointTable, config.consumerName) : undefined,
+};
+
+/** Kinesis event source mapping entry point; reports partial failures so Lambda re-delivers only what was not applied. */
+export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  const startedMs = Date.now();
+  const records = streamRecordsFromEvent(event);
+  const outcome = await processBatch(records, ports, config, Date.now);
+  for (const error of outcome.errors) logger.error('write failed; the batch is retried from the first unapplied record', { error: error as Error });
+  publishBatchMetrics(metrics, outcome.stats, Date.now() - startedMs);
+  return {
+    batchItemFailures: [...outcome.failedFrom.values()].map((sequenceNumber) => ({ itemIdentifier: sequenceNumber })),
+  };
+};

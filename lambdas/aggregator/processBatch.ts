@@ -1,0 +1,308 @@
+import { buildItemDeltas } from './core/buildItemDeltas';
+import { decodeRecord } from './core/decodeRecord';
+import { splitFirstOccurrences } from './core/dropBatchDuplicates';
+import { padSequenceNumber } from './core/sequenceNumber';
+import { QuarantineReason, type StreamEvent, type StreamRecord } from './core/types';
+import { judgeLateness } from './core/judgeLateness';
+import type { AggregatorConfig } from './config';
+import { mapWithConcurrency } from '../shared/mapWithConcurrency';
+import {
+  ClaimOutcome,
+  type AggregateStore,
+  type CheckpointStore,
+  type ClaimStore,
+  type QuarantineSink,
+} from './store/ports';
+
+/** Where processBatch writes; `claims` is absent when producer-id dedup is off. */
+export interface BatchPorts {
+  readonly aggregates: AggregateStore;
+  readonly checkpoints: CheckpointStore;
+  readonly quarantine: QuarantineSink;
+  readonly claims?: ClaimStore;
+}
+
+/** What one batch did, for metrics and for Lambda's partial-batch response. */
+export interface BatchOutcome {
+  /**
+   * Sequence number (as Kinesis shows it) of the first record that is not
+   * fully applied, per shard. Lambda re-delivers from there; everything
+   * before it is final.
+   */
+  readonly failedFrom: ReadonlyMap<string, string>;
+  readonly stats: BatchStats;
+  /** Errors behind `failedFrom`, for logging. */
+  readonly errors: readonly unknown[];
+}
+
+/** Counts over the records whose outcome is final in this invocation. */
+export interface BatchStats {
+  records: number;
+  aggregated: number;
+  duplicates: number;
+  quarantined: Record<QuarantineReason, number>;
+  itemsWritten: number;
+  /** Largest (commit time − event time) among aggregated events, ms. */
+  maxEventAgeMs: number | undefined;
+  /** Largest (commit time − Kinesis arrival time) among aggregated events, ms. */
+  maxArrivalAgeMs: number | undefined;
+}
+
+type Verdict =
+  | { kind: 'count' }
+  | { kind: 'duplicate' }
+  | { kind: 'quarantine'; reason: QuarantineReason; message: string }
+  | { kind: 'retry'; error: unknown };
+
+interface Entry {
+  readonly record: StreamRecord;
+  readonly paddedSequence: string;
+  readonly event: StreamEvent | undefined;
+  verdict: Verdict;
+}
+
+/**
+ * Applies one Lambda batch with an exactly-once effect under at-least-once
+ * delivery. The rules that make this safe without transactions:
+ *
+ * - every write is idempotent on its own: a producer-id claim names the record
+ *   that owns it, an aggregate item keeps a high-water mark per shard and takes
+ *   only contributions above it, a quarantined record is stored under its
+ *   shard and sequence number;
+ * - for each item, the contributions applied from a shard are always a prefix
+ *   of that shard's contributions in sequence order, because nothing at or
+ *   after the first failure is applied on claim errors, an item's whole delta
+ *   is one atomic write, and Lambda re-delivers everything from the reported
+ *   failure on;
+ * - a record's verdict never changes between attempts: with one batch per
+ *   shard at a time, lateness is judged against the watermark of the shard's
+ *   records before it, and records up to the checkpoint are skipped; with
+ *   concurrent batches (parallelization factor above 1), a record counted
+ *   on an earlier attempt is recognised by its producer-id claim.
+ */
+export async function processBatch(
+  records: readonly StreamRecord[],
+  ports: BatchPorts,
+  config: AggregatorConfig,
+  now: () => number,
+): Promise<BatchOutcome> {
+  const failedFrom = new Map<string, string>();
+  const errors: unknown[] = [];
+  const stats = emptyStats();
+  for (const [shardId, shardRecords] of groupByShard(records)) {
+    const failure = await processShard(shardId, shardRecords, ports, config, now, stats);
+    if (failure) {
+      failedFrom.set(shardId, failure.sequenceNumber);
+      errors.push(...failure.errors);
+    }
+  }
+  return { failedFrom, stats, errors };
+}
+
+async function processShard(
+  shardId: string,
+  records: readonly StreamRecord[],
+  ports: BatchPorts,
+  config: AggregatorConfig,
+  now: () => number,
+  stats: BatchStats,
+): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
+  const concurrent = config.parallelizationFactor > 1;
+  const checkpoint = await ports.checkpoints.read(shardId);
+  let entries = records
+    .map((record) => decodeEntry(record, config))
+    .sort((a, b) => (a.paddedSequence < b.paddedSequence ? -1 : a.paddedSequence > b.paddedSequence ? 1 : 0));
+  // One batch at a time per shard: everything up to the checkpoint is final
+  // (it is written after all else), so a re-delivery of it changes nothing.
+  if (!concurrent && checkpoint) entries = entries.filter((entry) => entry.paddedSequence > checkpoint.paddedSequence);
+  if (entries.length === 0) return undefined;
+
+  const lateness = judgeLateness(
+    entries.map((entry) => ({ event: entry.event, arrivalMs: entry.record.arrivalMs })),
+    checkpoint?.watermarkMs,
+    config,
+    !concurrent,
+  );
+  entries.forEach((entry, index) => {
+    const verdict = lateness.verdicts[index];
+    if (verdict && verdict.kind !== 'valid') entry.verdict = { kind: 'quarantine', reason: verdict.kind, message: verdict.message };
+  });
+  if (concurrent) await recogniseEarlierCounts(shardId, entries, ports, config);
+  await settleDuplicates(entries, ports.claims, config);
+
+  // Nothing at or after the first undecided record may be applied, or an item
+  // could take a later contribution before an earlier one.
+  const firstUndecided = entries.findIndex((entry) => entry.verdict.kind === 'retry');
+  const decided = firstUndecided === -1 ? entries : entries.slice(0, firstUndecided);
+  const counted = decided.filter((entry) => entry.verdict.kind === 'count');
+
+  const deltas = buildItemDeltas(
+    shardId,
+    counted.map((entry) => ({ event: entry.event as StreamEvent, paddedSequence: entry.paddedSequence })),
+    config.granularities,
+  );
+  const applied = await mapWithConcurrency(deltas, config.writeConcurrency, (delta) => ports.aggregates.apply(delta));
+  const quarantined = decided.filter((entry) => entry.verdict.kind === 'quarantine');
+  const stored = await mapWithConcurrency(quarantined, config.writeConcurrency, (entry) => {
+    const verdict = entry.verdict as Extract<Verdict, { kind: 'quarantine' }>;
+    return ports.quarantine.put({
+      reason: verdict.reason,
+      message: verdict.message,
+      shardId,
+      sequenceNumber: entry.record.sequenceNumber,
+      partitionKey: entry.record.partitionKey,
+      arrivalMs: entry.record.arrivalMs,
+      data: entry.record.data,
+    });
+  });
+
+  // The batch is final up to the lowest record that still needs a retry.
+  const failures: { paddedSequence: string; error: unknown }[] = [];
+  if (firstUndecided !== -1) {
+    const entry = entries[firstUndecided];
+    failures.push({ paddedSequence: entry.paddedSequence, error: (entry.verdict as { error: unknown }).error });
+  }
+  applied.forEach((result, index) => {
+    if (result.status === 'rejected') {
+      failures.push({ paddedSequence: deltas[index].contributions[0].paddedSequence, error: result.reason });
+    }
+  });
+  stored.forEach((result, index) => {
+    if (result.status === 'rejected') failures.push({ paddedSequence: quarantined[index].paddedSequence, error: result.reason });
+  });
+  const lowestFailure = failures.reduce<string | undefined>(
+    (lowest, failure) => (lowest === undefined || failure.paddedSequence < lowest ? failure.paddedSequence : lowest),
+    undefined,
+  );
+  const finalCount = lowestFailure === undefined ? entries.length : entries.findIndex((entry) => entry.paddedSequence >= lowestFailure);
+  const final = entries.slice(0, finalCount);
+
+  const commitMs = now();
+  recordStats(stats, final, commitMs, applied.filter((result) => result.status === 'fulfilled').length);
+  if (finalCount > 0) {
+    const last = final[finalCount - 1];
+    await ports.checkpoints.advance({
+      shardId,
+      paddedSequence: last.paddedSequence,
+      arrivalMs: last.record.arrivalMs,
+      watermarkMs: lateness.watermarks[finalCount - 1],
+      updatedMs: commitMs,
+    });
+  }
+
+  if (lowestFailure === undefined) return undefined;
+  return { sequenceNumber: entries[finalCount].record.sequenceNumber, errors: failures.map((failure) => failure.error) };
+}
+
+function decodeEntry(record: StreamRecord, config: AggregatorConfig): Entry {
+  const paddedSequence = padSequenceNumber(record.sequenceNumber);
+  const decoded = decodeRecord(record.data, config.maxRecordBytes);
+  if (!decoded.ok) {
+    return { record, paddedSequence, event: undefined, verdict: invalid(decoded.message) };
+  }
+  if (config.parallelizationFactor > 1 && record.partitionKey !== decoded.event.key) {
+    // With a parallelization factor above 1 Lambda keeps order only per
+    // partition key; the per-shard high-water marks are exact only when all
+    // events of one aggregation key share one partition key.
+    return {
+      record,
+      paddedSequence,
+      event: undefined,
+      verdict: invalid('partition key differs from field "key"; the consumer runs with a parallelization factor above 1, which needs events partitioned by their key'),
+    };
+  }
+  return { record, paddedSequence, event: decoded.event, verdict: { kind: 'count' } };
+}
+
+function invalid(message: string): Verdict {
+  return { kind: 'quarantine', reason: QuarantineReason.invalid, message };
+}
+
+/**
+ * With concurrent batches per shard a record is judged by the watermark
+ * committed before its batch, which only grows: a record once late stays
+ * late, but one counted (or begun) on an earlier attempt may look late on a
+ * re-delivery. Its claim tells: such a record keeps counting, so no item is
+ * left half-applied and nothing lands in two places.
+ */
+async function recogniseEarlierCounts(
+  shardId: string,
+  entries: readonly Entry[],
+  ports: BatchPorts,
+  config: AggregatorConfig,
+): Promise<void> {
+  const claims = ports.claims;
+  if (!claims) throw new Error('concurrent batches per shard need producer-id claims');
+  const late = entries.filter((entry) => entry.verdict.kind === 'quarantine' && entry.verdict.reason === QuarantineReason.late);
+  await mapWithConcurrency(late, config.writeConcurrency, async (entry) => {
+    try {
+      const owner = await claims.ownerOf((entry.event as StreamEvent).id);
+      if (owner === claimOwner(shardId, entry.paddedSequence)) entry.verdict = { kind: 'count' };
+    } catch (error) {
+      entry.verdict = { kind: 'retry', error };
+    }
+  });
+}
+
+/** Drops repeated producer ids: within the batch first, then against earlier batches. */
+async function settleDuplicates(entries: readonly Entry[], claims: ClaimStore | undefined, config: AggregatorConfig): Promise<void> {
+  if (!claims) return;
+  const candidates = entries.filter((entry) => entry.verdict.kind === 'count') as (Entry & { event: StreamEvent })[];
+  const { firsts, duplicates } = splitFirstOccurrences(candidates);
+  for (const entry of duplicates) entry.verdict = { kind: 'duplicate' };
+  await mapWithConcurrency(firsts, config.writeConcurrency, async (entry) => {
+    const expiresAtSec = Math.ceil((entry.record.arrivalMs + config.dedupRetentionMs) / 1000);
+    try {
+      const outcome = await claims.claim(entry.event.id, claimOwner(entry.record.shardId, entry.paddedSequence), expiresAtSec);
+      if (outcome === ClaimOutcome.taken) entry.verdict = { kind: 'duplicate' };
+    } catch (error) {
+      entry.verdict = { kind: 'retry', error };
+    }
+  });
+}
+
+/** The owner recorded on a claim: the one Kinesis record that carried the id first. */
+export function claimOwner(shardId: string, paddedSequence: string): string {
+  return `${shardId}:${paddedSequence}`;
+}
+
+function recordStats(stats: BatchStats, final: readonly Entry[], commitMs: number, itemsWritten: number): void {
+  stats.records += final.length;
+  stats.itemsWritten += itemsWritten;
+  for (const entry of final) {
+    const verdict = entry.verdict;
+    if (verdict.kind === 'count') {
+      stats.aggregated += 1;
+      const eventAge = commitMs - (entry.event as StreamEvent).tsMs;
+      const arrivalAge = commitMs - entry.record.arrivalMs;
+      if (stats.maxEventAgeMs === undefined || eventAge > stats.maxEventAgeMs) stats.maxEventAgeMs = eventAge;
+      if (stats.maxArrivalAgeMs === undefined || arrivalAge > stats.maxArrivalAgeMs) stats.maxArrivalAgeMs = arrivalAge;
+    } else if (verdict.kind === 'duplicate') {
+      stats.duplicates += 1;
+    } else if (verdict.kind === 'quarantine') {
+      stats.quarantined[verdict.reason] += 1;
+    }
+  }
+}
+
+function emptyStats(): BatchStats {
+  return {
+    records: 0,
+    aggregated: 0,
+    duplicates: 0,
+    quarantined: { invalid: 0, late: 0, future: 0 },
+    itemsWritten: 0,
+    maxEventAgeMs: undefined,
+    maxArrivalAgeMs: undefined,
+  };
+}
+
+function groupByShard(records: readonly StreamRecord[]): Map<string, StreamRecord[]> {
+  const groups = new Map<string, StreamRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.shardId);
+    if (group) group.push(record);
+    else groups.set(record.shardId, [record]);
+  }
+  return groups;
+}

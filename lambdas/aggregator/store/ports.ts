@@ -1,0 +1,73 @@
+import type { ItemDelta, QuarantineReason } from '../core/types';
+
+/**
+ * The four places the consumer writes to. processBatch talks only to these
+ * interfaces, so the exactly-once logic can be exercised against DynamoDB,
+ * S3 or an in-memory double without importing the AWS SDK.
+ */
+
+/** Outcome of claiming a producer `id` for one Kinesis record. */
+export const ClaimOutcome = {
+  /** This record owns the id (first claim, or this very record claimed it before). */
+  owned: 'owned',
+  /** Another record owns the id: this one is a producer duplicate. */
+  taken: 'taken',
+} as const;
+export type ClaimOutcome = (typeof ClaimOutcome)[keyof typeof ClaimOutcome];
+
+/** Records which Kinesis record first carried each producer `id`. */
+export interface ClaimStore {
+  /**
+   * Claims `id` for `owner` (`shardId:sequenceNumber`). Idempotent for the
+   * same owner, so a redelivered record keeps its claim.
+   */
+  claim(id: string, owner: string, expiresAtSec: number): Promise<ClaimOutcome>;
+  /** Who owns `id`, if anyone. Used to recognise a record counted on an earlier attempt. */
+  ownerOf(id: string): Promise<string | undefined>;
+}
+
+/** Applies pre-aggregated deltas to window aggregates, each at most once. */
+export interface AggregateStore {
+  /**
+   * Adds the contributions of `delta` that the item has not seen yet, judged
+   * by the item's high-water mark for `delta.shardId`. One conditional write
+   * in the common case.
+   */
+  apply(delta: ItemDelta): Promise<void>;
+}
+
+/** Per consumer and shard: how far the consumer has applied the stream. */
+export interface Checkpoint {
+  readonly shardId: string;
+  /** Padded sequence number of the last record applied. */
+  readonly paddedSequence: string;
+  /** When that record arrived in Kinesis, epoch milliseconds. */
+  readonly arrivalMs: number;
+  /** The newest event time aggregated on this shard, epoch milliseconds. */
+  readonly watermarkMs: number | undefined;
+  /** When the checkpoint was written, epoch milliseconds. */
+  readonly updatedMs: number;
+}
+
+/** Reads and advances checkpoints; advancing never moves one backwards. */
+export interface CheckpointStore {
+  read(shardId: string): Promise<Checkpoint | undefined>;
+  advance(checkpoint: Checkpoint): Promise<void>;
+}
+
+/** A record set aside, with everything needed to understand and re-drive it. */
+export interface QuarantinedRecord {
+  readonly reason: QuarantineReason;
+  readonly message: string;
+  readonly shardId: string;
+  /** Unpadded, as Kinesis shows it. */
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  readonly arrivalMs: number;
+  readonly data: Uint8Array;
+}
+
+/** Stores quarantined records; storing the same record twice keeps one copy. */
+export interface QuarantineSink {
+  put(record: QuarantinedRecord): Promise<void>;
+}

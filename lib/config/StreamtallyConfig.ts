@@ -1,0 +1,219 @@
+import type { IConstruct } from 'constructs';
+import { parseWindowSpec } from './parseWindowSpec';
+import { StreamtallyConfigError } from './StreamtallyConfigError';
+
+/** How the stream's capacity is set. */
+export const StreamModeName = {
+  provisioned: 'provisioned',
+  onDemand: 'on-demand',
+} as const;
+export type StreamModeName = (typeof StreamModeName)[keyof typeof StreamModeName];
+
+/**
+ * Everything a deployment of streamtally can be told. Read by `bin/app.ts` from
+ * CDK context (see {@link configFromContext}); every field has a safe default.
+ */
+export interface StreamtallyConfig {
+  /** Deployment stage; names the stack (`Streamtally-<stage>`) and the dashboard. @default 'dev' */
+  readonly stage: string;
+  /** Provisioned shards or on-demand capacity. @default 'provisioned' */
+  readonly streamMode: StreamModeName;
+  /** Shards of a provisioned stream (ignored on demand). @default 1 */
+  readonly shardCount: number;
+  /** How long the stream keeps records, 24 to 8760 hours. @default 24 */
+  readonly retentionHours: number;
+  /** Window granularities and how long their aggregates live, `granularity:ttl,...`. @default '1m:7d,1h:90d,1d:1100d' */
+  readonly windows: string;
+  /** How far behind a shard's watermark an event may be and still count. @default 3_600_000 (1 h) */
+  readonly allowedLatenessMs: number;
+  /** How far ahead of the consumer's clock an event time may be. @default 300_000 (5 min) */
+  readonly maxClockSkewMs: number;
+  /** Drop repeated producer ids with a conditional put per event. @default true */
+  readonly dedupProducerIds: boolean;
+  /** Most records per invocation of the consumer. @default 500 */
+  readonly batchSize: number;
+  /** How long Lambda gathers records before invoking, in seconds (0–300). @default 1 */
+  readonly maxBatchingWindowSeconds: number;
+  /** Concurrent batches per shard (1–10). Above 1, order holds only per partition key. @default 1 */
+  readonly parallelizationFactor: number;
+  /** Producers use the event's `key` as partition key (the SDK's default). @default true */
+  readonly eventsPartitionedByKey: boolean;
+  /** Retries of a failed batch before it goes to the on-failure destination; -1 retries until the records expire. @default 10 */
+  readonly retryAttempts: number;
+  /**
+   * Records older than this are sent to the on-failure destination instead of the
+   * function; -1 means no limit (records are retried until they expire from the stream).
+   * @default retentionHours / 4, at most 168 (the Lambda limit of 7 days)
+   */
+  readonly maxRecordAgeHours: number;
+  /** E-mail address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+  /** Days a quarantined record (and an on-failure record) is kept. @default 30 */
+  readonly quarantineExpirationDays: number;
+}
+
+/** The CDK context key that holds a {@link StreamtallyConfig} object. */
+export const CONFIG_CONTEXT_KEY = 'streamtally';
+
+const MAX_RECORD_AGE_LIMIT_HOURS = 168;
+
+const DEFAULTS = {
+  stage: 'dev',
+  streamMode: StreamModeName.provisioned,
+  shardCount: 1,
+  retentionHours: 24,
+  windows: '1m:7d,1h:90d,1d:1100d',
+  allowedLatenessMs: 3_600_000,
+  maxClockSkewMs: 300_000,
+  dedupProducerIds: true,
+  batchSize: 500,
+  maxBatchingWindowSeconds: 1,
+  parallelizationFactor: 1,
+  eventsPartitionedByKey: true,
+  retryAttempts: 10,
+  quarantineExpirationDays: 30,
+} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail'>;
+
+type FieldKind = 'string' | 'integer' | 'number' | 'boolean';
+const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
+  stage: 'string',
+  streamMode: 'string',
+  shardCount: 'integer',
+  retentionHours: 'integer',
+  windows: 'string',
+  allowedLatenessMs: 'integer',
+  maxClockSkewMs: 'integer',
+  dedupProducerIds: 'boolean',
+  batchSize: 'integer',
+  maxBatchingWindowSeconds: 'integer',
+  parallelizationFactor: 'integer',
+  eventsPartitionedByKey: 'boolean',
+  retryAttempts: 'integer',
+  maxRecordAgeHours: 'number',
+  alarmEmail: 'string',
+  quarantineExpirationDays: 'integer',
+};
+const FIELD_NAMES = Object.keys(FIELD_KINDS) as (keyof StreamtallyConfig)[];
+
+/**
+ * Fills in defaults and validates a partial configuration.
+ *
+ * @throws StreamtallyConfigError with a one-line message naming the bad setting.
+ * @example
+ * const config = resolveConfig({ stage: 'prod', shardCount: 4 });
+ */
+export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): StreamtallyConfig {
+  const unknownKeys = Object.keys(partial).filter((key) => !(key in FIELD_KINDS));
+  if (unknownKeys.length > 0) {
+    throw new StreamtallyConfigError(`unknown setting "${unknownKeys[0]}" (known: ${FIELD_NAMES.join(', ')})`);
+  }
+  for (const name of FIELD_NAMES) {
+    const value = partial[name];
+    if (value !== undefined) checkKind(name, value);
+  }
+  const merged = { ...DEFAULTS, ...withoutUndefined(partial) };
+
+  const stage = merged.stage;
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(stage)) {
+    throw new StreamtallyConfigError(`stage must be 1–32 letters, digits or dashes, starting with a letter or digit, got "${stage}"`);
+  }
+  if (merged.streamMode !== StreamModeName.provisioned && merged.streamMode !== StreamModeName.onDemand) {
+    throw new StreamtallyConfigError(`streamMode must be "provisioned" or "on-demand", got "${String(merged.streamMode)}"`);
+  }
+  inRange('shardCount', merged.shardCount, 1, 10_000);
+  inRange('retentionHours', merged.retentionHours, 24, 8760);
+  parseWindowSpec(merged.windows);
+  inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
+  inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
+  inRange('batchSize', merged.batchSize, 1, 10_000);
+  inRange('maxBatchingWindowSeconds', merged.maxBatchingWindowSeconds, 0, 300);
+  inRange('parallelizationFactor', merged.parallelizationFactor, 1, 10);
+  inRange('retryAttempts', merged.retryAttempts, -1, 10_000);
+  inRange('quarantineExpirationDays', merged.quarantineExpirationDays, 1, 36_500);
+
+  const maxRecordAgeHours = partial.maxRecordAgeHours ?? Math.min(merged.retentionHours / 4, MAX_RECORD_AGE_LIMIT_HOURS);
+  if (maxRecordAgeHours !== -1) {
+    const seconds = Math.round(maxRecordAgeHours * 3600);
+    if (seconds < 60 || maxRecordAgeHours > MAX_RECORD_AGE_LIMIT_HOURS) {
+      throw new StreamtallyConfigError(`maxRecordAgeHours must be -1 (no limit) or from 1 minute (0.0167) to 168 hours, got ${maxRecordAgeHours}`);
+    }
+  }
+
+  const alarmEmail = merged.alarmEmail;
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    throw new StreamtallyConfigError(`alarmEmail must be an e-mail address, got "${alarmEmail}"`);
+  }
+
+  return { ...merged, maxRecordAgeHours, ...(alarmEmail === undefined ? {} : { alarmEmail }) };
+}
+
+/**
+ * Reads the configuration from CDK context: first the object under the
+ * `streamtally` key (e.g. in cdk.json), then plain keys of the same names, which win
+ * (`cdk synth -c shardCount=2 -c retentionHours=48 -c stage=prod`). Plain keys
+ * arrive as strings and are converted to the setting's type.
+ *
+ * @throws StreamtallyConfigError with a one-line message naming the bad setting.
+ */
+export function configFromContext(scope: IConstruct): StreamtallyConfig {
+  const object: unknown = scope.node.tryGetContext(CONFIG_CONTEXT_KEY);
+  if (object !== undefined && (object === null || typeof object !== 'object' || Array.isArray(object))) {
+    throw new StreamtallyConfigError(`context "${CONFIG_CONTEXT_KEY}" must be an object of settings`);
+  }
+  const raw: Record<string, unknown> = { ...(object as Record<string, unknown> | undefined) };
+  for (const name of FIELD_NAMES) {
+    const value: unknown = scope.node.tryGetContext(name);
+    if (value !== undefined) raw[name] = value;
+  }
+  const typed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const kind = FIELD_KINDS[name as keyof StreamtallyConfig];
+    typed[name] = kind === undefined ? value : fromContext(name, kind, value);
+  }
+  return resolveConfig(typed as Partial<StreamtallyConfig>);
+}
+
+function fromContext(name: string, kind: FieldKind, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  switch (kind) {
+    case 'string':
+      return value;
+    case 'boolean':
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      throw new StreamtallyConfigError(`${name} must be true or false, got "${value}"`);
+    case 'integer':
+    case 'number': {
+      const number = value.trim() === '' ? Number.NaN : Number(value);
+      if (!Number.isFinite(number)) throw new StreamtallyConfigError(`${name} must be a number, got "${value}"`);
+      return number;
+    }
+  }
+}
+
+function checkKind(name: keyof StreamtallyConfig, value: unknown): void {
+  const kind = FIELD_KINDS[name];
+  const ok =
+    kind === 'boolean'
+      ? typeof value === 'boolean'
+      : kind === 'string'
+        ? typeof value === 'string'
+        : kind === 'integer'
+          ? Number.isSafeInteger(value)
+          : typeof value === 'number' && Number.isFinite(value);
+  if (!ok) {
+    const article = kind === 'integer' ? 'a whole number' : kind === 'number' ? 'a number' : `a ${kind}`;
+    throw new StreamtallyConfigError(`${name} must be ${article}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function inRange(name: string, value: number, min: number, max: number): void {
+  if (value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new StreamtallyConfigError(`${name} must be ${range}, got ${value}`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

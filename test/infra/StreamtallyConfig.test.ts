@@ -1,0 +1,118 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { configFromContext, resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
+import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
+import { parseWindowSpec } from '../../lib/config/parseWindowSpec';
+
+describe('resolveConfig', () => {
+  it('fills in the defaults', () => {
+    expect(resolveConfig()).toEqual({
+      stage: 'dev',
+      streamMode: 'provisioned',
+      shardCount: 1,
+      retentionHours: 24,
+      windows: '1m:7d,1h:90d,1d:1100d',
+      allowedLatenessMs: 3_600_000,
+      maxClockSkewMs: 300_000,
+      dedupProducerIds: true,
+      batchSize: 500,
+      maxBatchingWindowSeconds: 1,
+      parallelizationFactor: 1,
+      eventsPartitionedByKey: true,
+      retryAttempts: 10,
+      maxRecordAgeHours: 6,
+      quarantineExpirationDays: 30,
+    });
+  });
+
+  it('derives maxRecordAgeHours from the retention, within the 7-day Lambda limit', () => {
+    expect(resolveConfig({ retentionHours: 48 }).maxRecordAgeHours).toBe(12);
+    expect(resolveConfig({ retentionHours: 8760 }).maxRecordAgeHours).toBe(168);
+    expect(resolveConfig({ retentionHours: 48, maxRecordAgeHours: 2 }).maxRecordAgeHours).toBe(2);
+    expect(resolveConfig({ maxRecordAgeHours: -1 }).maxRecordAgeHours).toBe(-1);
+  });
+
+  it.each<[Partial<StreamtallyConfig>, RegExp]>([
+    [{ retentionHours: 12 }, /^retentionHours must be from 24 to 8760, got 12$/],
+    [{ retentionHours: 9000 }, /^retentionHours must be from 24 to 8760, got 9000$/],
+    [{ retentionHours: 24.5 }, /^retentionHours must be a whole number, got 24\.5$/],
+    [{ shardCount: 0 }, /^shardCount must be from 1 to 10000, got 0$/],
+    [{ streamMode: 'serverless' as never }, /^streamMode must be "provisioned" or "on-demand", got "serverless"$/],
+    [{ stage: 'my stage' }, /^stage must be 1–32 letters/],
+    [{ windows: '1m' }, /^windows entry "1m" must be "granularity:ttl"/],
+    [{ windows: '1m:7x' }, /^windows entry "1m:7x"/],
+    [{ windows: '' }, /^windows must be "granularity:ttl/],
+    [{ windows: '1h:30m' }, /the TTL must be longer than the window$/],
+    [{ windows: '1m:7d,1m:8d' }, /names a granularity twice$/],
+    [{ batchSize: 20_000 }, /^batchSize must be from 1 to 10000, got 20000$/],
+    [{ maxBatchingWindowSeconds: 301 }, /^maxBatchingWindowSeconds must be from 0 to 300/],
+    [{ parallelizationFactor: 11 }, /^parallelizationFactor must be from 1 to 10, got 11$/],
+    [{ retryAttempts: -2 }, /^retryAttempts must be from -1 to 10000, got -2$/],
+    [{ maxRecordAgeHours: 200 }, /^maxRecordAgeHours must be -1 \(no limit\) or from 1 minute/],
+    [{ maxRecordAgeHours: 0 }, /^maxRecordAgeHours must be -1/],
+    [{ allowedLatenessMs: -1 }, /^allowedLatenessMs must be at least 0, got -1$/],
+    [{ alarmEmail: 'nobody' }, /^alarmEmail must be an e-mail address, got "nobody"$/],
+    [{ quarantineExpirationDays: 0 }, /^quarantineExpirationDays must be from 1/],
+    [{ dedupProducerIds: 'yes' as never }, /^dedupProducerIds must be a boolean, got "yes"$/],
+    [{ shardCoutn: 2 } as never, /^unknown setting "shardCoutn" \(known: stage, /],
+  ])('refuses %j with one line', (partial, message) => {
+    const error = catchError(() => resolveConfig(partial));
+    expect(error).toBeInstanceOf(StreamtallyConfigError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('configFromContext', () => {
+  it('reads the streamtally object and lets plain -c keys win, converting strings', () => {
+    const app = new App({
+      context: {
+        streamtally: { stage: 'prod', shardCount: 4, alarmEmail: 'ops@example.com' },
+        shardCount: '2',
+        retentionHours: '48',
+        dedupProducerIds: 'false',
+        maxRecordAgeHours: '1.5',
+      },
+    });
+    expect(configFromContext(app)).toMatchObject({
+      stage: 'prod',
+      shardCount: 2,
+      retentionHours: 48,
+      dedupProducerIds: false,
+      maxRecordAgeHours: 1.5,
+      alarmEmail: 'ops@example.com',
+    });
+  });
+
+  it('gives the defaults without context', () => {
+    expect(configFromContext(new App())).toEqual(resolveConfig());
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ shardCount: 'two' }, /^shardCount must be a number, got "two"$/],
+    [{ dedupProducerIds: 'yes' }, /^dedupProducerIds must be true or false, got "yes"$/],
+    [{ streamtally: 'prod' }, /^context "streamtally" must be an object of settings$/],
+    [{ streamtally: { retention: 48 } }, /^unknown setting "retention"/],
+    [{ retentionHours: '12' }, /^retentionHours must be from 24 to 8760, got 12$/],
+  ])('refuses %j', (context, message) => {
+    expect(() => configFromContext(new App({ context }))).toThrow(message);
+  });
+});
+
+describe('parseWindowSpec', () => {
+  it('parses granularities and TTLs', () => {
+    expect(parseWindowSpec('1m:7d, 1h:90d')).toEqual([
+      { granularity: '1m', granularityMs: 60_000, ttlMs: 7 * 86_400_000 },
+      { granularity: '1h', granularityMs: 3_600_000, ttlMs: 90 * 86_400_000 },
+    ]);
+  });
+});
+
+function catchError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}

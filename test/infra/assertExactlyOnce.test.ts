@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { assertExactlyOnce } from '../../lib/assertExactlyOnce';
+import { resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
+import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
+import { synthStack } from './synthStack';
+
+describe('assertExactlyOnce', () => {
+  it('accepts the defaults and a parallelized consumer of key-partitioned events', () => {
+    expect(() => assertExactlyOnce(resolveConfig())).not.toThrow();
+    expect(() => assertExactlyOnce(resolveConfig({ parallelizationFactor: 10, eventsPartitionedByKey: true }))).not.toThrow();
+    expect(() => assertExactlyOnce(resolveConfig({ retryAttempts: -1 }))).not.toThrow();
+    expect(() => assertExactlyOnce(resolveConfig({ maxRecordAgeHours: -1 }))).not.toThrow();
+  });
+
+  it.each<[string, Partial<StreamtallyConfig>, RegExp]>([
+    [
+      'parallelization without key partitioning',
+      { parallelizationFactor: 2, eventsPartitionedByKey: false },
+      /^parallelizationFactor 2 needs eventsPartitionedByKey true: Lambda keeps order only per partition key.*set parallelizationFactor 1$/,
+    ],
+    [
+      'a maximum record age not below the retention',
+      { retentionHours: 24, maxRecordAgeHours: 24 },
+      /^maxRecordAgeHours \(24\) must be below retentionHours \(24\).*lower maxRecordAgeHours or raise retentionHours$/,
+    ],
+    [
+      'endless retries with no maximum record age',
+      { retryAttempts: -1, maxRecordAgeHours: -1 },
+      /^retryAttempts -1 with maxRecordAgeHours -1 lets one poison batch block its shard.*set retryAttempts to 0 or more, or a maxRecordAgeHours$/,
+    ],
+    [
+      'a lateness beyond the shortest window TTL',
+      { windows: '1m:30m,1h:90d', allowedLatenessMs: 3_600_000 },
+      /^allowedLatenessMs \(3600000\) exceeds the shortest window TTL \(1m: 1800000 ms\).*lower allowedLatenessMs or lengthen that TTL$/,
+    ],
+  ])('refuses %s, saying what to change', (_name, partial, message) => {
+    const config = resolveConfig(partial);
+    expect(() => assertExactlyOnce(config)).toThrow(StreamtallyConfigError);
+    expect(() => assertExactlyOnce(config)).toThrow(message);
+  });
+
+  it('guards the stack', () => {
+    expect(() => synthStack({ parallelizationFactor: 4, eventsPartitionedByKey: false })).toThrow(/needs eventsPartitionedByKey true/);
+  });
+});

@@ -1,0 +1,178 @@
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { AggregatorConfig } from '../../lambdas/aggregator/config';
+import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
+import { checkpointPk } from '../../lambdas/aggregator/core/itemKeys';
+import { padSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
+import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processBatch';
+import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
+import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
+import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
+import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
+import { tablesFromTemplate } from '../../src/local/tablesFromTemplate';
+import { dynamoClient, s3Client } from '../support/clients';
+import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
+import { withWriteFault } from './support/faultyPorts';
+import { expectedAggregates } from './support/expectedAggregates';
+import { deliverLane, type InvocationResult } from './support/lambdaDelivery';
+import { listQuarantined, scanAggregates } from './support/readBack';
+import { shardOf, T0, workloadArb, type GeneratedRecord, type Workload } from './support/workload';
+
+const WINDOWS = '1m:7d,1h:90d,1d:1100d';
+const BUCKET = 'quarantine';
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
+
+type Fault =
+  | { kind: 'none' }
+  | { kind: 'crash'; atWrite: number; appliedBeforeCrash: boolean }
+  | { kind: 'fail'; atWrite: number }
+  | { kind: 'lostResponse' }
+  | { kind: 'twice' };
+
+const faultArb: fc.Arbitrary<Fault> = fc.oneof(
+  fc.constant({ kind: 'none' as const }),
+  fc.record({ kind: fc.constant('crash' as const), atWrite: fc.nat(40), appliedBeforeCrash: fc.boolean() }),
+  fc.record({ kind: fc.constant('fail' as const), atWrite: fc.nat(40) }),
+  fc.constant({ kind: 'lostResponse' as const }),
+  fc.constant({ kind: 'twice' as const }),
+);
+
+const scheduleArb = fc
+  .record({
+    batchSize: fc.integer({ min: 1, max: 12 }),
+    bisect: fc.boolean(),
+    parallelizationFactor: fc.constantFrom(1, 1, 2),
+    dedup: fc.constantFrom(true, true, true, false),
+    faults: fc.array(faultArb, { maxLength: 12 }),
+    replayAtEnd: fc.boolean(),
+  })
+  // Concurrent batches per shard are only offered with producer-id claims (config.ts refuses the rest).
+  .map((schedule) => ({ ...schedule, dedup: schedule.dedup || schedule.parallelizationFactor > 1 }));
+type Schedule = typeof scheduleArb extends fc.Arbitrary<infer S> ? S : never;
+
+describe('exactly-once aggregation against dynalite and s3rver', () => {
+  const dynamo = dynamoClient(inject('dynamoEndpoint'));
+  const s3 = s3Client(inject('s3Endpoint'));
+  const template = synthesizedTemplate();
+  const tables = tablesFromTemplate(template, (logicalId) => `${logicalId}-${process.pid}`);
+  const aggregatesTable = tables.find((table) => table.logicalId === outputLogicalId(template, 'AggregatesTableName'))!;
+  const checkpointTable = tables.find((table) => table.logicalId === outputLogicalId(template, 'CheckpointTableName'))!;
+  let run = 0;
+
+  beforeAll(async () => {
+    await dynamo.send(new CreateTableCommand(checkpointTable.input));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  });
+
+  it(`aggregates equal a recomputation from the unique valid events over ${RUNS} random delivery schedules`, async () => {
+    await fc.assert(
+      fc.asyncProperty(workloadArb, scheduleArb, async (workload, schedule) => {
+        run += 1;
+        const consumerName = `run${process.pid}-${run}`;
+        const tableName = `aggregates-${consumerName}`;
+        await dynamo.send(new CreateTableCommand({ ...aggregatesTable.input, TableName: tableName }));
+        try {
+          await deliverAll(workload, schedule, consumerName, tableName);
+          await assertExactlyOnce(workload, schedule, consumerName, tableName);
+        } finally {
+          await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+
+  async function deliverAll(workload: Workload, schedule: Schedule, consumerName: string, tableName: string): Promise<void> {
+    const config: AggregatorConfig = {
+      granularities: parseGranularities(WINDOWS),
+      allowedLatenessMs: 3_600_000,
+      maxClockSkewMs: 300_000,
+      consumerName,
+      dedupProducerIds: schedule.dedup,
+      dedupRetentionMs: 7 * 86_400_000,
+      parallelizationFactor: schedule.parallelizationFactor,
+      maxRecordBytes: 1_048_576,
+      writeConcurrency: 4,
+    };
+    const ports: BatchPorts = {
+      aggregates: new DynamoAggregateStore(dynamo, tableName),
+      checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
+      quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
+      claims: schedule.dedup ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
+    };
+    const now = () => T0 + 45 * 60_000;
+    const faults = [...schedule.faults];
+    const invoke = async (batch: readonly StreamRecord[]): Promise<InvocationResult> => {
+      const fault = faults.shift() ?? { kind: 'none' };
+      const shardId = batch[0].shardId;
+      try {
+        if (fault.kind === 'crash' || fault.kind === 'fail') {
+          const faulty = withWriteFault(ports, fault);
+          const outcome = await processBatch(batch, faulty.ports, config, now);
+          return faulty.crashed() ? { kind: 'error' } : { kind: 'ok', failedFrom: outcome.failedFrom.get(shardId) };
+        }
+        if (fault.kind === 'twice') {
+          const [first] = await Promise.all([processBatch(batch, ports, config, now), processBatch(batch, ports, config, now)]);
+          return { kind: 'ok', failedFrom: first.failedFrom.get(shardId) };
+        }
+        const outcome = await processBatch(batch, ports, config, now);
+        return fault.kind === 'lostResponse' ? { kind: 'error' } : { kind: 'ok', failedFrom: outcome.failedFrom.get(shardId) };
+      } catch (error) {
+        if (process.env.DEBUG_DELIVERY) console.error(error);
+        return { kind: 'error' };
+      }
+    };
+    const lanes = lanesOf(workload.records, schedule.parallelizationFactor);
+    const options = { batchSize: schedule.batchSize, bisect: schedule.bisect };
+    await Promise.all(lanes.map((lane) => deliverLane(lane, options, invoke)));
+    if (schedule.replayAtEnd) await Promise.all(lanes.map((lane) => deliverLane(lane, options, invoke)));
+  }
+
+  async function assertExactlyOnce(workload: Workload, schedule: Schedule, consumerName: string, tableName: string): Promise<void> {
+    const quarantined = await listQuarantined(s3, BUCKET, `quarantine/${consumerName}/`);
+    const counted: { type: string; key: string; tsMs: number; value: number }[] = [];
+    for (const generated of workload.records) {
+      const stored = quarantined.get(generated.record.sequenceNumber);
+      const { intent } = generated;
+      if (intent.kind === 'invalid' || intent.kind === 'future') {
+        expect(stored?.reason, `record ${generated.record.sequenceNumber} (${intent.kind})`).toBe(intent.kind);
+      } else if (intent.kind === 'lateCandidate') {
+        if (stored) expect(stored.reason).toBe('late');
+        else counted.push(intent);
+      } else {
+        expect(stored, `record ${generated.record.sequenceNumber} (${intent.kind}) must not be quarantined`).toBeUndefined();
+        if (intent.kind === 'event' || !schedule.dedup) counted.push(generated.event!);
+      }
+    }
+    expect(quarantined.size).toBe(workload.records.filter((generated) => quarantined.has(generated.record.sequenceNumber)).length);
+    const actual = await scanAggregates(dynamo, tableName);
+    expect(actual).toEqual(expectedAggregates(counted, WINDOWS));
+    await assertCheckpoints(workload, consumerName);
+  }
+
+  async function assertCheckpoints(workload: Workload, consumerName: string): Promise<void> {
+    const lastByShard = new Map<string, string>();
+    for (const { record } of workload.records) lastByShard.set(record.shardId, record.sequenceNumber);
+    for (const [shardId, sequenceNumber] of lastByShard) {
+      const { Item } = await dynamo.send(
+        new GetItemCommand({ TableName: checkpointTable.input.TableName!, Key: { pk: { S: checkpointPk(consumerName) }, sk: { S: shardId } } }),
+      );
+      expect(Item?.sequence?.S, `checkpoint of ${shardId}`).toBe(padSequenceNumber(sequenceNumber));
+    }
+  }
+});
+
+/** Splits records into what Lambda delivers in order: per shard, and per partition-key lane when the factor is above 1. */
+function lanesOf(records: readonly GeneratedRecord[], parallelizationFactor: number): StreamRecord[][] {
+  const lanes = new Map<string, StreamRecord[]>();
+  for (const { record } of records) {
+    const lane = `${record.shardId}/${shardOf(`${record.partitionKey}|lane`, parallelizationFactor)}`;
+    const list = lanes.get(lane);
+    if (list) list.push(record);
+    else lanes.set(lane, [record]);
+  }
+  return [...lanes.values()];
+}

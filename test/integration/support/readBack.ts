@@ -1,0 +1,40 @@
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
+import type { AggregateRow } from './expectedAggregates';
+
+/** Every aggregate item of a table, keyed `pk|sk`. */
+export async function scanAggregates(client: DynamoDBClient, tableName: string): Promise<Map<string, AggregateRow>> {
+  const rows = new Map<string, AggregateRow>();
+  let startKey: Record<string, any> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    for (const item of page.Items ?? []) {
+      rows.set(`${item.pk.S}|${item.sk.S}`, {
+        count: Number(item.count.N),
+        sum: item.sum.N!,
+        min: Number(item.min.N),
+        max: Number(item.max.N),
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return rows;
+}
+
+/** Every quarantined record under a prefix, keyed by sequence number. */
+export async function listQuarantined(client: S3Client, bucket: string, prefix: string): Promise<Map<string, QuarantineDocument>> {
+  const documents = new Map<string, QuarantineDocument>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      const body = await client.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+      const document = JSON.parse(await body.Body!.transformToString()) as QuarantineDocument;
+      if (documents.has(document.sequenceNumber)) throw new Error(`record ${document.sequenceNumber} quarantined twice`);
+      documents.set(document.sequenceNumber, document);
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return documents;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AggregateAttributes,
+  AggregateIndexes,
+  CLAIM_SK,
+  CheckpointAttributes,
+  aggregatePk,
+  checkpointPk,
+  claimPk,
+  highWaterAttribute,
+  parseAggregatePk,
+  windowPk,
+  windowSk,
+} from '../../../lambdas/aggregator/core/itemKeys';
+
+const WINDOW = Date.parse('2026-11-26T12:34:00Z');
+
+describe('itemKeys', () => {
+  it('names the attributes and the index', () => {
+    expect(AggregateAttributes).toMatchObject({ pk: 'pk', sk: 'sk', windowPk: 'windowPk', count: 'count' });
+    expect(AggregateIndexes.byWindowCount).toBe('byWindowCount');
+    expect(CheckpointAttributes).toEqual({ pk: 'pk', sk: 'sk' });
+  });
+
+  it('builds aggregate keys', () => {
+    expect(aggregatePk('page_view', '1m', '/a')).toBe('page_view#1m#/a');
+    expect(windowSk(WINDOW)).toBe('2026-11-26T12:34:00.000Z');
+    expect(windowPk('page_view', '1m', WINDOW)).toBe('page_view#1m#2026-11-26T12:34:00.000Z');
+  });
+
+  it('sorts window sort keys by time', () => {
+    const starts = [Date.parse('2026-11-26T09:00:00Z'), Date.parse('2026-11-26T10:00:00Z'), Date.parse('2027-01-01T00:00:00Z')];
+    const sks = starts.map(windowSk);
+    expect([...sks].sort()).toEqual(sks);
+  });
+
+  it('parses an aggregate pk back, even when the key holds #', () => {
+    expect(parseAggregatePk(aggregatePk('search', '1h', 'a#b#c'))).toEqual({ type: 'search', granularity: '1h', key: 'a#b#c' });
+    expect(parseAggregatePk('no-separators')).toBeUndefined();
+    expect(parseAggregatePk('only#one')).toBeUndefined();
+  });
+
+  it('builds high-water, checkpoint and claim keys', () => {
+    expect(highWaterAttribute('shardId-000000000000')).toBe('hw#shardId-000000000000');
+    expect(checkpointPk('aggregator')).toBe('checkpoint#aggregator');
+    expect(claimPk('aggregator', 'evt#1')).toBe('claim#aggregator#evt#1');
+    expect(CLAIM_SK).toBe('claim');
+  });
+});

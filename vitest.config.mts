@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Emulators (dynalite, s3rver) start once for the whole run, from npm packages.
+    globalSetup: ['test/support/globalSetup.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    coverage: {
+      provider: 'v8',
+      include: ['lambdas/aggregator/core/**', 'lambdas/aggregator/processBatch.ts'],
+      thresholds: { lines: 90, branches: 85 },
+    },
+  },
+});
