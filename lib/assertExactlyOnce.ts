@@ -15,6 +15,12 @@ export function assertExactlyOnce(config: StreamtallyConfig): void {
         "and the consumer's per-shard high-water marks need one aggregation key per partition key; partition events by key or set parallelizationFactor 1",
     );
   }
+  if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
+    throw new StreamtallyConfigError(
+      `parallelizationFactor ${config.parallelizationFactor} needs dedupProducerIds true: with concurrent batches per shard, ` +
+        'the per-event claims are what keep a retried record from being counted once and quarantined as late once; enable dedupProducerIds or set parallelizationFactor 1',
+    );
+  }
   if (config.maxRecordAgeHours !== -1 && config.maxRecordAgeHours >= config.retentionHours) {
     throw new StreamtallyConfigError(
       `maxRecordAgeHours (${config.maxRecordAgeHours}) must be below retentionHours (${config.retentionHours}), ` +
@@ -30,7 +36,7 @@ export function assertExactlyOnce(config: StreamtallyConfig): void {
   const shortest = parseWindowSpec(config.windows).reduce((a, b) => (b.ttlMs < a.ttlMs ? b : a));
   if (config.allowedLatenessMs > shortest.ttlMs) {
     throw new StreamtallyConfigError(
-      `allowedLatenessMs (${config.allowedLatenessMs}) exceeds the shortest window TTL (${shortest.granularity}: ${shortest.ttlMs} ms), ` +
+      `allowedLatenessMs (${config.allowedLatenessMs}) exceeds the shortest window TTL (${shortest.label}: ${shortest.ttlMs} ms), ` +
         'so a late event could recreate an aggregate that already expired with a partial count; lower allowedLatenessMs or lengthen that TTL',
     );
   }

@@ -39,11 +39,12 @@ describe('resolveConfig', () => {
     [{ shardCount: 0 }, /^shardCount must be from 1 to 10000, got 0$/],
     [{ streamMode: 'serverless' as never }, /^streamMode must be "provisioned" or "on-demand", got "serverless"$/],
     [{ stage: 'my stage' }, /^stage must be 1–32 letters/],
-    [{ windows: '1m' }, /^windows entry "1m" must be "granularity:ttl"/],
-    [{ windows: '1m:7x' }, /^windows entry "1m:7x"/],
-    [{ windows: '' }, /^windows must be "granularity:ttl/],
-    [{ windows: '1h:30m' }, /the TTL must be longer than the window$/],
-    [{ windows: '1m:7d,1m:8d' }, /names a granularity twice$/],
+    [{ windows: '1m' }, /^windows: granularities "1m": "1m" must be label:ttl/],
+    [{ windows: '1m:7x' }, /^windows: .*ttl "7x" of "1m" must be a duration/],
+    [{ windows: '' }, /^windows: .*no granularity given/],
+    [{ windows: '7m:7d' }, /^windows: .*must divide a day exactly/],
+    [{ windows: '1h:30m' }, /must be at least the window size$/],
+    [{ windows: '1m:7d,1m:8d' }, /label "1m" appears twice$/],
     [{ batchSize: 20_000 }, /^batchSize must be from 1 to 10000, got 20000$/],
     [{ maxBatchingWindowSeconds: 301 }, /^maxBatchingWindowSeconds must be from 0 to 300/],
     [{ parallelizationFactor: 11 }, /^parallelizationFactor must be from 1 to 10, got 11$/],
@@ -102,8 +103,8 @@ describe('configFromContext', () => {
 describe('parseWindowSpec', () => {
   it('parses granularities and TTLs', () => {
     expect(parseWindowSpec('1m:7d, 1h:90d')).toEqual([
-      { granularity: '1m', granularityMs: 60_000, ttlMs: 7 * 86_400_000 },
-      { granularity: '1h', granularityMs: 3_600_000, ttlMs: 90 * 86_400_000 },
+      { label: '1m', sizeMs: 60_000, ttlMs: 7 * 86_400_000 },
+      { label: '1h', sizeMs: 3_600_000, ttlMs: 90 * 86_400_000 },
     ]);
   });
 });

@@ -19,6 +19,11 @@ describe('assertExactlyOnce', () => {
       /^parallelizationFactor 2 needs eventsPartitionedByKey true: Lambda keeps order only per partition key.*set parallelizationFactor 1$/,
     ],
     [
+      'parallelization without producer-id claims',
+      { parallelizationFactor: 3, dedupProducerIds: false },
+      /^parallelizationFactor 3 needs dedupProducerIds true: .*enable dedupProducerIds or set parallelizationFactor 1$/,
+    ],
+    [
       'a maximum record age not below the retention',
       { retentionHours: 24, maxRecordAgeHours: 24 },
       /^maxRecordAgeHours \(24\) must be below retentionHours \(24\).*lower maxRecordAgeHours or raise retentionHours$/,

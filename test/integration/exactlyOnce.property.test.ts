@@ -23,7 +23,7 @@ import { shardOf, T0, workloadArb, type GeneratedRecord, type Workload } from '.
 
 const WINDOWS = '1m:7d,1h:90d,1d:1100d';
 const BUCKET = 'quarantine';
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 250);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
 type Fault =
   | { kind: 'none' }

@@ -7,21 +7,8 @@ export interface SequencedEvent {
   readonly paddedSequence: string;
 }
 
-/** An {@link ItemDelta} under construction: its contributions can still grow. */
-interface Cell {
-  readonly delta: ItemDelta;
-  readonly contributions: Contribution[];
-  readonly windowStartMs: number;
-  ascending: boolean;
-}
-
-/** The cells of one (type, key) in this batch, by granularity index. */
-interface KeyCells {
-  /** The cell the key's previous event went to: usually the next one's too. */
-  readonly latest: (Cell | undefined)[];
-  /** All cells by window start, made only once a key spans several windows. */
-  readonly byWindow: (Map<number, Cell> | undefined)[];
-}
+/** An {@link ItemDelta} whose contributions can still grow while it is built. */
+type GrowingDelta = ItemDelta & { readonly contributions: Contribution[] };
 
 /**
  * Groups events into one delta per (type, key, granularity, window): the
@@ -41,86 +28,82 @@ export function buildItemDeltas(
   events: readonly SequencedEvent[],
   granularities: readonly Granularity[],
 ): ItemDelta[] {
-  // Hot path. Cells are found through nested maps on the event's own type
-  // and key strings rather than through one composite string key: building
-  // and hashing a new string per event and granularity was about 6x slower
-  // (V8 caches the hash of an existing string), and a key's consecutive
-  // events mostly land in the window of the previous one.
-  const byType = new Map<string, Map<string, KeyCells>>();
-  const cells: Cell[] = [];
+  // Hot path. Deltas are found through nested maps on the event's own type
+  // and key strings, whose hashes V8 caches, and a key's consecutive events
+  // mostly land in the window of its previous event. Building and hashing a
+  // composite string per event and granularity was about 3x slower, so that
+  // is only done when a key moves to another window.
+  const latestByType = new Map<string, Map<string, GrowingDelta[]>>();
+  const byCell = new Map<string, GrowingDelta>();
+  const deltas: GrowingDelta[] = [];
+  let unsorted: Set<GrowingDelta> | undefined;
   const granularityCount = granularities.length;
 
   for (const { event, paddedSequence } of events) {
     // One contribution object serves every granularity of the event.
     const contribution: Contribution = { paddedSequence, valueNanos: event.valueNanos, value: event.value };
-    let byKey = byType.get(event.type);
-    if (byKey === undefined) {
-      byKey = new Map();
-      byType.set(event.type, byKey);
+    let latestByKey = latestByType.get(event.type);
+    if (latestByKey === undefined) {
+      latestByKey = new Map();
+      latestByType.set(event.type, latestByKey);
     }
-    let keyCells = byKey.get(event.key);
-    if (keyCells === undefined) {
-      keyCells = { latest: new Array(granularityCount).fill(undefined), byWindow: new Array(granularityCount).fill(undefined) };
-      byKey.set(event.key, keyCells);
+    let latest = latestByKey.get(event.key);
+    if (latest === undefined) {
+      latest = [];
+      latestByKey.set(event.key, latest);
     }
 
     for (let g = 0; g < granularityCount; g++) {
       const granularity = granularities[g]!;
       const windowStart = windowStartMs(event.tsMs, granularity.sizeMs);
-      const latest = keyCells.latest[g];
-      let cell = latest;
-      if (cell === undefined || cell.windowStartMs !== windowStart) {
-        let byWindow = keyCells.byWindow[g];
-        cell = byWindow?.get(windowStart);
-        if (cell === undefined) {
-          cell = newCell(shardId, event, granularity, windowStart);
-          cells.push(cell);
-          if (latest !== undefined) {
-            if (byWindow === undefined) {
-              byWindow = new Map([[latest.windowStartMs, latest]]);
-              keyCells.byWindow[g] = byWindow;
-            }
-            byWindow.set(windowStart, cell);
-          }
+      let delta: GrowingDelta | undefined = latest[g];
+      if (delta === undefined) {
+        delta = newDelta(shardId, event, granularity, windowStart);
+        deltas.push(delta);
+      } else if (delta.address.windowStartMs !== windowStart) {
+        // The key spans several windows of this granularity in this batch.
+        const { address } = delta;
+        byCell.set(cellKey(g, address.windowStartMs, address.type, address.key), delta);
+        const cell = cellKey(g, windowStart, event.type, event.key);
+        delta = byCell.get(cell);
+        if (delta === undefined) {
+          delta = newDelta(shardId, event, granularity, windowStart);
+          deltas.push(delta);
+          byCell.set(cell, delta);
         }
-        keyCells.latest[g] = cell;
       }
-      const contributions = cell.contributions;
+      latest[g] = delta;
+
+      const contributions = delta.contributions;
       // Padded sequence numbers have one width, so string order is numeric order.
       if (contributions.length > 0 && paddedSequence < contributions[contributions.length - 1]!.paddedSequence) {
-        cell.ascending = false;
+        (unsorted ??= new Set()).add(delta);
       }
       contributions.push(contribution);
     }
   }
 
-  const deltas: ItemDelta[] = new Array(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    if (!cell.ascending) cell.contributions.sort(byPaddedSequence);
-    deltas[i] = cell.delta;
-  }
+  if (unsorted !== undefined) for (const delta of unsorted) delta.contributions.sort(byPaddedSequence);
   return deltas;
 }
 
-function newCell(shardId: string, event: StreamEvent, granularity: Granularity, windowStart: number): Cell {
-  const contributions: Contribution[] = [];
+/** A unique key for a cell: granularity index and window contain no '#', and the key comes last. */
+function cellKey(granularityIndex: number, windowStart: number, type: string, key: string): string {
+  return `${granularityIndex}#${windowStart}#${type}#${key}`;
+}
+
+function newDelta(shardId: string, event: StreamEvent, granularity: Granularity, windowStart: number): GrowingDelta {
   return {
-    delta: {
-      address: {
-        type: event.type,
-        key: event.key,
-        granularity: granularity.label,
-        windowStartMs: windowStart,
-        windowSizeMs: granularity.sizeMs,
-        expiresAtSec: Math.ceil((windowStart + granularity.sizeMs + granularity.ttlMs) / 1000),
-      },
-      shardId,
-      contributions,
+    address: {
+      type: event.type,
+      key: event.key,
+      granularity: granularity.label,
+      windowStartMs: windowStart,
+      windowSizeMs: granularity.sizeMs,
+      expiresAtSec: Math.ceil((windowStart + granularity.sizeMs + granularity.ttlMs) / 1000),
     },
-    contributions,
-    windowStartMs: windowStart,
-    ascending: true,
+    shardId,
+    contributions: [],
   };
 }
 

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildItemDeltas, summarizeContributions } from '../../../lambdas/aggregator/core/buildItemDeltas';
-import type { ItemDelta } from '../../../lambdas/aggregator/core/types';
+import { buildItemDeltas, summarizeContributions, type SequencedEvent } from '../../../lambdas/aggregator/core/buildItemDeltas';
+import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import type { Contribution, Granularity, ItemDelta } from '../../../lambdas/aggregator/core/types';
 import { DAY, HOUR, MINUTE, padded, streamEvent } from './factories';
 
 const SHARD = 'shardId-000000000001';
@@ -101,11 +103,72 @@ describe('buildItemDeltas', () => {
     expect(delta!.address.expiresAtSec).toBe(3); // (0 + 1000 + 1500) / 1000 = 2.5
   });
 
+  it('finds a window again when a key goes back and forth between windows', () => {
+    // Prepare: minute A, minute B, minute A again, then B again.
+    const events = [sequenced(1, { tsMs: T }), sequenced(2, { tsMs: T + 60_000 }), sequenced(3, { tsMs: T + 1 }), sequenced(4, { tsMs: T + 60_001 })];
+
+    // Act
+    const deltas = buildItemDeltas(SHARD, events, [MINUTE]);
+
+    // Assess
+    expect(deltas.map((d) => d.contributions.map((c) => c.paddedSequence))).toEqual([
+      [padded(1), padded(3)],
+      [padded(2), padded(4)],
+    ]);
+  });
+
+  it('agrees with a straightforward grouping for random batches', () => {
+    const granularities: Granularity[] = [MINUTE, HOUR, { label: '5s', sizeMs: 5_000, ttlMs: 60_000 }];
+    const randomEvent = fc.record({
+      type: fc.constantFrom('a', 'b', 'a.b'),
+      key: fc.constantFrom('k', 'k#1', '#', 'x', ''),
+      tsMs: fc.integer({ min: T - 3 * 3_600_000, max: T + 3 * 3_600_000 }),
+      value: fc.integer({ min: -5, max: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(randomEvent, fc.bigInt({ min: 0n, max: 10n ** 129n - 1n })), { maxLength: 60 }), (drawn) => {
+        // Prepare
+        const events: SequencedEvent[] = drawn.map(([fields, sequence], i) => ({
+          event: streamEvent({ id: `e${i}`, ...fields }),
+          paddedSequence: padded(sequence),
+        }));
+
+        // Act
+        const deltas = buildItemDeltas(SHARD, events, granularities);
+
+        // Assess
+        expect(deltas).toEqual(referenceDeltas(events, granularities));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('returns nothing for no events or no granularities', () => {
     expect(buildItemDeltas(SHARD, [], [MINUTE])).toEqual([]);
     expect(buildItemDeltas(SHARD, [sequenced(1)], [])).toEqual([]);
   });
 });
+
+/** The obvious, slow grouping: one composite key per cell, sorted with BigInt. */
+function referenceDeltas(events: readonly SequencedEvent[], granularities: readonly Granularity[]): ItemDelta[] {
+  const cells = new Map<string, { address: ItemDelta['address']; contributions: Contribution[] }>();
+  for (const { event, paddedSequence } of events) {
+    for (const g of granularities) {
+      const start = windowStartMs(event.tsMs, g.sizeMs);
+      const id = JSON.stringify([event.type, event.key, g.label, start]);
+      if (!cells.has(id)) {
+        const address = { type: event.type, key: event.key, granularity: g.label, windowStartMs: start, windowSizeMs: g.sizeMs, expiresAtSec: Math.ceil((start + g.sizeMs + g.ttlMs) / 1000) };
+        cells.set(id, { address, contributions: [] });
+      }
+      cells.get(id)!.contributions.push({ paddedSequence, valueNanos: event.valueNanos, value: event.value });
+    }
+  }
+  return [...cells.values()].map(({ address, contributions }) => ({
+    address,
+    shardId: SHARD,
+    contributions: contributions.sort((a, b) => (BigInt(a.paddedSequence) < BigInt(b.paddedSequence) ? -1 : BigInt(a.paddedSequence) > BigInt(b.paddedSequence) ? 1 : 0)),
+  }));
+}
 
 describe('summarizeContributions', () => {
   it('counts, sums exactly and finds min and max', () => {
