@@ -3,17 +3,18 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { AggregateAttributes, AggregateIndexes } from '../lambdas/aggregator/core/itemKeys';
 
-// Attribute and index names below are the ones the aggregator writes; they must match
-// lambdas/aggregator/core/itemKeys.ts (kept as literals here until the two are wired together).
-const PARTITION_KEY = 'pk';
-const SORT_KEY = 'sk';
-const TTL_ATTRIBUTE = 'expiresAt';
-/** The index that answers "top N keys of a (type, window)" with one Query. */
-export const BY_WINDOW_COUNT_INDEX = 'byWindowCount';
-const WINDOW_PARTITION_KEY = 'windowPk';
-const COUNT_ATTRIBUTE = 'count';
-const BY_WINDOW_COUNT_PROJECTION = ['type', 'key', 'granularity', 'windowStart', 'sum', 'min', 'max'];
+// The item layout is the consumer's (lambdas/aggregator/core/itemKeys.ts): one source for both.
+const A = AggregateAttributes;
+const PARTITION_KEY = A.pk;
+const SORT_KEY = A.sk;
+const TTL_ATTRIBUTE = A.expiresAt;
+/** The index that serves the top keys of one window. */
+export const BY_WINDOW_COUNT_INDEX = AggregateIndexes.byWindowCount;
+const WINDOW_PARTITION_KEY = A.windowPk;
+const COUNT_ATTRIBUTE = A.count;
+const BY_WINDOW_COUNT_PROJECTION = [A.type, A.key, A.granularity, A.windowStart, A.sum, A.min, A.max];
 
 /** Item operations a consumer needs: conditional puts and updates (also inside transactions), reads. */
 const CONSUMER_ACTIONS = [

@@ -1,8 +1,8 @@
 import { summarizeContributions } from '../../lambdas/aggregator/core/buildItemDeltas';
-import { aggregatePk, windowSk } from '../../lambdas/aggregator/core/itemKeys';
 import type { ItemDelta } from '../../lambdas/aggregator/core/types';
 import type { AggregateStore } from '../../lambdas/aggregator/store/ports';
 import { countCall, type CallCounts } from './CallCounts';
+import { ItemIndex } from './ItemIndex';
 
 /** One aggregate item as the bench keeps it. */
 interface MemoryAggregateItem {
@@ -15,26 +15,27 @@ interface MemoryAggregateItem {
 }
 
 /**
- * The AggregateStore port over a Map, with no I/O. It does what the DynamoDB
- * adapter asks of the table: build the item key, skip contributions at or
- * below the shard's high-water mark, add the rest. `calls.apply` counts the
- * writes the real adapter would send on its normal path.
+ * The AggregateStore port in memory, with no I/O. It does what the DynamoDB
+ * adapter asks of the table: skip contributions at or below the shard's
+ * high-water mark, add the rest (summed as the adapter sums them). It does
+ * not build the adapter's request (key strings, ISO dates, attribute maps).
+ * `calls.apply` counts the writes the real adapter sends on its normal path.
  */
 export class MemoryAggregateStore implements AggregateStore {
-  readonly items = new Map<string, MemoryAggregateItem>();
+  readonly items = new ItemIndex<MemoryAggregateItem>();
   readonly calls: CallCounts = {};
 
   async apply(delta: ItemDelta): Promise<void> {
     countCall(this.calls, 'apply');
     const { address, shardId, contributions } = delta;
-    const itemKey = `${aggregatePk(address.type, address.granularity, address.key)}\n${windowSk(address.windowStartMs)}`;
-    let item = this.items.get(itemKey);
-    if (item === undefined) {
-      item = { count: 0, sumNanos: 0n, min: Infinity, max: -Infinity, highWater: new Map() };
-      this.items.set(itemKey, item);
-    }
+    const item = this.items.get(address.type, address.granularity, address.key, address.windowStartMs, newItem);
     const mark = item.highWater.get(shardId);
-    const pending = mark === undefined ? contributions : contributions.filter((contribution) => contribution.paddedSequence > mark);
+    // The adapter's condition: on the normal path no contribution is at or
+    // below the mark, and all are written; otherwise only those above it.
+    const pending =
+      mark === undefined || mark < contributions[0]!.paddedSequence
+        ? contributions
+        : contributions.filter((contribution) => contribution.paddedSequence > mark);
     if (pending.length === 0) return;
     const summary = summarizeContributions(pending);
     item.count += summary.count;
@@ -43,4 +44,8 @@ export class MemoryAggregateStore implements AggregateStore {
     if (summary.max > item.max) item.max = summary.max;
     item.highWater.set(shardId, pending[pending.length - 1]!.paddedSequence);
   }
+}
+
+function newItem(): MemoryAggregateItem {
+  return { count: 0, sumNanos: 0n, min: Infinity, max: -Infinity, highWater: new Map() };
 }

@@ -36,7 +36,10 @@ const ISO_WITH_ZONE =
 /** `2026-11-26T12:34:56.123456789+05:30`: the longest string the pattern accepts. */
 const ISO_MAX_LENGTH = 35;
 
-const TS_RULE = 'must be an ISO-8601 string with a zone (e.g. 2026-11-26T12:34:56Z) or epoch milliseconds';
+const TS_RULE = 'must be an ISO-8601 string with a zone or epoch milliseconds';
+const ID_RULE = `must be a string of 1-${EventLimits.idMaxChars} characters`;
+const TYPE_RULE = `must be 1-${EventLimits.typeMaxChars} characters of A-Z a-z 0-9 _ . : -`;
+const KEY_RULE = `must be a string of 1-${EventLimits.keyMaxChars} characters with no control characters`;
 const VALUE_RULE = 'must be a number, |value| < 1e18 with at most 9 decimal places';
 
 /**
@@ -58,7 +61,7 @@ const VALUE_RULE = 'must be a number, |value| < 1e18 with at most 9 decimal plac
  * - Unknown fields are ignored; `attrs` is checked but not returned.
  *
  * @param data the record payload.
- * @param maxBytes the largest payload accepted. @default 1_048_576
+ * @param maxBytes the largest payload accepted; defaults to `EventLimits.maxRecordBytes` (1 MiB).
  */
 export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.maxRecordBytes): DecodeResult {
   if (data.length > maxBytes) {
@@ -89,24 +92,19 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
   const fields = parsed as Record<string, unknown>;
 
   const id = own(fields, 'id');
-  if (typeof id !== 'string') {
-    return fieldInvalid('id', `must be a string of 1-${EventLimits.idMaxChars} characters`, describe(id));
-  }
+  if (typeof id !== 'string') return fieldInvalid('id', ID_RULE, describe(id));
   const idProblem = textProblem(id, EventLimits.idMaxChars, false);
-  if (idProblem !== undefined) {
-    return fieldInvalid('id', `must be a string of 1-${EventLimits.idMaxChars} characters`, idProblem);
-  }
+  if (idProblem !== undefined) return fieldInvalid('id', ID_RULE, idProblem);
 
   const type = own(fields, 'type');
   if (typeof type !== 'string' || type.length === 0 || type.length > EventLimits.typeMaxChars || !TYPE_PATTERN.test(type)) {
-    return fieldInvalid('type', `must be 1-${EventLimits.typeMaxChars} characters of A-Z a-z 0-9 _ . : -`, describeType(type));
+    return fieldInvalid('type', TYPE_RULE, describeType(type));
   }
 
   const key = own(fields, 'key');
-  const keyRule = `must be a string of 1-${EventLimits.keyMaxChars} characters with no control characters`;
-  if (typeof key !== 'string') return fieldInvalid('key', keyRule, describe(key));
+  if (typeof key !== 'string') return fieldInvalid('key', KEY_RULE, describe(key));
   const keyProblem = textProblem(key, EventLimits.keyMaxChars, true);
-  if (keyProblem !== undefined) return fieldInvalid('key', keyRule, keyProblem);
+  if (keyProblem !== undefined) return fieldInvalid('key', KEY_RULE, keyProblem);
 
   const ts = own(fields, 'ts');
   let tsMs: number;

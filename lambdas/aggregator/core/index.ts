@@ -11,6 +11,7 @@ export { SEQUENCE_NUMBER_WIDTH, compareSequenceNumbers, padSequenceNumber, unpad
 export { MAX_ABS_VALUE, VALUE_DECIMALS, nanosToDecimalString, toNanos } from './exactDecimal';
 export { EventLimits, decodeRecord } from './decodeRecord';
 export { classifyEvent, type EventClassification } from './classifyRecord';
+export { judgeLateness, type LatenessInput, type LatenessJudgement } from './judgeLateness';
 export { splitFirstOccurrences } from './dropBatchDuplicates';
 export { buildItemDeltas, summarizeContributions, type ContributionSummary, type SequencedEvent } from './buildItemDeltas';
 export {

@@ -20,6 +20,12 @@ export const AggregateAttributes = {
   sk: 'sk',
   /** Partition key of the {@link AggregateIndexes.byWindowCount} index. */
   windowPk: 'windowPk',
+  /** The item's identity, repeated as plain attributes so readers need not parse keys. */
+  type: 'type',
+  key: 'key',
+  granularity: 'granularity',
+  /** The window start in ISO form, as in `sk`. */
+  windowStart: 'windowStart',
   /** Number of events; sort key of the {@link AggregateIndexes.byWindowCount} index. */
   count: 'count',
   /** Exact decimal sum of the values (a DynamoDB Number). */

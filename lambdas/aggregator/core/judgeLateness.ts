@@ -1,4 +1,4 @@
-import { classifyEvent } from './classifyRecord';
+import { classifyEvent, type EventClassification } from './classifyRecord';
 import type { StreamEvent, WindowingConfig } from './types';
 
 /** One record as lateness sees it: its event (if it decoded) and arrival time, in sequence order. */
@@ -9,7 +9,7 @@ export interface LatenessInput {
 
 /** The verdict for each input, and the shard watermark after each one. */
 export interface LatenessJudgement {
-  readonly verdicts: readonly ({ kind: 'valid' } | { kind: 'late' | 'future'; message: string } | undefined)[];
+  readonly verdicts: readonly (EventClassification | undefined)[];
   /** `watermarks[i]` is the watermark once input i is taken into account. */
   readonly watermarks: readonly (number | undefined)[];
 }
@@ -31,7 +31,7 @@ export function judgeLateness(
   config: WindowingConfig,
   progressive: boolean,
 ): LatenessJudgement {
-  const verdicts: LatenessJudgement['verdicts'][number][] = [];
+  const verdicts: (EventClassification | undefined)[] = [];
   const watermarks: (number | undefined)[] = [];
   let judgingMark = startWatermarkMs;
   let watermark = startWatermarkMs;

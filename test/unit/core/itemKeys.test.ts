@@ -17,7 +17,20 @@ const WINDOW = Date.parse('2026-11-26T12:34:00Z');
 
 describe('itemKeys', () => {
   it('names the attributes and the index', () => {
-    expect(AggregateAttributes).toMatchObject({ pk: 'pk', sk: 'sk', windowPk: 'windowPk', count: 'count' });
+    expect(AggregateAttributes).toEqual({
+      pk: 'pk',
+      sk: 'sk',
+      windowPk: 'windowPk',
+      type: 'type',
+      key: 'key',
+      granularity: 'granularity',
+      windowStart: 'windowStart',
+      count: 'count',
+      sum: 'sum',
+      min: 'min',
+      max: 'max',
+      expiresAt: 'expiresAt',
+    });
     expect(AggregateIndexes.byWindowCount).toBe('byWindowCount');
     expect(CheckpointAttributes).toEqual({ pk: 'pk', sk: 'sk' });
   });
