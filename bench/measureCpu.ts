@@ -5,6 +5,8 @@ import { collectGarbage } from './gc';
 export interface CpuMeasureOptions {
   /** Untimed passes of every contender first, so V8 has optimised the hot code. */
   readonly warmupRounds: number;
+  /** Batches a warm-up pass runs over: enough to optimise, fewer than a timed pass. */
+  readonly warmupBatches: number;
   /** Timed rounds; each runs every contender once, starting one further along the list. */
   readonly rounds: number;
   /** Called before each timed pass, for progress output. */
@@ -15,6 +17,7 @@ export interface CpuMeasureOptions {
 export interface CpuResult {
   readonly id: string;
   readonly label: string;
+  readonly diagnostic: boolean;
   readonly records: number;
   /** Events per second of wall time, per round, in round order. */
   readonly eventsPerSecond: readonly number[];
@@ -39,7 +42,7 @@ export async function measureCpu(
   for (let round = 0; round < options.warmupRounds; round++) {
     for (const contender of contenders) {
       options.onProgress?.(`warm-up ${round + 1}/${options.warmupRounds}: ${contender.id}`);
-      await contender.run(batches);
+      await contender.run(batches.slice(0, options.warmupBatches));
     }
   }
   for (let round = 0; round < options.rounds; round++) {
@@ -64,6 +67,7 @@ export async function measureCpu(
     return {
       id: contender.id,
       label: contender.label,
+      diagnostic: contender.diagnostic,
       records: sample.work!.records,
       eventsPerSecond: sample.rates,
       medianEventsPerSecond: median(sample.rates),

@@ -42,6 +42,8 @@ export interface Workload {
   readonly producerRetries: number;
   readonly invalidRecords: number;
   readonly meanPayloadBytes: number;
+  /** The event types, most frequent first. */
+  readonly types: readonly string[];
   readonly shardId: string;
   /** Latest arrival time in the stream: the clock the consumer runs at. */
   readonly lastArrivalMs: number;
@@ -139,6 +141,7 @@ export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): W
     producerRetries,
     invalidRecords,
     meanPayloadBytes: payloadBytes / records.length,
+    types: TYPES.map((entry) => entry.type),
     shardId: SHARD_ID,
     lastArrivalMs,
   };

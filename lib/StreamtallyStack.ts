@@ -60,6 +60,7 @@ export class StreamtallyStack extends Stack {
     });
 
     const consumerName = 'aggregator';
+    const maxRecordAge = config.maxRecordAgeHours === -1 ? 'unlimited' : Duration.seconds(Math.round(config.maxRecordAgeHours * 3600));
     this.aggregator = new StreamConsumer(this, 'Aggregator', {
       consumerName,
       stream: this.eventStream,
@@ -86,7 +87,7 @@ export class StreamtallyStack extends Stack {
       maxBatchingWindow: Duration.seconds(config.maxBatchingWindowSeconds),
       parallelizationFactor: config.parallelizationFactor,
       retryAttempts: config.retryAttempts,
-      maxRecordAge: config.maxRecordAgeHours === -1 ? 'unlimited' : Duration.seconds(Math.round(config.maxRecordAgeHours * 3600)),
+      maxRecordAge,
     });
     this.store.grantConsumer(this.aggregator.fn);
     this.quarantine.grantQuarantineWrite(this.aggregator.fn);
@@ -94,7 +95,13 @@ export class StreamtallyStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
       stream: this.eventStream.stream,
+      streamRetention: this.eventStream.retention,
       consumers: [this.aggregator],
+      tables: { aggregates: this.store.aggregatesTable, checkpoints: this.store.checkpointTable },
+      maxRecordAge,
+      freshnessSlaMs: config.freshnessSlaMs,
+      processingLatencySlaMs: config.processingLatencySlaMs,
+      errorRateSlaPercent: config.errorRateSlaPercent,
       alarmEmail: config.alarmEmail,
     });
 

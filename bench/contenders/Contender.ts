@@ -18,6 +18,8 @@ export interface ContenderRun {
 export interface Contender {
   readonly id: string;
   readonly label: string;
+  /** Measured to explain the others, not one of the compared contenders. */
+  readonly diagnostic: boolean;
   /** Consumes every batch in order, one at a time, into fresh state. */
   run(batches: readonly KinesisStreamEvent[]): Promise<ContenderRun>;
 }

@@ -1,4 +1,5 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { betweenInvocations } from './betweenInvocations';
 import type { Contender, ContenderRun } from './Contender';
 
 /**
@@ -10,10 +11,12 @@ export function baselineContender(): Contender {
   return {
     id: 'baseline',
     label: 'a. baseline: decode + parse + group (type,key,minute)',
+    diagnostic: false,
     async run(batches: readonly KinesisStreamEvent[]): Promise<ContenderRun> {
       const counts = new Map<string, Map<string, Map<number, number>>>();
       let records = 0;
       for (const batch of batches) {
+        await betweenInvocations();
         for (const record of batch.Records) {
           const event = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as { type: string; key: string; ts: string | number };
           const tsMs = typeof event.ts === 'number' ? event.ts : Date.parse(event.ts);

@@ -2,26 +2,42 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
 import { processBatch } from '../../lambdas/aggregator/processBatch';
 import { streamRecordsFromEvent } from '../../lambdas/aggregator/streamRecordsFromEvent';
-import { memoryPorts } from '../memory/memoryPorts';
+import type { MemoryPorts } from '../memory/memoryPorts';
+import { betweenInvocations } from './betweenInvocations';
 import type { Contender, ContenderRun } from './Contender';
+
+/** Which streamtally run this is, and the ports it writes to. */
+export interface StreamtallyCoreOptions {
+  readonly id: string;
+  readonly label: string;
+  readonly config: AggregatorConfig;
+  /** The consumer's clock, fixed so that every pass judges records alike. */
+  readonly nowMs: number;
+  /** Fresh ports for each pass. */
+  readonly ports: () => MemoryPorts;
+  readonly diagnostic?: boolean;
+}
 
 /**
  * streamtally's real path from the Lambda event (streamRecordsFromEvent +
- * processBatch) over in-memory ports: the CPU cost of the core and its
- * orchestration, with no I/O.
+ * processBatch) over ports with no I/O: the CPU cost of the core and its
+ * orchestration.
  */
-export function streamtallyCoreContender(config: AggregatorConfig, nowMs: number): Contender {
-  const now = () => nowMs;
+export function streamtallyCoreContender(options: StreamtallyCoreOptions): Contender {
+  const { config } = options;
+  const now = () => options.nowMs;
   return {
-    id: 'core',
-    label: `b. streamtally core (dedup ${config.dedupProducerIds ? 'on' : 'off'}, ${config.granularities.map((g) => g.label).join('/')})`,
+    id: options.id,
+    label: options.label,
+    diagnostic: options.diagnostic ?? false,
     async run(batches: readonly KinesisStreamEvent[]): Promise<ContenderRun> {
-      const memory = memoryPorts(config.dedupProducerIds);
+      const memory = options.ports();
       let records = 0;
       let counted = 0;
       let duplicates = 0;
       let rejected = 0;
       for (const batch of batches) {
+        await betweenInvocations();
         const outcome = await processBatch(streamRecordsFromEvent(batch), memory.ports, config, now);
         if (outcome.failedFrom.size > 0) throw new Error(`in-memory batch failed: ${String(outcome.errors[0])}`);
         const { stats } = outcome;

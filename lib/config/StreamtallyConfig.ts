@@ -50,6 +50,22 @@ export interface StreamtallyConfig {
   readonly alarmEmail?: string;
   /** Days a quarantined record (and an on-failure record) is kept. @default 30 */
   readonly quarantineExpirationDays: number;
+  /**
+   * The freshness SLA: p99 of the time from an event's time to its aggregate's commit
+   * (the consumer's `EventFreshnessMs`). Also the consumer-lag warning level.
+   * @default - 5000 (applied by the monitoring construct)
+   */
+  readonly freshnessSlaMs?: number;
+  /**
+   * The processing-latency SLA: p99 of one batch's processing time (`BatchProcessingMs`).
+   * @default - half of `freshnessSlaMs` (applied by the monitoring construct)
+   */
+  readonly processingLatencySlaMs?: number;
+  /**
+   * The error-rate SLA: consumer errors per 100 invocations.
+   * @default - 1 (applied by the monitoring construct)
+   */
+  readonly errorRateSlaPercent?: number;
 }
 
 /** The CDK context key that holds a {@link StreamtallyConfig} object. */
@@ -72,7 +88,10 @@ const DEFAULTS = {
   eventsPartitionedByKey: true,
   retryAttempts: 10,
   quarantineExpirationDays: 30,
-} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail'>;
+} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName>;
+
+/** Monitoring settings: optional, their defaults are derived by the monitoring construct. */
+type MonitoringSettingName = 'freshnessSlaMs' | 'processingLatencySlaMs' | 'errorRateSlaPercent';
 
 type FieldKind = 'string' | 'integer' | 'number' | 'boolean';
 const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
@@ -92,6 +111,9 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   maxRecordAgeHours: 'number',
   alarmEmail: 'string',
   quarantineExpirationDays: 'integer',
+  freshnessSlaMs: 'integer',
+  processingLatencySlaMs: 'integer',
+  errorRateSlaPercent: 'number',
 };
 const FIELD_NAMES = Object.keys(FIELD_KINDS) as (keyof StreamtallyConfig)[];
 
@@ -130,6 +152,9 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   inRange('parallelizationFactor', merged.parallelizationFactor, 1, 10);
   inRange('retryAttempts', merged.retryAttempts, -1, 10_000);
   inRange('quarantineExpirationDays', merged.quarantineExpirationDays, 1, 36_500);
+  if (merged.freshnessSlaMs !== undefined) inRange('freshnessSlaMs', merged.freshnessSlaMs, 1, 86_400_000);
+  if (merged.processingLatencySlaMs !== undefined) inRange('processingLatencySlaMs', merged.processingLatencySlaMs, 1, 900_000);
+  if (merged.errorRateSlaPercent !== undefined) inRange('errorRateSlaPercent', merged.errorRateSlaPercent, 0, 100);
 
   const maxRecordAgeHours = partial.maxRecordAgeHours ?? Math.min(merged.retentionHours / 4, MAX_RECORD_AGE_LIMIT_HOURS);
   if (maxRecordAgeHours !== -1) {

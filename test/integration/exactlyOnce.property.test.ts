@@ -12,7 +12,7 @@ import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggre
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
 import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
-import { tablesFromTemplate } from '../../src/local/tablesFromTemplate';
+import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
 import { withWriteFault } from './support/faultyPorts';

@@ -3,7 +3,7 @@ import { CreateTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { AggregateIndexes, windowPk } from '../../lambdas/aggregator/core/itemKeys';
-import { tablesFromTemplate } from '../../src/local/tablesFromTemplate';
+import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
 import { listQuarantined, scanAggregates } from './support/readBack';

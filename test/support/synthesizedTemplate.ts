@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { resolveConfig } from '../../lib/config/StreamtallyConfig';
 import { StreamtallyStack } from '../../lib/StreamtallyStack';
-import type { CloudFormationTemplate } from '../../src/local/tablesFromTemplate';
+import type { CloudFormationTemplate } from '../../src/local/template/CloudFormationTemplate';
 
 let cached: CloudFormationTemplate | undefined;
 

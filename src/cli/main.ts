@@ -1,0 +1,43 @@
+import { produceCommand, produceUsage } from './commands/produce';
+import { queryCommand, queryUsage } from './commands/query';
+import { quarantineCommand, quarantineUsage } from './commands/quarantine';
+import { UserError } from './UserError';
+
+type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
+
+/** Every command by name; `local`, `demo`, `produce` and `offsets` register here as they arrive. */
+export const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  produce: { run: produceCommand, usage: produceUsage },
+  query: { run: queryCommand, usage: queryUsage },
+  quarantine: { run: quarantineCommand, usage: quarantineUsage },
+};
+
+const USAGE = `streamtally <command> [--target local|localstack|aws] [--json]
+
+${Object.values(COMMANDS)
+  .map((command) => command.usage)
+  .join('\n\n')}`;
+
+/**
+ * Runs the CLI and returns the exit code. A user's mistake is one line on
+ * stderr; anything else is a bug and keeps its stack trace.
+ */
+export async function main(argv: readonly string[], out = (text: string) => process.stdout.write(`${text}\n`)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UserError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    await command.run(rest, out);
+    return 0;
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`streamtally: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

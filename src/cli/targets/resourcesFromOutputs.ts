@@ -1,0 +1,35 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { UserError } from '../UserError';
+import type { StackResources } from './Target';
+
+/** The stack outputs a target needs, by output name (CONTRACT.md §4). */
+const REQUIRED_OUTPUTS = {
+  streamName: 'StreamName',
+  aggregatesTable: 'AggregatesTableName',
+  checkpointTable: 'CheckpointTableName',
+  quarantineBucket: 'QuarantineName',
+} as const;
+
+/** Maps stack outputs to resources, naming the first one missing. */
+export function resourcesFromOutputs(stackName: string, outputs: Readonly<Record<string, string>>, howToDeploy: string): StackResources {
+  const resources: Record<string, string> = {};
+  for (const [field, output] of Object.entries(REQUIRED_OUTPUTS)) {
+    const value = outputs[output];
+    if (!value) throw new UserError(`stack ${stackName} has no output ${output}; ${howToDeploy}`);
+    resources[field] = value;
+  }
+  return resources as unknown as StackResources;
+}
+
+/** Reads a deployed stack's outputs through CloudFormation; a missing stack is one line naming what to run. */
+export async function describeStackOutputs(client: CloudFormationClient, stackName: string, howToDeploy: string): Promise<Record<string, string>> {
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'ValidationError') throw new UserError(`stack ${stackName} does not exist; ${howToDeploy}`, 2, { cause: error });
+    if (name === 'CredentialsProviderError') throw new UserError(`no AWS credentials found (${(error as Error).message.split('\n')[0]})`, 2, { cause: error });
+    throw error;
+  }
+}

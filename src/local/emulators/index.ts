@@ -1,0 +1,11 @@
+export { EmulatorError } from './EmulatorError';
+export { EmulatorName } from './EmulatorName';
+export type { EmulatorOptions } from './EmulatorOptions';
+export type { LocalEndpoints } from './LocalEndpoints';
+export { type LocalClientOptions, localClientConfig } from './localClientConfig';
+export { type LocalClients, localClients } from './localClients';
+export type { RunningEmulator } from './RunningEmulator';
+export { startDynamoEmulator } from './startDynamoEmulator';
+export { type LocalEmulators, type StartEmulatorsOptions, startEmulators } from './startEmulators';
+export { type KinesisEmulatorOptions, startKinesisEmulator } from './startKinesisEmulator';
+export { startS3Emulator } from './startS3Emulator';

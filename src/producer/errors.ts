@@ -1,0 +1,34 @@
+/**
+ * Errors of the producer. {@link ProducerError} is the base of them all, so a
+ * caller can tell the producer's refusals from anything else.
+ */
+export class ProducerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProducerError';
+  }
+}
+
+/**
+ * An event the producer refused before sending it: it breaks the event
+ * contract (CONTRACT.md §1) or a Kinesis record limit. It was never buffered
+ * and never sent; {@link reason} says why, in one line naming the field.
+ */
+export class ProducerValidationError extends ProducerError {
+  constructor(
+    /** One line naming the field and the rule, e.g. `field "ts": must be ...`. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`event not sent: ${reason}`, options);
+    this.name = 'ProducerValidationError';
+  }
+}
+
+/** `send` after `close()`: the producer accepts nothing more. */
+export class ProducerClosedError extends ProducerError {
+  constructor() {
+    super('the producer is closed');
+    this.name = 'ProducerClosedError';
+  }
+}
