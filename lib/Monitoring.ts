@@ -119,8 +119,8 @@ export class Monitoring extends Construct {
   public readonly alarms: cloudwatch.AlarmBase[] = [];
   /** The thresholds in force. */
   public readonly thresholds: MonitoringThresholds;
-  /** The composite alarm over the SLA alarms. */
-  public readonly slaBreachedAlarm: cloudwatch.CompositeAlarm;
+  /** The composite alarm over the SLA alarms; absent without consumers. */
+  public readonly slaBreachedAlarm?: cloudwatch.CompositeAlarm;
 
   private readonly stage: string;
   private readonly byConcern = new Map<Concern, cloudwatch.AlarmBase[]>();
@@ -166,14 +166,16 @@ export class Monitoring extends Construct {
 
     // ─── The SLA as one alarm ──────────────────────────────────────────────
     const slaAlarms = this.alarmsOf(Concern.sla);
-    this.slaBreachedAlarm = new cloudwatch.CompositeAlarm(this, 'SlaBreached', {
-      compositeAlarmName: this.alarmName('sla', 'breached'),
-      alarmDescription:
-        'SLA breached: at least one consumer misses the freshness, processing-latency or error-rate target. ' +
-        'The alarms under it say which. Runbook: README, Monitoring, "SLA breached".',
-      alarmRule: cloudwatch.AlarmRule.anyOf(...slaAlarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
-    });
-    this.addAlarm(this.slaBreachedAlarm, Concern.sla);
+    if (slaAlarms.length > 0) {
+      this.slaBreachedAlarm = new cloudwatch.CompositeAlarm(this, 'SlaBreached', {
+        compositeAlarmName: this.alarmName('sla', 'breached'),
+        alarmDescription:
+          'SLA breached: at least one consumer misses the freshness, processing-latency or error-rate target. ' +
+          'The alarms under it say which. Runbook: README, Monitoring, "sla-breached".',
+        alarmRule: cloudwatch.AlarmRule.anyOf(...slaAlarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
+      });
+      this.addAlarm(this.slaBreachedAlarm, Concern.sla);
+    }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `streamtally-${props.stage}`,
@@ -364,7 +366,13 @@ export class Monitoring extends Construct {
       meaning: 'More consumer invocations fail than the error-rate SLA allows.',
     });
     graphs.sla.push(
-      { title: `${subject} p99FreshnessMs`, left: [freshness.metric], leftUnit: 'ms', leftAnnotations: [{ value: t.p99FreshnessMs, label: 'SLA' }] },
+      {
+        title: `${subject} p99FreshnessMs`,
+        // Arrival freshness beside it: when only event freshness is high, producers send old events.
+        left: [freshness.metric, consumerEmfMetrics.p99ArrivalFreshnessMs(subject, sustained.period).with({ label: `${subject} p99ArrivalFreshnessMs` })],
+        leftUnit: 'ms',
+        leftAnnotations: [{ value: t.p99FreshnessMs, label: 'SLA' }],
+      },
       {
         title: `${subject} p99BatchProcessingMs`,
         left: [processing.metric],

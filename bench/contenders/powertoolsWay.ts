@@ -20,7 +20,7 @@ export const DataDecoding = {
 } as const;
 export type DataDecoding = (typeof DataDecoding)[keyof typeof DataDecoding];
 
-/** The Kinesis record schema with the event inside `kinesis.data`, built once (module scope, as the docs do). */
+/** The Kinesis record schema with the event inside `kinesis.data`, built once per contender, never per record. */
 function eventRecordSchema(decoding: DataDecoding) {
   const data = decoding === DataDecoding.powertools ? Base64Encoded(ContractEventSchema) : plainBase64Json(ContractEventSchema);
   return KinesisDataStreamRecord.extend({ kinesis: KinesisDataStreamRecordPayload.extend({ data }) });
@@ -56,6 +56,8 @@ const DEDUP_RETENTION_SEC = 7 * 86_400;
  */
 export function powertoolsWayContender(decoding: DataDecoding = DataDecoding.powertools): Contender {
   const EventRecordSchema = eventRecordSchema(decoding);
+  // One processor for every invocation, as the docs create it at module scope.
+  const processor = new BatchProcessor(EventType.KinesisDataStreams);
   return {
     id: decoding === DataDecoding.powertools ? 'powertools' : 'powertoolsPlainBase64',
     label:
@@ -66,7 +68,6 @@ export function powertoolsWayContender(decoding: DataDecoding = DataDecoding.pow
     async run(batches: readonly KinesisStreamEvent[]): Promise<ContenderRun> {
       const claims = new MemoryClaimStore();
       const table = new MemoryCounterTable();
-      const processor = new BatchProcessor(EventType.KinesisDataStreams);
       let counted = 0;
       let duplicates = 0;
       const recordHandler = async (record: KinesisStreamRecord): Promise<void> => {

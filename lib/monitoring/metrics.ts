@@ -75,7 +75,6 @@ export const consumerEmfMetrics = {
     emf(consumerName, AggregatorMetric.batchProcessingMs, Stats.p(99), period),
   quarantinedRecordCount: (consumerName: string, period: Duration) =>
     emf(consumerName, AggregatorMetric.recordsQuarantined, Stats.SUM, period),
-  recordsInCount: (consumerName: string, period: Duration) => emf(consumerName, AggregatorMetric.recordsIn, Stats.SUM, period),
 };
 
 function emf(consumerName: string, metricName: string, statistic: string, period: Duration): cloudwatch.Metric {

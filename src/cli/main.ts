@@ -1,4 +1,5 @@
 import { produceCommand, produceUsage } from './commands/produce';
+import { offsetsCommand, offsetsUsage } from './commands/offsets';
 import { queryCommand, queryUsage } from './commands/query';
 import { quarantineCommand, quarantineUsage } from './commands/quarantine';
 import { UserError } from './UserError';
@@ -8,6 +9,7 @@ type Command = (argv: readonly string[], out: (text: string) => void) => Promise
 /** Every command by name; `local`, `demo`, `produce` and `offsets` register here as they arrive. */
 export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   produce: { run: produceCommand, usage: produceUsage },
+  offsets: { run: offsetsCommand, usage: offsetsUsage },
   query: { run: queryCommand, usage: queryUsage },
   quarantine: { run: quarantineCommand, usage: quarantineUsage },
 };

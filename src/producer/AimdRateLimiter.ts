@@ -6,7 +6,7 @@ export interface AimdSettings {
   readonly minRate: number;
   /** Multiplicative decrease: the new rate is this fraction of what the stream accepted over the last second. @default 0.9 */
   readonly decreaseFactor?: number;
-  /** Additive increase per second, as a fraction of the rate being sent when the last decrease came. @default 0.1 */
+  /** Additive increase per second, as a fraction of the current rate. @default 0.05 */
   readonly increaseFraction?: number;
   /** The token bucket holds this many milliseconds of the rate (at least one record). @default 100 */
   readonly burstMs?: number;
@@ -16,22 +16,33 @@ export interface AimdSettings {
    * the second is over, whatever the rate is now. @default 1000
    */
   readonly cooldownMs?: number;
+  /** With no throttle for this long the limit is lifted (the stream may have been resharded). @default 30_000 */
+  readonly liftAfterMs?: number;
 }
 
 /** Kinesis accounts throughput per shard and second. */
 const WINDOW_MS = 1_000;
 
 /**
- * A token bucket whose rate follows AIMD. A throttle (a throttled record or
- * request) cuts the rate to `decreaseFactor` × the records the stream
- * accepted over the last second (also `decreaseFactor` × the rate being sent,
- * if lower), at most once per `cooldownMs`; every accepted request while
- * demand exceeded the rate adds back `increaseFraction` of the earlier rate
- * per second, probing for capacity again. The producer so hovers just under
- * what the stream accepts, with few throttled records and no retry storm.
- * Cutting to the measured accepted rate rather than halving the current one
- * finds the capacity in one step even from an unlimited start. Pure: time
- * is passed in.
+ * A token bucket whose rate follows AIMD, the way TCP finds a path's capacity.
+ *
+ * - **Multiplicative decrease.** A throttle (a throttled record or request)
+ *   cuts the rate to `decreaseFactor` × what the stream accepted over the last
+ *   second, or × the rate being sent if that is lower. Kinesis counts per
+ *   second, so when saturated the accepted rate *is* the capacity: from an
+ *   unlimited start the first throttle lands just under it in one step. At most
+ *   one cut per `cooldownMs`, because one overload throttles every request
+ *   until its second is over, whatever the rate has become.
+ * - **Additive increase.** While demand exceeds the rate (records held back by
+ *   the bucket), every accepted answer adds `increaseFraction` of the rate per
+ *   second: it probes past the capacity slowly, so the next throttle is small.
+ * - **Slow start** back up to half the rate sent before a cut, doubling per
+ *   accepted answer, so that a spurious throttle (everything refused for a
+ *   moment, nothing accepted) does not leave the producer crawling.
+ * - The limit is lifted after `liftAfterMs` without a throttle.
+ *
+ * The producer so hovers just under what the stream accepts, with few
+ * throttled records and no retry storm. Pure: time is passed in.
  *
  * Kinesis limits each shard separately; this limits the producer as a whole,
  * so a hot shard slows every shard's records.
@@ -41,9 +52,11 @@ export class AimdRateLimiter {
   private tokens: number;
   private refilledAt = 0;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  /** The first request, or the last decrease: when the current limit was last confirmed. */
+  private limitConfirmedAt: number | undefined;
   private lastIncreaseAt = Number.NEGATIVE_INFINITY;
-  /** The increase per second, set at each decrease. */
-  private increaseStep: number;
+  /** Below this the rate doubles per accepted answer (slow start); above it, it grows linearly. */
+  private slowStartUntil = 0;
   private constrained = false;
   private readonly dispatched: { at: number; records: number }[] = [];
   private readonly accepted: { at: number; records: number }[] = [];
@@ -51,14 +64,15 @@ export class AimdRateLimiter {
   private readonly increaseFraction: number;
   private readonly burstMs: number;
   private readonly cooldownMs: number;
+  private readonly liftAfterMs: number;
 
   constructor(private readonly settings: AimdSettings) {
     this.rate = settings.initialRate;
     this.decreaseFactor = settings.decreaseFactor ?? 0.9;
-    this.increaseFraction = settings.increaseFraction ?? 0.1;
+    this.increaseFraction = settings.increaseFraction ?? 0.05;
     this.burstMs = settings.burstMs ?? 100;
     this.cooldownMs = settings.cooldownMs ?? 1_000;
-    this.increaseStep = Math.max(settings.minRate, this.increaseFraction * (settings.initialRate ?? settings.minRate));
+    this.liftAfterMs = settings.liftAfterMs ?? 30_000;
     this.tokens = this.capacity();
   }
 
@@ -90,6 +104,7 @@ export class AimdRateLimiter {
   take(records: number, now: number): void {
     this.refill(now);
     if (this.rate !== undefined) this.tokens = Math.max(0, this.tokens - records);
+    this.limitConfirmedAt ??= now;
     push(this.dispatched, now, records);
   }
 
@@ -114,21 +129,27 @@ export class AimdRateLimiter {
     const sending = this.rate ?? perSecond(this.dispatched, now);
     const acceptedPerSecond = perSecond(this.accepted, now);
     this.rate = Math.max(this.settings.minRate, this.decreaseFactor * Math.min(sending, acceptedPerSecond));
-    this.increaseStep = Math.max(this.settings.minRate, this.increaseFraction * sending);
+    this.slowStartUntil = Math.max(this.rate, sending / 2);
     this.tokens = Math.min(this.tokens, this.capacity());
     this.lastDecreaseAt = now;
+    this.limitConfirmedAt = now;
     this.lastIncreaseAt = now;
     this.constrained = false;
   }
 
   private increase(now: number): void {
     if (this.rate === undefined || now < this.lastDecreaseAt + this.cooldownMs) return;
+    if (now >= (this.limitConfirmedAt ?? now) + this.liftAfterMs) {
+      this.rate = undefined;
+      return;
+    }
     const elapsedMs = Math.min(WINDOW_MS, Math.max(0, now - this.lastIncreaseAt));
     this.lastIncreaseAt = now;
     if (!this.constrained) return; // demand below the rate: nothing learnt about capacity
     this.constrained = false;
     this.refill(now);
-    this.rate += (this.increaseStep * elapsedMs) / 1000;
+    if (this.rate < this.slowStartUntil) this.rate = Math.min(this.slowStartUntil, this.rate * 2);
+    else this.rate += (Math.max(this.settings.minRate, this.increaseFraction * this.rate) * elapsedMs) / 1000;
   }
 
   private refill(now: number): void {

@@ -78,6 +78,7 @@ export class Producer {
   private inFlight = 0;
   private closing = false;
   private closed: Promise<ProducerReport> | undefined;
+  private clientCheck: Promise<void> = Promise.resolve();
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
 
@@ -114,7 +115,7 @@ export class Producer {
       initialRate: options.initialRecordsPerSecond,
       minRate: positive('minRecordsPerSecond', options.minRecordsPerSecond ?? ProducerDefaults.minRecordsPerSecond),
     });
-    if (!this.ownsClient) void this.checkClientRetries();
+    if (!this.ownsClient) this.clientCheck = this.checkClientRetries();
   }
 
   /**
@@ -164,7 +165,8 @@ export class Producer {
   close(): Promise<ProducerReport> {
     if (!this.closed) {
       this.closing = true;
-      this.closed = this.flush().then(() => {
+      this.closed = this.flush().then(async () => {
+        await this.clientCheck;
         this.clearWake();
         if (this.ownsClient) this.client.destroy();
         return this.report();
@@ -189,7 +191,7 @@ export class Producer {
       possibleDuplicates: this.possibleDuplicates,
       sdkRetries: this.sdkRetries,
       requests: this.requests,
-      buffered: this.buffer.size + this.admissions.length,
+      buffered: this.buffer.size,
       recordsPerSecondLimit: this.limiter.recordsPerSecond,
     };
   }

@@ -96,7 +96,7 @@ export interface ProducerCounts {
   readonly sdkRetries: number;
   /** `PutRecords` requests made. */
   readonly requests: number;
-  /** Records accepted by `send` and not yet sent or failed for good. */
+  /** Records in the buffer (at most `maxBufferedEvents`): accepted by `send`, not yet sent or failed for good. */
   readonly buffered: number;
   /** The adaptive send rate in records per second; `undefined` while unlimited. */
   readonly recordsPerSecondLimit: number | undefined;

@@ -50,7 +50,8 @@ export class ExecutionEnvironment {
   private pending: PendingInvocation | undefined;
   private dead = false;
   private outOfMemory = false;
-  private readonly exited: Promise<void>;
+  /** Resolves when the worker thread is gone. */
+  readonly exited: Promise<void>;
   private initSettle: ((failure: InvocationOutcome | undefined) => void) | undefined;
   /** Resolves once the handler is loaded: `undefined`, or the init failure as an outcome. */
   readonly initialized: Promise<InvocationOutcome | undefined>;

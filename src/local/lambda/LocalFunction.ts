@@ -57,6 +57,7 @@ export interface LocalFunctionOptions {
 export class LocalFunction {
   readonly name: string;
   private readonly idle: ExecutionEnvironment[] = [];
+  /** Environments whose worker thread has not exited yet. */
   private readonly all = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
   private closed = false;
@@ -71,6 +72,11 @@ export class LocalFunction {
   /** Execution environments started so far (each one a cold start). */
   get coldStarts(): number {
     return this.coldStartCount;
+  }
+
+  /** Worker threads of this function that are still running (0 once {@link close} resolved). */
+  get liveEnvironments(): number {
+    return this.all.size;
   }
 
   /**
@@ -93,9 +99,8 @@ export class LocalFunction {
   /** Stops every execution environment; invocations still running end with `Runtime.ExitError`. */
   async close(): Promise<void> {
     this.closed = true;
-    const environments = [...this.all];
     this.idle.length = 0;
-    await Promise.all(environments.map((environment) => environment.terminate()));
+    await Promise.all([...this.all].map((environment) => environment.terminate()));
     for (const wake of this.waiting.splice(0)) wake();
   }
 
@@ -106,7 +111,6 @@ export class LocalFunction {
       const warm = this.idle.pop();
       if (warm) {
         if (warm.alive) return { environment: warm };
-        this.all.delete(warm);
         continue;
       }
       const limit = this.options.reservedConcurrency ?? Number.POSITIVE_INFINITY;
@@ -135,10 +139,14 @@ export class LocalFunction {
       onLog: this.options.onLog ?? ((line) => process.stdout.write(`${line}\n`)),
     });
     this.all.add(environment);
+    void environment.exited.then(() => {
+      this.all.delete(environment);
+      // A slot under the reserved concurrency is free again.
+      this.wakeOne();
+    });
     this.coldStartCount += 1;
     const failure = await environment.initialized;
     if (failure) {
-      this.all.delete(environment);
       await environment.terminate();
       this.wakeOne();
       return { failure };
@@ -149,12 +157,11 @@ export class LocalFunction {
   private release(environment: ExecutionEnvironment): void {
     if (environment.alive && !this.closed) {
       this.idle.push(environment);
+      this.wakeOne();
     } else {
-      this.all.delete(environment);
-      // A dead environment's thread may still be winding down; make sure it is gone.
+      // A dead environment's thread may still be winding down; its exit frees its slot.
       void environment.terminate();
     }
-    this.wakeOne();
   }
 
   private wakeOne(): void {
