@@ -6,6 +6,8 @@ export default defineConfig({
     // Emulators (dynalite, s3rver) start once for the whole run, from npm packages.
     globalSetup: ['test/support/globalSetup.ts'],
     pool: 'forks',
+    // Node 20 is supported; the SDK's notice about its 2027 releases only clutters the output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     coverage: {

@@ -54,12 +54,21 @@ type Verdict =
   | { kind: 'quarantine'; reason: QuarantineReason; message: string }
   | { kind: 'retry'; error: unknown };
 
+// Verdicts are replaced, never changed, so the common ones can be shared.
+const COUNT: Verdict = { kind: 'count' };
+const DUPLICATE: Verdict = { kind: 'duplicate' };
+
 interface Entry {
   readonly record: StreamRecord;
   readonly paddedSequence: string;
+  /** `record.arrivalMs`, here too so that an entry is a lateness input as it is. */
+  readonly arrivalMs: number;
   readonly event: StreamEvent | undefined;
   verdict: Verdict;
 }
+
+/** An entry whose record decoded to an event. */
+type CountedEntry = Entry & { readonly event: StreamEvent };
 
 /**
  * Applies one Lambda batch with an exactly-once effect under at-least-once
@@ -109,41 +118,50 @@ async function processShard(
 ): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
   const concurrent = config.parallelizationFactor > 1;
   const checkpoint = await ports.checkpoints.read(shardId);
-  let entries = records
-    .map((record) => decodeEntry(record, config))
-    .sort((a, b) => (a.paddedSequence < b.paddedSequence ? -1 : a.paddedSequence > b.paddedSequence ? 1 : 0));
+  let entries: Entry[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) entries[i] = decodeEntry(records[i]!, config);
+  // Kinesis delivers a shard's records in order: check that in one pass
+  // rather than sort (the sort is stable, so sorted input stays as it is).
+  if (!isSortedBySequence(entries)) entries.sort(bySequence);
   // One batch at a time per shard: everything up to the checkpoint is final
   // (it is written after all else), so a re-delivery of it changes nothing.
-  if (!concurrent && checkpoint) entries = entries.filter((entry) => entry.paddedSequence > checkpoint.paddedSequence);
+  // The entries are sorted, so those to skip come first.
+  if (!concurrent && checkpoint) {
+    const skip = entries.findIndex((entry) => entry.paddedSequence > checkpoint.paddedSequence);
+    if (skip !== 0) entries = skip === -1 ? [] : entries.slice(skip);
+  }
   if (entries.length === 0) return undefined;
 
-  const lateness = judgeLateness(
-    entries.map((entry) => ({ event: entry.event, arrivalMs: entry.record.arrivalMs })),
-    checkpoint?.watermarkMs,
-    config,
-    !concurrent,
-  );
-  entries.forEach((entry, index) => {
-    const verdict = lateness.verdicts[index];
-    if (verdict && verdict.kind !== 'valid') entry.verdict = { kind: 'quarantine', reason: verdict.kind, message: verdict.message };
-  });
+  // Entries carry `event` and `arrivalMs`: they are the lateness inputs.
+  const lateness = judgeLateness(entries, checkpoint?.watermarkMs, config, !concurrent);
+  const verdicts = lateness.verdicts;
+  for (let i = 0; i < entries.length; i++) {
+    const verdict = verdicts[i];
+    if (verdict && verdict.kind !== 'valid') entries[i]!.verdict = { kind: 'quarantine', reason: verdict.kind, message: verdict.message };
+  }
   if (concurrent) await recogniseEarlierCounts(shardId, entries, ports, config);
   await settleDuplicates(entries, ports.claims, config);
 
   // Nothing at or after the first undecided record may be applied, or an item
   // could take a later contribution before an earlier one.
-  const firstUndecided = entries.findIndex((entry) => entry.verdict.kind === 'retry');
-  const decided = firstUndecided === -1 ? entries : entries.slice(0, firstUndecided);
-  const counted = decided.filter((entry) => entry.verdict.kind === 'count');
+  let firstUndecided = -1;
+  const counted: CountedEntry[] = [];
+  const quarantined: Entry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const kind = entry.verdict.kind;
+    if (kind === 'count') counted.push(entry as CountedEntry);
+    else if (kind === 'quarantine') quarantined.push(entry);
+    else if (kind === 'retry') {
+      firstUndecided = i;
+      break;
+    }
+  }
 
-  const deltas = buildItemDeltas(
-    shardId,
-    counted.map((entry) => ({ event: entry.event as StreamEvent, paddedSequence: entry.paddedSequence })),
-    config.granularities,
-  );
-  const applied = await mapWithConcurrency(deltas, config.writeConcurrency, (delta) => ports.aggregates.apply(delta));
-  const quarantined = decided.filter((entry) => entry.verdict.kind === 'quarantine');
-  const stored = await mapWithConcurrency(quarantined, config.writeConcurrency, (entry) => {
+  // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
+  const deltas = buildItemDeltas(shardId, counted, config.granularities);
+  const applyFailures = await settleAll(deltas, config.writeConcurrency, (delta) => ports.aggregates.apply(delta));
+  const storeFailures = await settleAll(quarantined, config.writeConcurrency, (entry) => {
     const verdict = entry.verdict as Extract<Verdict, { kind: 'quarantine' }>;
     return ports.quarantine.put({
       reason: verdict.reason,
@@ -157,30 +175,27 @@ async function processShard(
   });
 
   // The batch is final up to the lowest record that still needs a retry.
-  const failures: { paddedSequence: string; error: unknown }[] = [];
-  if (firstUndecided !== -1) {
-    const entry = entries[firstUndecided];
-    failures.push({ paddedSequence: entry.paddedSequence, error: (entry.verdict as { error: unknown }).error });
-  }
-  applied.forEach((result, index) => {
-    if (result.status === 'rejected') {
-      failures.push({ paddedSequence: deltas[index].contributions[0].paddedSequence, error: result.reason });
+  let finalCount = entries.length;
+  let failures: { paddedSequence: string; error: unknown }[] | undefined;
+  if (firstUndecided !== -1 || applyFailures !== undefined || storeFailures !== undefined) {
+    failures = [];
+    if (firstUndecided !== -1) {
+      const entry = entries[firstUndecided]!;
+      failures.push({ paddedSequence: entry.paddedSequence, error: (entry.verdict as { error: unknown }).error });
     }
-  });
-  stored.forEach((result, index) => {
-    if (result.status === 'rejected') failures.push({ paddedSequence: quarantined[index].paddedSequence, error: result.reason });
-  });
-  const lowestFailure = failures.reduce<string | undefined>(
-    (lowest, failure) => (lowest === undefined || failure.paddedSequence < lowest ? failure.paddedSequence : lowest),
-    undefined,
-  );
-  const finalCount = lowestFailure === undefined ? entries.length : entries.findIndex((entry) => entry.paddedSequence >= lowestFailure);
-  const final = entries.slice(0, finalCount);
+    for (const { index, error } of applyFailures ?? []) failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
+    for (const { index, error } of storeFailures ?? []) failures.push({ paddedSequence: quarantined[index]!.paddedSequence, error });
+    const lowestFailure = failures.reduce<string | undefined>(
+      (lowest, failure) => (lowest === undefined || failure.paddedSequence < lowest ? failure.paddedSequence : lowest),
+      undefined,
+    )!;
+    finalCount = entries.findIndex((entry) => entry.paddedSequence >= lowestFailure);
+  }
 
   const commitMs = now();
-  recordStats(stats, final, commitMs, applied.filter((result) => result.status === 'fulfilled').length);
+  recordStats(stats, entries, finalCount, commitMs, deltas.length - (applyFailures?.length ?? 0));
   if (finalCount > 0) {
-    const last = final[finalCount - 1];
+    const last = entries[finalCount - 1]!;
     await ports.checkpoints.advance({
       shardId,
       paddedSequence: last.paddedSequence,
@@ -190,15 +205,71 @@ async function processShard(
     });
   }
 
-  if (lowestFailure === undefined) return undefined;
-  return { sequenceNumber: entries[finalCount].record.sequenceNumber, errors: failures.map((failure) => failure.error) };
+  if (failures === undefined) return undefined;
+  return { sequenceNumber: entries[finalCount]!.record.sequenceNumber, errors: failures.map((failure) => failure.error) };
+}
+
+/** A failed task of {@link settleAll}: the item's index and what it threw. */
+interface TaskFailure {
+  readonly index: number;
+  readonly error: unknown;
+}
+
+/**
+ * Runs `task` over `items` with at most `limit` in flight, started in item
+ * order, and waits for every one, like mapWithConcurrency. It keeps only the
+ * failures (in index order, `undefined` when there are none) and calls
+ * `onFulfilled` with each result, so the common path makes no promise or
+ * result object per item beyond the one `task` returns.
+ */
+async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+  onFulfilled?: (item: T, result: R) => void,
+): Promise<TaskFailure[] | undefined> {
+  let failures: TaskFailure[] | undefined;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index]!;
+      let result: R;
+      try {
+        result = await task(item);
+      } catch (error) {
+        (failures ??= []).push({ index, error });
+        continue;
+      }
+      onFulfilled?.(item, result);
+    }
+  };
+  const workerCount = Math.min(Math.max(1, limit), items.length);
+  const workers: Promise<void>[] = [];
+  for (let i = 0; i < workerCount; i++) workers.push(worker());
+  await Promise.all(workers);
+  // Workers finish out of order when writes take different times.
+  return failures?.sort((a, b) => a.index - b.index);
+}
+
+/** Whether entries are in ascending sequence order already (ties allowed). */
+function isSortedBySequence(entries: readonly Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1]!.paddedSequence > entries[i]!.paddedSequence) return false;
+  }
+  return true;
+}
+
+function bySequence(a: Entry, b: Entry): number {
+  return a.paddedSequence < b.paddedSequence ? -1 : a.paddedSequence > b.paddedSequence ? 1 : 0;
 }
 
 function decodeEntry(record: StreamRecord, config: AggregatorConfig): Entry {
   const paddedSequence = padSequenceNumber(record.sequenceNumber);
+  const arrivalMs = record.arrivalMs;
   const decoded = decodeRecord(record.data, config.maxRecordBytes);
   if (!decoded.ok) {
-    return { record, paddedSequence, event: undefined, verdict: invalid(decoded.message) };
+    return { record, paddedSequence, arrivalMs, event: undefined, verdict: invalid(decoded.message) };
   }
   if (config.parallelizationFactor > 1 && record.partitionKey !== decoded.event.key) {
     // With a parallelization factor above 1 Lambda keeps order only per
@@ -207,11 +278,12 @@ function decodeEntry(record: StreamRecord, config: AggregatorConfig): Entry {
     return {
       record,
       paddedSequence,
+      arrivalMs,
       event: undefined,
       verdict: invalid('partition key differs from field "key"; the consumer runs with a parallelization factor above 1, which needs events partitioned by their key'),
     };
   }
-  return { record, paddedSequence, event: decoded.event, verdict: { kind: 'count' } };
+  return { record, paddedSequence, arrivalMs, event: decoded.event, verdict: COUNT };
 }
 
 function invalid(message: string): Verdict {
@@ -237,7 +309,7 @@ async function recogniseEarlierCounts(
   await mapWithConcurrency(late, config.writeConcurrency, async (entry) => {
     try {
       const owner = await claims.ownerOf((entry.event as StreamEvent).id);
-      if (owner === claimOwner(shardId, entry.paddedSequence)) entry.verdict = { kind: 'count' };
+      if (owner === claimOwner(shardId, entry.paddedSequence)) entry.verdict = COUNT;
     } catch (error) {
       entry.verdict = { kind: 'retry', error };
     }
@@ -247,18 +319,24 @@ async function recogniseEarlierCounts(
 /** Drops repeated producer ids: within the batch first, then against earlier batches. */
 async function settleDuplicates(entries: readonly Entry[], claims: ClaimStore | undefined, config: AggregatorConfig): Promise<void> {
   if (!claims) return;
-  const candidates = entries.filter((entry) => entry.verdict.kind === 'count') as (Entry & { event: StreamEvent })[];
+  const candidates: CountedEntry[] = [];
+  for (const entry of entries) if (entry.verdict.kind === 'count') candidates.push(entry as CountedEntry);
   const { firsts, duplicates } = splitFirstOccurrences(candidates);
-  for (const entry of duplicates) entry.verdict = { kind: 'duplicate' };
-  await mapWithConcurrency(firsts, config.writeConcurrency, async (entry) => {
-    const expiresAtSec = Math.ceil((entry.record.arrivalMs + config.dedupRetentionMs) / 1000);
-    try {
-      const outcome = await claims.claim(entry.event.id, claimOwner(entry.record.shardId, entry.paddedSequence), expiresAtSec);
-      if (outcome === ClaimOutcome.taken) entry.verdict = { kind: 'duplicate' };
-    } catch (error) {
-      entry.verdict = { kind: 'retry', error };
-    }
-  });
+  for (const entry of duplicates) entry.verdict = DUPLICATE;
+  const failures = await settleAll(
+    firsts,
+    config.writeConcurrency,
+    (entry) =>
+      claims.claim(
+        entry.event.id,
+        claimOwner(entry.record.shardId, entry.paddedSequence),
+        Math.ceil((entry.record.arrivalMs + config.dedupRetentionMs) / 1000),
+      ),
+    (entry, outcome) => {
+      if (outcome === ClaimOutcome.taken) entry.verdict = DUPLICATE;
+    },
+  );
+  if (failures !== undefined) for (const { index, error } of failures) firsts[index]!.verdict = { kind: 'retry', error };
 }
 
 /** The owner recorded on a claim: the one Kinesis record that carried the id first. */
@@ -266,10 +344,11 @@ export function claimOwner(shardId: string, paddedSequence: string): string {
   return `${shardId}:${paddedSequence}`;
 }
 
-function recordStats(stats: BatchStats, final: readonly Entry[], commitMs: number, itemsWritten: number): void {
-  stats.records += final.length;
+function recordStats(stats: BatchStats, entries: readonly Entry[], finalCount: number, commitMs: number, itemsWritten: number): void {
+  stats.records += finalCount;
   stats.itemsWritten += itemsWritten;
-  for (const entry of final) {
+  for (let i = 0; i < finalCount; i++) {
+    const entry = entries[i]!;
     const verdict = entry.verdict;
     if (verdict.kind === 'count') {
       stats.aggregated += 1;

@@ -1,3 +1,4 @@
+import { localCommand, localUsage } from './commands/local';
 import { produceCommand, produceUsage } from './commands/produce';
 import { offsetsCommand, offsetsUsage } from './commands/offsets';
 import { queryCommand, queryUsage } from './commands/query';
@@ -6,8 +7,9 @@ import { UserError } from './UserError';
 
 type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
 
-/** Every command by name; `local`, `demo`, `produce` and `offsets` register here as they arrive. */
+/** Every command by name. */
 export const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  local: { run: localCommand, usage: localUsage },
   produce: { run: produceCommand, usage: produceUsage },
   offsets: { run: offsetsCommand, usage: offsetsUsage },
   query: { run: queryCommand, usage: queryUsage },

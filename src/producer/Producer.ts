@@ -43,7 +43,8 @@ interface FlushWaiter {
  * error, a timeout, a 5xx) may have been written; its records are sent again
  * and counted in `possibleDuplicates`, and the consumer drops the second copy
  * by its `id`. Records that Kinesis answered with a per-record error are
- * retried alone, never with the rest of their request.
+ * retried alone, never with the rest of their request. Records still in the
+ * buffer when the process ends are lost: `close()` (or `flush()`) before exit.
  *
  * @example
  * const producer = new Producer({ streamName: 'events' });
@@ -300,17 +301,22 @@ export class Producer {
       if (record.attempts > 0) this.retried += 1;
       record.attempts += 1;
     }
+    let outcome: { readonly response: PutRecordsCommandOutput } | { readonly error: unknown };
     try {
-      const response = await this.putRecords(batch);
-      this.sdkRetries += Math.max(0, (response.$metadata?.attempts ?? 1) - 1);
-      this.onResponse(batch, response);
+      outcome = { response: await this.putRecords(batch) };
     } catch (error) {
-      this.sdkRetries += Math.max(0, ((error as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1) - 1);
-      this.onRequestError(batch, error);
-    } finally {
-      this.inFlight -= 1;
-      this.afterSettling();
+      outcome = { error };
     }
+    this.inFlight -= 1;
+    // Outside the try: a bug here must surface, not be mistaken for a failed request and counted twice.
+    if ('response' in outcome) {
+      this.sdkRetries += Math.max(0, (outcome.response.$metadata?.attempts ?? 1) - 1);
+      this.onResponse(batch, outcome.response);
+    } else {
+      this.sdkRetries += Math.max(0, ((outcome.error as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1) - 1);
+      this.onRequestError(batch, outcome.error);
+    }
+    this.afterSettling();
   }
 
   /** One `PutRecords`, abandoned after `requestTimeoutMs` even if the client ignores the abort. */

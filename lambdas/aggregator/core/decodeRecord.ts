@@ -27,6 +27,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const hasOwn = Object.prototype.hasOwnProperty;
 
 const TYPE_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+/** Any UTF-16 surrogate unit, paired or not (no `u` flag: the regex sees units). */
+const SURROGATE = /[\ud800-\udfff]/;
+/** The same, or a control character (U+0000–U+001F, U+007F–U+009F). */
+const CONTROL_OR_SURROGATE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
 
 // Date and time with a zone, each part range-checked: no date-only, no
 // zone-less local time, no 24:00, no leap second. Fixed structure, so no
@@ -117,12 +121,19 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
     }
     tsMs = ts + 0; // -0 becomes 0
   } else if (typeof ts === 'string') {
-    if (ts.length > ISO_MAX_LENGTH || !ISO_WITH_ZONE.test(ts)) {
+    // The common forms take the fast path; it answers only for strings the
+    // strict path below accepts, with the same result, and leaves the rest
+    // (and every error message) to it.
+    const fast = parseIsoFast(ts);
+    if (!Number.isNaN(fast)) {
+      tsMs = fast;
+    } else if (ts.length > ISO_MAX_LENGTH || !ISO_WITH_ZONE.test(ts)) {
       return fieldInvalid('ts', TS_RULE, ts.length > ISO_MAX_LENGTH ? `got a string of ${ts.length} characters` : `got ${JSON.stringify(ts)}`);
-    }
-    tsMs = isRealDay(ts) ? Date.parse(ts) : NaN;
-    if (Number.isNaN(tsMs)) {
-      return fieldInvalid('ts', 'must be a real date and time', `got ${JSON.stringify(ts)}`);
+    } else {
+      tsMs = isRealDay(ts) ? Date.parse(ts) : NaN;
+      if (Number.isNaN(tsMs)) {
+        return fieldInvalid('ts', 'must be a real date and time', `got ${JSON.stringify(ts)}`);
+      }
     }
   } else {
     return fieldInvalid('ts', TS_RULE, describe(ts));
@@ -194,6 +205,10 @@ function describeType(type: unknown): string {
  */
 function textProblem(text: string, maxChars: number, forbidControl: boolean): string | undefined {
   const units = text.length;
+  // Fast path: with no surrogate at all every unit is one character, so a
+  // short enough string without the forbidden units is fine. A native regex
+  // search is about three times faster than the loop below.
+  if (units > 0 && units <= maxChars && !(forbidControl ? CONTROL_OR_SURROGATE : SURROGATE).test(text)) return undefined;
   if (units === 0) return 'got an empty string';
   // Each code point is one or two UTF-16 units, so beyond twice the limit
   // there are certainly too many: no need to scan a huge string.
@@ -213,6 +228,114 @@ function textProblem(text: string, maxChars: number, forbidControl: boolean): st
     chars++;
   }
   return chars > maxChars ? `got ${chars} characters` : undefined;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Epoch milliseconds of an ISO string that {@link ISO_WITH_ZONE} matches and
+ * whose day exists, computed by hand: equal to `Date.parse` on every such
+ * string (a property test holds the two together), and several times faster
+ * than the regex and `Date.parse` together. Any other string, valid or not,
+ * gives NaN and is left to the strict path, which words the errors.
+ */
+export function parseIsoFast(iso: string): number {
+  const length = iso.length;
+  // Shortest: YYYY-MM-DDTHH:MMZ (17); longest: ISO_MAX_LENGTH.
+  if (length < 17 || length > ISO_MAX_LENGTH) return NaN;
+  const year = digitsOrNaN(iso, 0, 4);
+  const month = digitsOrNaN(iso, 5, 2);
+  const day = digitsOrNaN(iso, 8, 2);
+  const hour = digitsOrNaN(iso, 11, 2);
+  const minute = digitsOrNaN(iso, 14, 2);
+  if (
+    iso.charCodeAt(4) !== 45 || // -
+    iso.charCodeAt(7) !== 45 || // -
+    iso.charCodeAt(10) !== 84 || // T
+    iso.charCodeAt(13) !== 58 || // :
+    !(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59) // false for NaN too
+  ) {
+    return NaN;
+  }
+  if (day > 28 && day > daysInMonth(year, month)) return NaN;
+
+  let at = 16;
+  let second = 0;
+  let millisecond = 0;
+  if (iso.charCodeAt(at) === 58) {
+    // :SS
+    second = digitsOrNaN(iso, at + 1, 2);
+    if (!(second <= 59)) return NaN;
+    at += 3;
+    if (iso.charCodeAt(at) === 46) {
+      // .f{1,9}: the first three digits are milliseconds, the rest truncated.
+      at++;
+      const start = at;
+      while (at < length) {
+        const c = iso.charCodeAt(at);
+        if (c < 48 || c > 57) break;
+        if (at - start < 3) millisecond = millisecond * 10 + c - 48;
+        at++;
+      }
+      const digits = at - start;
+      if (digits === 0 || digits > 9) return NaN;
+      if (digits === 1) millisecond *= 100;
+      else if (digits === 2) millisecond *= 10;
+    }
+  }
+
+  let offsetMinutes = 0;
+  const zone = iso.charCodeAt(at);
+  if (zone === 90) {
+    // Z
+    if (at + 1 !== length) return NaN;
+  } else if (zone === 43 || zone === 45) {
+    // +hh:mm or -hh:mm
+    if (at + 6 !== length || iso.charCodeAt(at + 3) !== 58) return NaN;
+    const offsetHour = digitsOrNaN(iso, at + 1, 2);
+    const offsetMinute = digitsOrNaN(iso, at + 4, 2);
+    if (!(offsetHour <= 23 && offsetMinute <= 59)) return NaN;
+    offsetMinutes = offsetHour * 60 + offsetMinute;
+    if (zone === 45) offsetMinutes = -offsetMinutes;
+  } else {
+    return NaN;
+  }
+
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millisecond
+  );
+}
+
+/** The number written by `count` ASCII digits at `start`, or NaN if one is not a digit (or missing). */
+function digitsOrNaN(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i); // NaN past the end
+    if (!(c >= 48 && c <= 57)) return NaN;
+    n = n * 10 + c - 48;
+  }
+  return n;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (year 0 to 9999), by
+ * H. Hinnant's days_from_civil. Unlike `Date.UTC` it does not read years
+ * 0-99 as 1900-1999.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Whether the day of an ISO string that matched {@link ISO_WITH_ZONE} exists in its month. */

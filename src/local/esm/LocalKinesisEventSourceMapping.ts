@@ -130,17 +130,24 @@ export class LocalKinesisEventSourceMapping {
    * Finds the stream's shards and starts polling every shard that has no
    * unfinished parent. Resolves once those are positioned at the starting
    * position, so that with `LATEST` every record put afterwards is delivered.
-   * @throws when the stream cannot be described or a shard cannot be positioned
+   * @throws when the stream cannot be described or a shard cannot be positioned (the mapping is then stopped)
    */
   async start(): Promise<void> {
     if (this.started) throw new LocalEsmError(`event source mapping ${this.uuid} was already started`);
     this.started = true;
     const { kinesis } = this.dependencies;
-    this.region = await kinesis.config.region();
-    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.streamName }));
-    this.streamArn = summary.StreamDescriptionSummary?.StreamARN ?? '';
-    for (const shard of await this.listShards()) this.addShard(shard, true);
-    await this.schedule();
+    try {
+      this.region = await kinesis.config.region();
+      const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.streamName }));
+      this.streamArn = summary.StreamDescriptionSummary?.StreamARN ?? '';
+      for (const shard of await this.listShards()) this.addShard(shard, true);
+      await this.schedule();
+    } catch (error) {
+      await this.stop();
+      throw new LocalEsmError(`event source mapping ${this.uuid} could not start on stream ${this.settings.streamName}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     this.discovery = this.discoverShards();
   }
 

@@ -6,7 +6,7 @@ export type BatchVerdict =
   /** The records before `failedIndex` are done; Lambda retries from `failedIndex` on. */
   | { readonly kind: 'partial'; readonly failedIndex: number }
   /** The whole batch failed: a function error, or a partial batch response Lambda cannot use. */
-  | { readonly kind: 'failure'; readonly functionError: boolean };
+  | { readonly kind: 'failure' };
 
 /**
  * Reads an invocation the way Lambda's Kinesis event source mapping does.
@@ -21,20 +21,20 @@ export function judgeResponse(
   sequenceNumbers: readonly string[],
   reportBatchItemFailures: boolean,
 ): BatchVerdict {
-  if (outcome.kind === 'error') return { kind: 'failure', functionError: true };
+  if (outcome.kind === 'error') return { kind: 'failure' };
   if (!reportBatchItemFailures) return { kind: 'success' };
   const payload = outcome.payload;
   if (payload === null || typeof payload !== 'object') return { kind: 'success' };
   const failures = (payload as { batchItemFailures?: unknown }).batchItemFailures;
   if (failures === undefined || failures === null) return { kind: 'success' };
-  if (!Array.isArray(failures)) return { kind: 'failure', functionError: false };
+  if (!Array.isArray(failures)) return { kind: 'failure' };
   if (failures.length === 0) return { kind: 'success' };
   const positions = new Map(sequenceNumbers.map((sequenceNumber, index) => [sequenceNumber, index]));
   let lowest = Number.POSITIVE_INFINITY;
   for (const failure of failures) {
     const identifier = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
     const index = typeof identifier === 'string' ? positions.get(identifier) : undefined;
-    if (index === undefined) return { kind: 'failure', functionError: false };
+    if (index === undefined) return { kind: 'failure' };
     lowest = Math.min(lowest, index);
   }
   return { kind: 'partial', failedIndex: lowest };

@@ -120,10 +120,11 @@ export class LocalFunction {
   }
 
   private async coldStart(): Promise<{ environment: ExecutionEnvironment } | { failure: InvocationOutcome }> {
+    const taskRoot = resolve(this.options.assetDirectory);
     const environment = new ExecutionEnvironment({
       functionName: this.name,
       functionArn: this.functionArn(),
-      taskRoot: resolve(this.options.assetDirectory),
+      taskRoot,
       handler: this.options.handler,
       memoryMb: this.options.memoryMb,
       timeoutMs: this.options.timeoutMs,
@@ -131,7 +132,7 @@ export class LocalFunction {
         functionName: this.name,
         memoryMb: this.options.memoryMb,
         handler: this.options.handler,
-        taskRoot: resolve(this.options.assetDirectory),
+        taskRoot,
         runtimeDirectory: dirname(BOOTSTRAP_PATH),
         region: this.region(),
         variables: this.options.environment ?? {},
@@ -147,8 +148,8 @@ export class LocalFunction {
     this.coldStartCount += 1;
     const failure = await environment.initialized;
     if (failure) {
+      // Lambda runs init again on the next invocation, in a fresh environment.
       await environment.terminate();
-      this.wakeOne();
       return { failure };
     }
     return { environment };

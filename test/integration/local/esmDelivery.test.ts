@@ -106,7 +106,7 @@ describe('local Kinesis event source mapping: delivery', () => {
     // Prepare
     const streamName = uniqueStreamName('window');
     await createStream(kinesis, streamName);
-    const running = await newHarness().start(RECORDING_HANDLER, { streamName, batchSize: 100, maximumBatchingWindowMs: 2_500 });
+    const running = await newHarness().start(RECORDING_HANDLER, { streamName, batchSize: 100, maximumBatchingWindowMs: 1_500 });
 
     // Act: two puts well inside one window
     await putRecords(kinesis, streamName, [1, 2, 3].map((i) => ({ data: `a${i}`, partitionKey: 'k' })));
@@ -189,6 +189,32 @@ describe('local Kinesis event source mapping: delivery', () => {
         recordsInFlight: 0,
       });
     }
+  });
+
+  it('on stop lets the invocation in flight finish and starts no other', async () => {
+    // Prepare: a slow function and records for two batches
+    const streamName = uniqueStreamName('stop');
+    await createStream(kinesis, streamName);
+    await putRecords(kinesis, streamName, Array.from({ length: 4 }, (_, i) => ({ data: `r${i}`, partitionKey: 'k' })));
+    const handler = `${RECORDING_PRELUDE}
+exports.handler = async (event) => { await sleep(500); note(event, {}); };`;
+    const running = await newHarness().start(handler, { streamName, batchSize: 2 });
+    await waitFor(() => running.metrics.length === 0 && running.fn.liveEnvironments === 1, 'the first invocation running');
+
+    // Act
+    await running.mapping.stop();
+
+    // Assess: the batch in flight completed and was the only one
+    expect(running.invocations().map((invocation) => invocation.records.map((record) => record.data))).toEqual([['r0', 'r1']]);
+    expect(running.metrics.filter((point) => point.name === 'Invocations')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(running.invocations()).toHaveLength(1);
+  });
+
+  it('fails to start on a stream that does not exist, with one clear error', async () => {
+    // Act + Assess
+    const running = newHarness().start(RECORDING_HANDLER, { streamName: 'no-such-stream' });
+    await expect(running).rejects.toThrow(/could not start on stream no-such-stream/);
   });
 
   it('refuses a tumbling window, which it does not emulate', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
 import { produceCommand, type ProduceEnvironment, type ProduceSummary } from '../../../src/cli/commands/produce';
@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 /** Runs `streamtally produce` against a new stream, capturing what it prints and its exit code. */
-async function produce(args: string[], options: { stdin?: Readable; endpoint?: string; progress?: (line: string) => void } = {}) {
+async function produce(
+  args: string[],
+  options: { stdin?: Readable; endpoint?: string; progress?: (line: string) => void; onInterrupt?: (handler: () => void) => void } = {},
+) {
   const streamName = `produce-${++streams}`;
   await createStream(kinesis.client, streamName, 2);
   const stdout: string[] = [];
@@ -37,7 +40,10 @@ async function produce(args: string[], options: { stdin?: Readable; endpoint?: s
     resolveTarget: async () => ({ resources: { streamName }, kinesis: client }),
     stdin: options.stdin ?? Readable.from([]),
     stderr: (text) => stderr.push(text),
-    onInterrupt: () => () => undefined,
+    onInterrupt: (handler) => {
+      options.onInterrupt?.(handler);
+      return () => undefined;
+    },
     ...(options.progress ? { progress: options.progress } : {}),
   };
   let exitCode = 0;
@@ -109,6 +115,24 @@ describe('streamtally produce --file', () => {
     expect(JSON.parse(result.stdout[0]!)).toMatchObject({ events: 4, sent: 4, retried: refusedOnce.size, throttled: refusedOnce.size });
     expect(refusedOnce.size).toBeGreaterThan(0);
     expect(result.stored).toHaveLength(4);
+  });
+
+  it('on SIGINT stops reading, flushes what was read, and exits 130', async () => {
+    // Prepare: stdin that sends three lines and then stays open
+    const stdin = new PassThrough();
+    stdin.write(`${line(1)}\n${line(2)}\n${line(3)}\n`);
+    let interrupt: (() => void) | undefined;
+    setTimeout(() => interrupt!(), 300);
+
+    // Act
+    const result = await produce(['--file', '-'], { stdin, onInterrupt: (handler) => (interrupt = handler) });
+
+    // Assess
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr[0]).toMatch(/interrupted: flushing what was read/);
+    expect(result.stdout).toContain('interrupted: what was read was flushed; the rest was not sent');
+    expect(result.stored).toHaveLength(3);
+    expect(stdin.destroyed).toBe(true);
   });
 
   it('exits 1 and names the events that failed for good, writing them to --failed-out', async () => {

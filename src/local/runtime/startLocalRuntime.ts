@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { AlarmEvaluator, type AlarmStateChange } from '../alarms/AlarmEvaluator';
+import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
+import { datumsFromEmf } from '../alarms/datumsFromEmf';
+import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
+import { localClients, startEmulators, type EmulatorError, type LocalClients } from '../emulators';
+import { LocalKinesisEventSourceMapping, type MappingState } from '../esm';
+import { LocalFunction } from '../lambda';
+import { localPaths, localResourcesFromOutputs, removeLocalState, writeLocalState, type LocalState } from '../state';
+import { describeNotEmulated, planLocalStack, provisionLocalStack, readCloudAssembly, type LocalStackPlan } from '../template';
+
+/** How to start the local stack. */
+export interface LocalRuntimeOptions {
+  /** The project whose `cdk.out` and `.streamtally/` are used. */
+  readonly projectRoot: string;
+  /** @default - the only stack in cdk.out */
+  readonly stackName?: string;
+  /** Fixed emulator ports; free ports otherwise. */
+  readonly ports?: { readonly kinesis?: number; readonly dynamodb?: number; readonly s3?: number };
+  /** Progress and notices, one line each. */
+  readonly log: (line: string) => void;
+  /** Every line the functions print (their logs and EMF documents). @default - dropped */
+  readonly functionLog?: (functionName: string, line: string) => void;
+  /** Alarm state changes as CloudWatch would report them. */
+  readonly onAlarmChange?: (change: AlarmStateChange) => void;
+  /** An emulator died: the stack cannot go on. */
+  readonly onFatal?: (error: EmulatorError) => void;
+  /** How often the template's alarms are evaluated. @default 10_000 */
+  readonly alarmIntervalMs?: number;
+}
+
+/** A running local stack. */
+export interface LocalRuntime {
+  readonly state: LocalState;
+  readonly stateFile: string;
+  readonly plan: LocalStackPlan;
+  readonly clients: LocalClients;
+  /** The metrics CloudWatch would hold: the functions' EMF documents and the mappings' Lambda metrics. */
+  readonly metrics: InMemoryMetricStore;
+  readonly alarms: AlarmEvaluator;
+  /** Per mapping: shards and their progress. */
+  mappingStates(): MappingState[];
+  /** Stops the consumers, then the emulators; removes the state file. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const EVALUATED_TYPES = new Set(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']);
+const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+
+/**
+ * Starts the whole stack on this machine: the emulators as child processes,
+ * the resources of the synthesized template, every function of the template
+ * from its bundled asset in cdk.out, run by a local event source mapping, and
+ * the template's alarms evaluated against the metrics they emit. Writes the
+ * state file once events can be sent.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const paths = localPaths(options.projectRoot);
+  const assembly = readCloudAssembly(paths.cdkOutDir, options.stackName);
+  const plan = planLocalStack(assembly.template, assembly.assemblyDir, { stackName: assembly.stackName });
+  const emulators = await startEmulators({ dataDir: path.join(paths.localDir, 'data'), ports: options.ports, region: plan.region });
+  // The runtime evaluates the template's alarms itself (below), so they are emulated here.
+  const notEmulated = { ...plan.notEmulated, resourceTypes: plan.notEmulated.resourceTypes.filter((entry) => !EVALUATED_TYPES.has(entry.type)) };
+  for (const line of describeNotEmulated(notEmulated)) options.log(line);
+  const clients = localClients(emulators.endpoints);
+  const functions: LocalFunction[] = [];
+  const mappings: LocalKinesisEventSourceMapping[] = [];
+  let alarmTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (alarmTimer) clearInterval(alarmTimer);
+    await Promise.allSettled(mappings.map((mapping) => mapping.stop()));
+    await Promise.allSettled(functions.map((fn) => fn.close()));
+    for (const client of Object.values(clients)) client.destroy();
+    await emulators.stop();
+    removeLocalState(options.projectRoot, process.pid);
+  };
+  emulators.onExit((error) => {
+    if (!stopped) options.onFatal?.(error);
+  });
+
+  try {
+    for (const resource of (await provisionLocalStack(plan, clients)).resources) {
+      options.log(`${resource.outcome} ${resource.kind} ${resource.name}`);
+    }
+    const metrics = new InMemoryMetricStore();
+    const mappingUuids = new Map(plan.eventSourceMappings.map((mapping) => [mapping.logicalId, randomUUID()]));
+    const physicalIds = new Map<string, string>([
+      ...plan.streams.map((stream) => [stream.logicalId, stream.streamName] as const),
+      ...plan.tables.map((table) => [table.logicalId, table.tableName] as const),
+      ...plan.buckets.map((bucket) => [bucket.logicalId, bucket.bucketName] as const),
+      ...plan.functions.map((fn) => [fn.logicalId, fn.functionName] as const),
+      ...mappingUuids,
+    ]);
+    const alarms = new AlarmEvaluator(
+      alarmsFromTemplate(assembly.template, { physicalId: (id) => physicalIds.get(id), region: plan.region, accountId: plan.accountId, stackName: plan.stackName }),
+      metrics,
+    );
+
+    const functionsByLogicalId = new Map<string, LocalFunction>();
+    for (const fn of plan.functions) {
+      const local = new LocalFunction({
+        name: fn.functionName,
+        functionArn: fn.functionArn,
+        assetDirectory: fn.assetDirectory,
+        handler: fn.handler,
+        timeoutMs: fn.timeoutSeconds * 1000,
+        memoryMb: fn.memorySizeMb,
+        region: plan.region,
+        reservedConcurrency: fn.reservedConcurrentExecutions,
+        environment: {
+          ...fn.environment,
+          ...LOCAL_CREDENTIALS,
+          AWS_ENDPOINT_URL_KINESIS: emulators.endpoints.kinesis,
+          AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
+          AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+        },
+        onLog: (line) => {
+          // EMF documents are how the function's own metrics reach CloudWatch.
+          if (line.startsWith('{') && line.includes('"_aws"')) {
+            try {
+              metrics.put(datumsFromEmf(JSON.parse(line)));
+            } catch {
+              // Not JSON after all: an ordinary log line.
+            }
+          }
+          options.functionLog?.(fn.functionName, line);
+        },
+      });
+      functions.push(local);
+      functionsByLogicalId.set(fn.logicalId, local);
+    }
+
+    for (const mapping of plan.eventSourceMappings.filter((candidate) => candidate.enabled)) {
+      const fn = functionsByLogicalId.get(mapping.functionLogicalId);
+      if (!fn) throw new Error(`event source mapping ${mapping.logicalId} names function ${mapping.functionLogicalId}, which the plan lacks`);
+      const uuid = mappingUuids.get(mapping.logicalId) as string;
+      mappings.push(
+        new LocalKinesisEventSourceMapping(
+          {
+            uuid,
+            functionName: mapping.functionName,
+            functionArn: plan.functions.find((candidate) => candidate.logicalId === mapping.functionLogicalId)?.functionArn,
+            accountId: plan.accountId,
+            streamName: mapping.streamName,
+            batchSize: mapping.batchSize,
+            maximumBatchingWindowMs: mapping.maximumBatchingWindowInSeconds * 1000,
+            startingPosition: mapping.startingPosition,
+            startingPositionTimestamp: mapping.startingPositionTimestamp,
+            parallelizationFactor: mapping.parallelizationFactor,
+            bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+            maximumRetryAttempts: mapping.maximumRetryAttempts,
+            maximumRecordAgeSeconds: mapping.maximumRecordAgeInSeconds,
+            functionResponseTypes: [...mapping.functionResponseTypes],
+            onFailure: mapping.onFailureDestination ? { bucket: mapping.onFailureDestination.bucketName } : undefined,
+            tumblingWindowInSeconds: mapping.tumblingWindowInSeconds || undefined,
+          },
+          {
+            kinesis: clients.kinesis,
+            s3: clients.s3,
+            invoke: (event) => fn.invoke(event),
+            log: (message) => options.log(`[${mapping.functionName}] ${message}`),
+            onMetric: (name, value, _unit, dimensions) => {
+              const timestamp = Date.now();
+              metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp, value });
+              // Lambda reports destination deliveries per mapping, under this name.
+              if (name === 'OnFailureDestinationRecords') {
+                metrics.put({
+                  namespace: 'AWS/Lambda',
+                  metricName: 'OnFailureDestinationDeliveredEventCount',
+                  dimensions: { EventSourceMappingUUID: uuid },
+                  timestamp,
+                  value,
+                });
+              }
+            },
+          },
+        ),
+      );
+    }
+    await Promise.all(mappings.map((mapping) => mapping.start()));
+
+    alarmTimer = setInterval(() => {
+      const now = Date.now();
+      for (const change of alarms.evaluate(now).changes) options.onAlarmChange?.(change);
+      // Alarms read a few periods back; older data is of no use.
+      metrics.prune(now - 3 * 3_600_000);
+    }, options.alarmIntervalMs ?? 10_000);
+    alarmTimer.unref();
+
+    const state: LocalState = {
+      region: plan.region,
+      endpoints: emulators.endpoints,
+      resources: localResourcesFromOutputs(plan.outputs),
+      outputs: plan.outputs,
+      stackName: plan.stackName,
+      pid: process.pid,
+      emulatorPids: { kinesis: emulators.kinesis.pid, dynamodb: emulators.dynamodb.pid, s3: emulators.s3.pid },
+      startedAt: new Date().toISOString(),
+    };
+    const stateFile = writeLocalState(state, options.projectRoot);
+    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

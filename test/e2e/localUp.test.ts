@@ -1,0 +1,168 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isProcessAlive, readLocalState } from '../../src/local/state';
+import { synthesizedAssembly, type SynthesizedAssembly } from '../unit/local/support/synthesizedAssembly';
+
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'streamtally.js');
+const MINUTE = Date.parse('2026-11-26T09:15:00.000Z');
+
+function cli(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A project directory whose cdk.out is the synthesized stack. */
+function projectWith(assembly: SynthesizedAssembly | undefined): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'streamtally-project-'));
+  if (assembly) symlinkSync(assembly.assemblyDir, path.join(root, 'cdk.out'));
+  return root;
+}
+
+async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output so far:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = output.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before a line matching ${pattern}; output:\n${output}`));
+    });
+  });
+}
+
+describe('streamtally local up / query / local down, as a user runs them', () => {
+  let assembly: SynthesizedAssembly;
+  let project: string;
+  let stack: ChildProcess | undefined;
+
+  beforeAll(() => {
+    assembly = synthesizedAssembly({ shardCount: 2 }, 'Streamtally-dev');
+    project = projectWith(assembly);
+  });
+
+  afterAll(() => {
+    if (stack?.pid && isProcessAlive(stack.pid)) stack.kill('SIGKILL');
+    rmSync(project, { recursive: true, force: true });
+    assembly.remove();
+  });
+
+  it('aggregates events sent with the plain AWS SDK, answers query --json with exact counts, and leaves no process behind', async () => {
+    // Prepare: start the stack and wait for READY.
+    // Its progress lines go to a file: this test blocks in spawnSync while the stack runs, and a full pipe would stall it.
+    const progress = openSync(path.join(project, 'local-up.log'), 'w');
+    stack = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', progress] });
+    const ready = await waitForLine(stack, /^READY .+$/m, 120_000);
+    const state = readLocalState(project);
+    expect(ready).toBe(`READY ${path.join(project, '.streamtally', 'local.json')}`);
+
+    // Act: 30 events over three keys (/a ×15, /b ×10, /c ×5), plus one producer retry of /a and one malformed record.
+    const kinesis = new KinesisClient({
+      endpoint: state.endpoints.kinesis,
+      region: state.region,
+      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+      requestHandler: new NodeHttpHandler(),
+    });
+    const keys = [...Array(15).fill('/a'), ...Array(10).fill('/b'), ...Array(5).fill('/c')];
+    const events = keys.map((key, index) => ({ id: `e${index}`, type: 'page_view', key, ts: new Date(MINUTE + index * 1000).toISOString() }));
+    const records = [...events, events[0]].map((event) => ({ Data: Buffer.from(JSON.stringify(event)), PartitionKey: event.key }));
+    records.push({ Data: Buffer.from('not json'), PartitionKey: 'x' });
+    const put = await kinesis.send(new PutRecordsCommand({ StreamName: state.resources.streamName, Records: records }));
+    expect(put.FailedRecordCount ?? 0).toBe(0);
+    kinesis.destroy();
+
+    // Assess: query until the counts arrive (they must then be exact).
+    const expected = [
+      { key: '/a', count: 15 },
+      { key: '/b', count: 10 },
+      { key: '/c', count: 5 },
+    ];
+    let rows: { key: string; count: number; sum: number; windowStart: string }[] = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      const result = cli(project, ['query', '--type', 'page_view', '--window', '1h', '--from', '2026-11-26T09:00:00Z', '--to', '2026-11-26T09:00:00Z', '--json']);
+      expect(result.status, result.stderr).toBe(0);
+      rows = (JSON.parse(result.stdout) as { rows: typeof rows }).rows;
+      if (rows.reduce((total, row) => total + row.count, 0) >= 30) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(rows.map(({ key, count }) => ({ key, count }))).toEqual(expected);
+    expect(rows.every((row) => row.windowStart === '2026-11-26T09:00:00.000Z' && row.sum === row.count)).toBe(true);
+
+    const top = cli(project, ['query', '--type', 'page_view', '--window', '1m', '--top', '1', '--at', '2026-11-26T09:15:30Z', '--json']);
+    expect(JSON.parse(top.stdout)).toEqual({
+      type: 'page_view',
+      window: '1m',
+      rows: [{ key: '/a', windowStart: '2026-11-26T09:15:00.000Z', count: 15, sum: 15, min: 1, max: 1 }],
+    });
+
+    let quarantined: { reason: string; data: string }[] = [];
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && quarantined.length === 0; ) {
+      quarantined = (JSON.parse(cli(project, ['quarantine', 'list', '--json']).stdout) as { records: typeof quarantined }).records;
+    }
+    expect(quarantined.map(({ reason, data }) => ({ reason, data: Buffer.from(data, 'base64').toString() }))).toEqual([{ reason: 'invalid', data: 'not json' }]);
+
+    // Stop it as a user would, from another terminal.
+    const down = cli(project, ['local', 'down']);
+    expect(down.status, down.stderr).toBe(0);
+    await new Promise((resolve) => stack!.once('exit', resolve));
+    for (const pid of [state.pid, ...Object.values(state.emulatorPids)]) expect(isProcessAlive(pid), `pid ${pid}`).toBe(false);
+  }, 240_000);
+});
+
+describe('local up on bad input: one clear line, non-zero exit', () => {
+  it('says to synthesize when cdk.out is missing', () => {
+    const empty = projectWith(undefined);
+    const result = cli(empty, ['local', 'up']);
+    rmSync(empty, { recursive: true, force: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^streamtally: .*npx cdk synth/);
+  });
+
+  it('names the file when the template is malformed', () => {
+    const root = projectWith(undefined);
+    mkdirSync(path.join(root, 'cdk.out'));
+    writeFileSync(path.join(root, 'cdk.out', 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: { 'Streamtally-dev': { type: 'aws:cloudformation:stack', properties: { templateFile: 'Streamtally-dev.template.json' } } } }));
+    writeFileSync(path.join(root, 'cdk.out', 'Streamtally-dev.template.json'), '{"Resources": ');
+    const result = cli(root, ['local', 'up']);
+    rmSync(root, { recursive: true, force: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/Streamtally-dev\.template\.json/);
+  });
+
+  it('names the port and the flag when a port is taken', async () => {
+    const assembly = synthesizedAssembly({}, 'Streamtally-dev');
+    const root = projectWith(assembly);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const result = cli(root, ['local', 'up', '--kinesis-port', String(port)]);
+    blocker.close();
+    rmSync(root, { recursive: true, force: true });
+    assembly.remove();
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`port ${port} is taken (kinesis); choose another with --kinesis-port`);
+  }, 120_000);
+
+  it('refuses an unknown flag with the command named', () => {
+    const result = cli(tmpdir(), ['query', '--type', 'x', '--fro', '2026-01-01']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^streamtally: query: Unknown option '--fro'/);
+  });
+});
