@@ -10,8 +10,15 @@ interface MemoryAggregateItem {
   sumNanos: bigint;
   min: number;
   max: number;
-  /** Per shard, the padded sequence number of the newest contribution taken. */
-  readonly highWater: Map<string, string>;
+  /**
+   * Per shard, the padded sequence number of the newest contribution taken.
+   * The first shard to write the item is kept in two fields: a Map per item
+   * would be the bench's own cost (an allocation per item and two lookups
+   * per write), and most items only ever hear from one shard.
+   */
+  firstShard: string | undefined;
+  firstShardMark: string | undefined;
+  otherShards: Map<string, string> | undefined;
 }
 
 /**
@@ -29,7 +36,7 @@ export class MemoryAggregateStore implements AggregateStore {
     countCall(this.calls, 'apply');
     const { address, shardId, contributions } = delta;
     const item = this.items.get(address.type, address.granularity, address.key, address.windowStartMs, newItem);
-    const mark = item.highWater.get(shardId);
+    const mark = highWater(item, shardId);
     // The adapter's condition: on the normal path no contribution is at or
     // below the mark, and all are written; otherwise only those above it.
     const pending =
@@ -42,10 +49,23 @@ export class MemoryAggregateStore implements AggregateStore {
     item.sumNanos += summary.sumNanos;
     if (summary.min < item.min) item.min = summary.min;
     if (summary.max > item.max) item.max = summary.max;
-    item.highWater.set(shardId, pending[pending.length - 1]!.paddedSequence);
+    setHighWater(item, shardId, pending[pending.length - 1]!.paddedSequence);
   }
 }
 
 function newItem(): MemoryAggregateItem {
-  return { count: 0, sumNanos: 0n, min: Infinity, max: -Infinity, highWater: new Map() };
+  return { count: 0, sumNanos: 0n, min: Infinity, max: -Infinity, firstShard: undefined, firstShardMark: undefined, otherShards: undefined };
+}
+
+function highWater(item: MemoryAggregateItem, shardId: string): string | undefined {
+  return item.firstShard === shardId ? item.firstShardMark : item.otherShards?.get(shardId);
+}
+
+function setHighWater(item: MemoryAggregateItem, shardId: string, mark: string): void {
+  if (item.firstShard === undefined || item.firstShard === shardId) {
+    item.firstShard = shardId;
+    item.firstShardMark = mark;
+  } else {
+    (item.otherShards ??= new Map()).set(shardId, mark);
+  }
 }

@@ -376,7 +376,10 @@ function emptyStats(): BatchStats {
   };
 }
 
-function groupByShard(records: readonly StreamRecord[]): Map<string, StreamRecord[]> {
+function groupByShard(records: readonly StreamRecord[]): Map<string, readonly StreamRecord[]> {
+  // A batch comes from one shard: check that before copying anything.
+  const first = records[0];
+  if (first !== undefined && records.every((record) => record.shardId === first.shardId)) return new Map([[first.shardId, records]]);
   const groups = new Map<string, StreamRecord[]>();
   for (const record of records) {
     const group = groups.get(record.shardId);

@@ -1,3 +1,4 @@
+import { demoCommand, demoUsage } from './commands/demo';
 import { localCommand, localUsage } from './commands/local';
 import { produceCommand, produceUsage } from './commands/produce';
 import { offsetsCommand, offsetsUsage } from './commands/offsets';
@@ -10,6 +11,7 @@ type Command = (argv: readonly string[], out: (text: string) => void) => Promise
 /** Every command by name. */
 export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   local: { run: localCommand, usage: localUsage },
+  demo: { run: demoCommand, usage: demoUsage },
   produce: { run: produceCommand, usage: produceUsage },
   offsets: { run: offsetsCommand, usage: offsetsUsage },
   query: { run: queryCommand, usage: queryUsage },

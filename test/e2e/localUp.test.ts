@@ -166,3 +166,36 @@ describe('local up on bad input: one clear line, non-zero exit', () => {
     expect(result.stderr.trim()).toMatch(/^streamtally: query: Unknown option '--fro'/);
   });
 });
+
+describe('streamtally demo (npm start)', () => {
+  it('runs the synthetic mix through the local stack to a summary where conservation holds', async () => {
+    const assembly = synthesizedAssembly({}, 'Streamtally-dev');
+    const root = projectWith(assembly);
+    try {
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'demo', '--duration', '8', '--rate', '100', '--json'], { cwd: root });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+        generated: Record<string, number>;
+        producer: { sent: number; failed: number };
+        consumer: { aggregated: number; duplicates: number; quarantined: Record<string, number> };
+        conservation: string;
+      };
+      expect(summary.conservation).toMatch(/^conservation holds: produced 800 = /);
+      expect(summary.producer).toMatchObject({ sent: 800, failed: 0 });
+      // The generator's tags are what the consumer must find: each kind of record in its place.
+      expect(summary.consumer.duplicates).toBe(summary.generated.duplicate);
+      expect(summary.consumer.quarantined).toEqual({ invalid: summary.generated.malformed, late: summary.generated.late, future: summary.generated.future });
+      expect(summary.consumer.aggregated).toBe(summary.generated.valid);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      assembly.remove();
+    }
+  }, 180_000);
+});

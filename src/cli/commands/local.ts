@@ -84,8 +84,8 @@ export async function startRuntimeForCli(options: CliRuntimeOptions): Promise<Lo
         stream.write(`${line}\n`);
       },
       onAlarmChange: (change) => {
-        const line = `${new Date(change.timestamp).toISOString()} alarm ${change.alarmName}: ${change.previousState} -> ${change.state} (${change.reason})`;
-        alarmLog.write(`${line}\n`);
+        const line = `${new Date(change.timestamp).toISOString()} alarm ${change.alarmName}: ${change.previousState} -> ${change.state}`;
+        alarmLog.write(`${line} (${change.reason})\n`);
         (options.onAlarmLine ?? log)(line);
       },
       onFatal: (error) => fatal?.(error),

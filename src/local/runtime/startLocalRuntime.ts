@@ -41,6 +41,8 @@ export interface LocalRuntime {
   readonly alarms: AlarmEvaluator;
   /** Per mapping: shards and their progress. */
   mappingStates(): MappingState[];
+  /** Every alarm's state after the latest evaluation, by alarm name. */
+  alarmStates(): Readonly<Record<string, string>>;
   /** Stops the consumers, then the emulators; removes the state file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -183,9 +185,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     await Promise.all(mappings.map((mapping) => mapping.start()));
 
+    let alarmStates: Readonly<Record<string, string>> = {};
     alarmTimer = setInterval(() => {
       const now = Date.now();
-      for (const change of alarms.evaluate(now).changes) options.onAlarmChange?.(change);
+      const evaluation = alarms.evaluate(now);
+      alarmStates = evaluation.states;
+      for (const change of evaluation.changes) options.onAlarmChange?.(change);
       // Alarms read a few periods back; older data is of no use.
       metrics.prune(now - 3 * 3_600_000);
     }, options.alarmIntervalMs ?? 10_000);
@@ -202,7 +207,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startedAt: new Date().toISOString(),
     };
     const stateFile = writeLocalState(state, options.projectRoot);
-    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), stop };
+    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), alarmStates: () => alarmStates, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,175 @@
+import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { checkConservation } from '../../demo/checkConservation';
+import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
+import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { Producer } from '../../producer';
+import { readWindowKeys } from '../../query/readAggregates';
+import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
+import { integerFlag, parseFlags } from '../parseFlags';
+import { UserError } from '../UserError';
+import { startRuntimeForCli } from './local';
+
+export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--json]   (npm start)
+  Starts the local stack, sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
+  malformed, late and future events) and shows it flowing; ends with a summary that checks that every
+  record sent was aggregated, dropped as a duplicate or quarantined. Exits non-zero if not.`;
+
+const DRAIN_TIMEOUT_MS = 120_000;
+
+/** `streamtally demo`: the whole pipeline on this machine, watched live. */
+export async function demoCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {
+  const { values } = parseFlags('demo', argv, {
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    seed: { type: 'string' },
+    stack: { type: 'string' },
+  });
+  if (values.help) return out(demoUsage);
+  const durationS = integerFlag('duration', values.duration, 60, 1, 86_400);
+  const rate = integerFlag('rate', values.rate, 200, 1, 100_000);
+  const seed = integerFlag('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const interactive = Boolean(process.stdout.isTTY) && !values.json;
+  const alarmLines: string[] = [];
+  const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : out(line));
+
+  say('starting the local stack (emulators, tables, stream, consumer)...');
+  const runtime = await startRuntimeForCli({
+    projectRoot: process.cwd(),
+    stackName: values.stack,
+    // Start-up notices go to the log; the demo shows only what flows.
+    log: () => undefined,
+    onAlarmLine: (line) => alarmLines.push(line),
+  });
+  const stopOnSignal = () => void runtime.stop().finally(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    const aggregator = runtime.plan.functions.find((fn) => fn.environment.CONSUMER_NAME);
+    if (!aggregator) throw new UserError('demo: the stack in cdk.out has no aggregating consumer');
+    const consumer: ConsumerMetricIdentity = {
+      namespace: aggregator.environment.POWERTOOLS_METRICS_NAMESPACE ?? 'streamtally',
+      service: aggregator.environment.POWERTOOLS_SERVICE_NAME ?? aggregator.environment.CONSUMER_NAME,
+    };
+    const granularities = parseGranularities(aggregator.environment.WINDOWS ?? '1m:7d,1h:90d,1d:1100d');
+    const coarsest = granularities[granularities.length - 1].label;
+    const finest = granularities[0];
+    const { resources } = runtime.state;
+    say(`local stack ready: ${runtime.stateFile}; sending ${rate} ev/s for ${durationS} s`);
+
+    const producer = new Producer({ streamName: resources.streamName, client: runtime.clients.kinesis });
+    const events = new SyntheticEvents({
+      seed,
+      ...DEMO_MIX,
+      allowedLatenessMs: Number(aggregator.environment.ALLOWED_LATENESS_MS ?? 3_600_000),
+      maxClockSkewMs: Number(aggregator.environment.MAX_CLOCK_SKEW_MS ?? 300_000),
+    });
+    const startedMs = Date.now();
+    const view = new LiveView(interactive, out);
+    const refresh = async (phase: string): Promise<void> => {
+      const now = Date.now();
+      const window = windowStartMs(now, finest.sizeMs);
+      const top = await readWindowKeys(runtime.clients.dynamodb, resources.aggregatesTable, {
+        type: 'page_view',
+        granularity: finest.label,
+        windowStartMs: window,
+        limit: 5,
+      }).catch(() => []);
+      view.draw([
+        `streamtally demo · ${phase} · ${Math.round((now - startedMs) / 1000)} s · stream ${resources.streamName}`,
+        `  in   ${rateOf(producer.counts().sent, startedMs, now)} ev/s   sent ${producer.counts().sent}   retried ${producer.counts().retried}   throttled ${producer.counts().throttled}   failed ${producer.counts().failed}`,
+        `  out  ${(sumOfMetric(runtime.metrics, consumer, 'EventsAggregated', now - 5_000, now + 1) / 5).toFixed(0)} ev/s   aggregated ${sumOfMetric(runtime.metrics, consumer, 'EventsAggregated', 0, now + 1)}   duplicates ${sumOfMetric(runtime.metrics, consumer, 'DuplicatesDropped', 0, now + 1)}   quarantined invalid ${sumOfMetric(runtime.metrics, consumer, 'QuarantinedInvalid', 0, now + 1)} · late ${sumOfMetric(runtime.metrics, consumer, 'QuarantinedLate', 0, now + 1)} · future ${sumOfMetric(runtime.metrics, consumer, 'QuarantinedFuture', 0, now + 1)}`,
+        ...lagLines(runtime, now),
+        `  top page_view keys this ${finest.label}: ${top.map((row) => `${row.key} ${row.count}`).join(' · ') || '(none yet)'}`,
+        `  alarms: ${alarmSummary(runtime)}${alarmLines.length ? `; last change: ${alarmLines[alarmLines.length - 1]}` : ''}`,
+      ]);
+    };
+    const timer = setInterval(() => void refresh('producing'), interactive ? 1_000 : 10_000);
+    const run = await runSynthetic({ events, sink: producer, ratePerSecond: rate, durationMs: durationS * 1000 });
+    const report = await producer.close();
+    clearInterval(timer);
+
+    // Wait until the consumer has put every record somewhere.
+    let totals = await readDemoTotals(runtime, consumer, coarsest, report.sent, report.possibleDuplicates);
+    const drainDeadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (checkConservation(totals).accountedFor < report.sent && Date.now() < drainDeadline) {
+      await refresh('draining');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      totals = await readDemoTotals(runtime, consumer, coarsest, report.sent, report.possibleDuplicates);
+    }
+    await refresh('done');
+    const verdict = checkConservation(totals);
+    const summary = {
+      durationS,
+      items: run.items,
+      generated: { ...events.counts },
+      producer: { sent: report.sent, retried: report.retried, throttled: report.throttled, failed: report.failed, possibleDuplicates: report.possibleDuplicates },
+      consumer: { aggregated: totals.aggregated, duplicates: totals.duplicates, quarantined: totals.quarantined },
+      conservation: verdict.statement,
+      alarmChanges: alarmLines,
+    };
+    if (values.json) out(JSON.stringify(summary));
+    else {
+      out('');
+      out(`generated: ${Object.entries(summary.generated).map(([tag, count]) => `${tag} ${count}`).join(', ')}`);
+      out(`producer:  sent ${report.sent}, retried ${report.retried}, throttled ${report.throttled}, failed ${report.failed}`);
+      out(`consumer:  aggregated ${totals.aggregated}, duplicates dropped ${totals.duplicates}, quarantined ${Object.entries(totals.quarantined).map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
+      out(verdict.statement);
+      out(`try: npx streamtally query --type page_view --window 1m --top 5   (while a stack runs: npx streamtally local up)`);
+    }
+    if (report.failed > 0) throw new UserError(`demo: ${report.failed} event(s) could not be sent`, 1);
+    if (!verdict.holds) throw new UserError(`demo: ${verdict.statement}`, 1);
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    await runtime.stop();
+  }
+}
+
+async function readDemoTotals(runtime: LocalRuntime, consumer: ConsumerMetricIdentity, coarsest: string, sent: number, possibleDuplicates: number) {
+  const { resources } = runtime.state;
+  const [aggregated, quarantined] = await Promise.all([
+    countAggregated(runtime.clients.dynamodb, resources.aggregatesTable, coarsest),
+    countQuarantined(runtime.clients.s3, resources.quarantineBucket),
+  ]);
+  const duplicates = sumOfMetric(runtime.metrics, consumer, 'DuplicatesDropped', 0, Date.now() + 1);
+  return { sent, possibleDuplicates, aggregated, duplicates, quarantined };
+}
+
+function lagLines(runtime: LocalRuntime, now: number): string[] {
+  return runtime.mappingStates().flatMap((mapping) =>
+    mapping.shards.map((shard) => {
+      const behind = shard.checkpoint ? `${((now - shard.checkpoint.arrivalMs) / 1000).toFixed(1)} s since the last applied record arrived` : 'nothing applied yet';
+      return `  lag  ${shard.shardId}: ${behind}, ${shard.recordsInFlight} in flight`;
+    }),
+  );
+}
+
+function alarmSummary(runtime: LocalRuntime): string {
+  const inAlarm = Object.entries(runtime.alarmStates())
+    .filter(([, state]) => state === 'ALARM')
+    .map(([name]) => name);
+  return inAlarm.length === 0 ? 'none in ALARM' : `${inAlarm.length} in ALARM: ${inAlarm.join(', ')}`;
+}
+
+function rateOf(count: number, startedMs: number, now: number): string {
+  return (count / Math.max(1, (now - startedMs) / 1000)).toFixed(0);
+}
+
+/** Redraws a block of lines in place on a terminal; prints them as they come elsewhere. */
+class LiveView {
+  private drawn = 0;
+  constructor(
+    private readonly interactive: boolean,
+    private readonly out: (text: string) => void,
+  ) {}
+
+  draw(lines: readonly string[]): void {
+    if (!this.interactive) {
+      this.out(lines.join('\n'));
+      return;
+    }
+    const clear = this.drawn > 0 ? `\x1b[${this.drawn}A\x1b[0J` : '';
+    process.stdout.write(`${clear}${lines.join('\n')}\n`);
+    this.drawn = lines.length;
+  }
+}
