@@ -1,5 +1,5 @@
 import { readLocalState } from '../../local/state/localStateFile';
-import type { StackResources } from './Target';
+import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import { UserError } from '../UserError';
 
 /** The parts of the local state file (CONTRACT.md §3) that a command needs. */

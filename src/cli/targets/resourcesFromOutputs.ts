@@ -1,24 +1,12 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { UserError } from '../UserError';
-import type { StackResources } from './Target';
-
-/** The stack outputs a target needs, by output name (CONTRACT.md §4). */
-const REQUIRED_OUTPUTS = {
-  streamName: 'StreamName',
-  aggregatesTable: 'AggregatesTableName',
-  checkpointTable: 'CheckpointTableName',
-  quarantineBucket: 'QuarantineName',
-} as const;
+import { stackResourcesFromOutputs, type StackResources } from '../../stack/stackResourcesFromOutputs';
 
 /** Maps stack outputs to resources, naming the first one missing. */
 export function resourcesFromOutputs(stackName: string, outputs: Readonly<Record<string, string>>, howToDeploy: string): StackResources {
-  const resources: Record<string, string> = {};
-  for (const [field, output] of Object.entries(REQUIRED_OUTPUTS)) {
-    const value = outputs[output];
-    if (!value) throw new UserError(`stack ${stackName} has no output ${output}; ${howToDeploy}`);
-    resources[field] = value;
-  }
-  return resources as unknown as StackResources;
+  const found = stackResourcesFromOutputs(outputs);
+  if ('missingOutput' in found) throw new UserError(`stack ${stackName} has no output ${found.missingOutput}; ${howToDeploy}`);
+  return found;
 }
 
 /** Reads a deployed stack's outputs through CloudFormation; a missing stack is one line naming what to run. */

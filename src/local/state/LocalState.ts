@@ -1,23 +1,9 @@
+import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import type { EmulatorName } from '../emulators/EmulatorName';
 import type { LocalEndpoints } from '../emulators/LocalEndpoints';
 
 /** The resources of the local stack, found through the template's outputs (CONTRACT.md §3–4). */
-export interface LocalStackResources {
-  /** Output `StreamName`. */
-  readonly streamName: string;
-  /** Output `StreamArn`, if the template has it. */
-  readonly streamArn?: string;
-  /** Output `AggregatesTableName`. */
-  readonly aggregatesTable: string;
-  /** Output `CheckpointTableName`. */
-  readonly checkpointTable: string;
-  /** Output `QuarantineName`. */
-  readonly quarantineBucket: string;
-  /** Output `AlarmTopicArn`, if the template has it (the topic is not emulated). */
-  readonly alarmTopicArn?: string;
-  /** Output `DashboardName`, if the template has it (the dashboard is not emulated). */
-  readonly dashboardName?: string;
-}
+export type LocalStackResources = StackResources;
 
 /** `.streamtally/local.json`: what `streamtally local up` writes once the local stack is ready (CONTRACT.md §3). */
 export interface LocalState {

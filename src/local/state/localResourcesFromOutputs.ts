@@ -1,17 +1,6 @@
+import { stackResourcesFromOutputs } from '../../stack/stackResourcesFromOutputs';
 import type { LocalStackResources } from './LocalState';
 import { LocalStateError } from './LocalStateError';
-
-/** Each resource field and the template output (CONTRACT.md §4) it comes from. */
-const OUTPUT_OF = {
-  streamName: 'StreamName',
-  streamArn: 'StreamArn',
-  aggregatesTable: 'AggregatesTableName',
-  checkpointTable: 'CheckpointTableName',
-  quarantineBucket: 'QuarantineName',
-  alarmTopicArn: 'AlarmTopicArn',
-  dashboardName: 'DashboardName',
-} as const;
-const REQUIRED = ['streamName', 'aggregatesTable', 'checkpointTable', 'quarantineBucket'] as const;
 
 /**
  * The local stack's resources from the template's outputs resolved to local values
@@ -20,11 +9,9 @@ const REQUIRED = ['streamName', 'aggregatesTable', 'checkpointTable', 'quarantin
  * @throws {@link LocalStateError} naming the first required output the template lacks
  */
 export function localResourcesFromOutputs(outputs: Readonly<Record<string, string>>): LocalStackResources {
-  const missing = REQUIRED.find((field) => !outputs[OUTPUT_OF[field]]);
-  if (missing) throw new LocalStateError('malformed', `the template has no output ${OUTPUT_OF[missing]}; the local stack cannot find its resources without it`);
-  const resources: Record<string, string> = {};
-  for (const [field, output] of Object.entries(OUTPUT_OF)) {
-    if (outputs[output]) resources[field] = outputs[output];
+  const found = stackResourcesFromOutputs(outputs);
+  if ('missingOutput' in found) {
+    throw new LocalStateError('malformed', `the template has no output ${found.missingOutput}; the local stack cannot find its resources without it`);
   }
-  return resources as unknown as LocalStackResources;
+  return found;
 }
