@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { AlarmEvaluator, type AlarmStateChange } from '../alarms/AlarmEvaluator';
+import { AlarmEvaluator, type AlarmEvaluation, type AlarmStateChange } from '../alarms/AlarmEvaluator';
 import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
 import { datumsFromEmf } from '../alarms/datumsFromEmf';
 import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
@@ -26,8 +26,18 @@ export interface LocalRuntimeOptions {
   readonly onAlarmChange?: (change: AlarmStateChange) => void;
   /** An emulator died: the stack cannot go on. */
   readonly onFatal?: (error: EmulatorError) => void;
-  /** How often the template's alarms are evaluated. @default 10_000 */
+  /** How often the template's alarms are evaluated; 0 evaluates them only through `evaluateAlarmsNow()`. @default 10_000 */
   readonly alarmIntervalMs?: number;
+  /**
+   * CloudWatch's clock, epoch ms: it stamps metrics as they reach the metric store and
+   * is the time the alarms are evaluated at. Metric values (IteratorAge, Duration, the
+   * functions' EMF values) are still measured on the wall clock; an EMF document's own
+   * timestamp is moved by this clock's lead over `Date.now()` when the line arrives.
+   * Tests give a clock that runs ahead of the wall clock so that the alarms' one-minute
+   * periods pass in seconds.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 /** A running local stack. */
@@ -43,6 +53,8 @@ export interface LocalRuntime {
   mappingStates(): MappingState[];
   /** Every alarm's state after the latest evaluation, by alarm name. */
   alarmStates(): Readonly<Record<string, string>>;
+  /** Evaluates the template's alarms now (at the runtime's clock), as the timer does: changes go to `onAlarmChange` too. */
+  evaluateAlarmsNow(): AlarmEvaluation;
   /** Stops the consumers, then the emulators; removes the state file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -66,6 +78,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const notEmulated = { ...plan.notEmulated, resourceTypes: plan.notEmulated.resourceTypes.filter((entry) => !EVALUATED_TYPES.has(entry.type)) };
   for (const line of describeNotEmulated(notEmulated)) options.log(line);
   const clients = localClients(emulators.endpoints);
+  const clock = options.clock ?? Date.now;
   const functions: LocalFunction[] = [];
   const mappings: LocalKinesisEventSourceMapping[] = [];
   let alarmTimer: NodeJS.Timeout | undefined;
@@ -124,7 +137,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           // EMF documents are how the function's own metrics reach CloudWatch.
           if (line.startsWith('{') && line.includes('"_aws"')) {
             try {
-              metrics.put(datumsFromEmf(JSON.parse(line)));
+              const lead = clock() - Date.now();
+              metrics.put(datumsFromEmf(JSON.parse(line)).map((datum) => (lead === 0 ? datum : { ...datum, timestamp: datum.timestamp + lead })));
             } catch {
               // Not JSON after all: an ordinary log line.
             }
@@ -166,7 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             invoke: (event) => fn.invoke(event),
             log: (message) => options.log(`[${mapping.functionName}] ${message}`),
             onMetric: (name, value, _unit, dimensions) => {
-              const timestamp = Date.now();
+              const timestamp = clock();
               metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp, value });
               // Lambda reports destination deliveries per mapping, under this name.
               if (name === 'OnFailureDestinationRecords') {
@@ -186,15 +200,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await Promise.all(mappings.map((mapping) => mapping.start()));
 
     let alarmStates: Readonly<Record<string, string>> = {};
-    alarmTimer = setInterval(() => {
-      const now = Date.now();
+    const evaluateAlarmsNow = (): AlarmEvaluation => {
+      const now = clock();
       const evaluation = alarms.evaluate(now);
       alarmStates = evaluation.states;
       for (const change of evaluation.changes) options.onAlarmChange?.(change);
       // Alarms read a few periods back; older data is of no use.
       metrics.prune(now - 3 * 3_600_000);
-    }, options.alarmIntervalMs ?? 10_000);
-    alarmTimer.unref();
+      return evaluation;
+    };
+    const alarmIntervalMs = options.alarmIntervalMs ?? 10_000;
+    if (alarmIntervalMs > 0) {
+      alarmTimer = setInterval(evaluateAlarmsNow, alarmIntervalMs);
+      alarmTimer.unref();
+    }
 
     const state: LocalState = {
       region: plan.region,
@@ -207,7 +226,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startedAt: new Date().toISOString(),
     };
     const stateFile = writeLocalState(state, options.projectRoot);
-    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), alarmStates: () => alarmStates, stop };
+    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
   } catch (error) {
     await stop();
     throw error;
