@@ -2,7 +2,9 @@
  * `npm run bench [-- --json]`: the consumer's CPU cost against a plain loop
  * and against the per-record Powertools way, then the DynamoDB requests the
  * real adapters send. A benchmark, not a test: it reports, it never asserts
- * a timing. See BENCHMARKS.md for what each figure means.
+ * a timing. See BENCHMARKS.md for what each figure means. Then the local
+ * stack end to end and the producer (bench/stack, bench/producer);
+ * `--only core|stack|producer` (comma-separated) runs some of the three.
  */
 import { loadavg } from 'node:os';
 import { configFromEnv } from '../lambdas/aggregator/config';
@@ -13,9 +15,11 @@ import { startLocalEmulators } from './dynamo/localEmulators';
 import { measureDynamoWrites } from './dynamo/measureDynamoWrites';
 import { machineInfo } from './machine';
 import { measureCpu, type CpuResult } from './measureCpu';
+import { answeringAdapterPorts } from './memory/answeringAdapterPorts';
 import { memoryPorts } from './memory/memoryPorts';
 import { noopPorts } from './memory/noopPorts';
 import { formatReport, type BenchReport } from './report';
+import { formatExtraSections, parseBenchArgs, runExtraSections, runWithoutCore } from './stack/sections';
 import { DEFAULT_WORKLOAD, generateWorkload } from './workload';
 
 const ROUNDS = 5;
@@ -27,14 +31,13 @@ const CORE_TARGET = 0.7;
 const UPDATES_PER_ITEM_TARGET = 1.05;
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--json');
-  if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown option ${unknown[0]}; the only option is --json\n`);
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if ('error' in parsed) {
+    process.stderr.write(`bench: ${parsed.error}\n`);
     process.exitCode = 2;
     return;
   }
-  const json = args.includes('--json');
+  const { json, only } = parsed;
   // With --json, stdout carries the one JSON object and nothing else.
   if (json) for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error;
   // tsx turns on source-mapped stack traces; a Lambda runtime does not by
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
   const startedMs = Date.now();
   const machine = machineInfo();
   const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedMs) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+  if (!only.has('core')) return runWithoutCore(only, json, progress);
 
   progress('generating the workload');
   const workload = generateWorkload(DEFAULT_WORKLOAD);
@@ -81,6 +85,14 @@ async function main(): Promise<void> {
       diagnostic: true,
     }),
     powertoolsWayContender(DataDecoding.plain),
+    streamtallyCoreContender({
+      id: 'coreAnsweringAdapters',
+      label: 'b*. streamtally core, dedup on, the real adapters over clients that answer at once (no SDK, no I/O)',
+      config: dedupOn,
+      nowMs,
+      ports: () => answeringAdapterPorts(dedupOn.consumerName, true),
+      diagnostic: true,
+    }),
   ];
   const cpuResults = await measureCpu(contenders, workload.batches, {
     rounds: ROUNDS,
@@ -147,8 +159,9 @@ async function main(): Promise<void> {
       },
     },
   };
+  const extras = await runExtraSections(only, progress);
   progress('done');
-  process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${formatReport(report)}\n`);
+  process.stdout.write(json ? `${JSON.stringify({ ...report, ...extras })}\n` : `\n${formatReport(report)}\n${formatExtraSections(extras)}`);
 }
 
 function byId(results: readonly CpuResult[], id: string): CpuResult {

@@ -118,8 +118,7 @@ async function processShard(
 ): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
   const concurrent = config.parallelizationFactor > 1;
   const checkpoint = await ports.checkpoints.read(shardId);
-  let entries: Entry[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) entries[i] = decodeEntry(records[i]!, config);
+  let entries = records.map((record) => decodeEntry(record, config));
   // Kinesis delivers a shard's records in order: check that in one pass
   // rather than sort (the sort is stable, so sorted input stays as it is).
   if (!isSortedBySequence(entries)) entries.sort(bySequence);
@@ -140,7 +139,7 @@ async function processShard(
     if (verdict && verdict.kind !== 'valid') entries[i]!.verdict = { kind: 'quarantine', reason: verdict.kind, message: verdict.message };
   }
   if (concurrent) await recogniseEarlierCounts(shardId, entries, ports, config);
-  await settleDuplicates(entries, ports.claims, config);
+  await settleDuplicates(shardId, entries, ports.claims, config);
 
   // Nothing at or after the first undecided record may be applied, or an item
   // could take a later contribution before an earlier one.
@@ -159,7 +158,7 @@ async function processShard(
   }
 
   // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
-  const deltas = buildItemDeltas(shardId, counted, config.granularities);
+  const deltas = buildItemDeltas(shardId, counted, config.granularities, true);
   const applyFailures = await settleAll(deltas, config.writeConcurrency, (delta) => ports.aggregates.apply(delta));
   const storeFailures = await settleAll(quarantined, config.writeConcurrency, (entry) => {
     const verdict = entry.verdict as Extract<Verdict, { kind: 'quarantine' }>;
@@ -252,10 +251,19 @@ async function settleAll<T, R>(
   return failures?.sort((a, b) => a.index - b.index);
 }
 
-/** Whether entries are in ascending sequence order already (ties allowed). */
+/**
+ * Whether entries are in ascending sequence order already (ties allowed).
+ * Sequence numbers of one length (the usual case) compare as they are: both
+ * padded forms have the same zeros in front. That spares V8 flattening the
+ * padded strings, which only the stores need whole.
+ */
 function isSortedBySequence(entries: readonly Entry[]): boolean {
   for (let i = 1; i < entries.length; i++) {
-    if (entries[i - 1]!.paddedSequence > entries[i]!.paddedSequence) return false;
+    const a = entries[i - 1]!;
+    const b = entries[i]!;
+    const aSequence = a.record.sequenceNumber;
+    const bSequence = b.record.sequenceNumber;
+    if (aSequence.length === bSequence.length ? aSequence > bSequence : a.paddedSequence > b.paddedSequence) return false;
   }
   return true;
 }
@@ -317,8 +325,15 @@ async function recogniseEarlierCounts(
 }
 
 /** Drops repeated producer ids: within the batch first, then against earlier batches. */
-async function settleDuplicates(entries: readonly Entry[], claims: ClaimStore | undefined, config: AggregatorConfig): Promise<void> {
+async function settleDuplicates(
+  shardId: string,
+  entries: readonly Entry[],
+  claims: ClaimStore | undefined,
+  config: AggregatorConfig,
+): Promise<void> {
   if (!claims) return;
+  // claimOwner(shardId, paddedSequence), with the shard's part made once.
+  const ownerPrefix = claimOwner(shardId, '');
   const candidates: CountedEntry[] = [];
   for (const entry of entries) if (entry.verdict.kind === 'count') candidates.push(entry as CountedEntry);
   const { firsts, duplicates } = splitFirstOccurrences(candidates);
@@ -329,7 +344,7 @@ async function settleDuplicates(entries: readonly Entry[], claims: ClaimStore | 
     (entry) =>
       claims.claim(
         entry.event.id,
-        claimOwner(entry.record.shardId, entry.paddedSequence),
+        ownerPrefix + entry.paddedSequence,
         Math.ceil((entry.record.arrivalMs + config.dedupRetentionMs) / 1000),
       ),
     (entry, outcome) => {

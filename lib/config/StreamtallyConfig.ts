@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
 import { parseWindowSpec } from './parseWindowSpec';
 import { StreamtallyConfigError } from './StreamtallyConfigError';
@@ -172,20 +174,31 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   return { ...merged, maxRecordAgeHours, ...(alarmEmail === undefined ? {} : { alarmEmail }) };
 }
 
+/** The CDK context key that names a JSON file of settings (`cdk deploy -c config=config/prod.json`). */
+export const CONFIG_FILE_CONTEXT_KEY = 'config';
+
 /**
- * Reads the configuration from CDK context: first the object under the
- * `streamtally` key (e.g. in cdk.json), then plain keys of the same names, which win
- * (`cdk synth -c shardCount=2 -c retentionHours=48 -c stage=prod`). Plain keys
- * arrive as strings and are converted to the setting's type.
+ * Reads the configuration from CDK context, each source overriding the one before:
+ * 1. the object under the `streamtally` key (e.g. in cdk.json);
+ * 2. the JSON file named by the `config` key (`cdk deploy -c config=config/prod.json`,
+ *    a path relative to the working directory): an object of the same settings,
+ *    with JSON types (numbers as numbers);
+ * 3. plain keys of the settings' names (`cdk synth -c shardCount=2 -c stage=prod`),
+ *    which arrive as strings and are converted to the setting's type.
  *
- * @throws StreamtallyConfigError with a one-line message naming the bad setting.
+ * @throws StreamtallyConfigError with a one-line message naming the bad setting
+ *   (and the file, for a problem in the file).
  */
 export function configFromContext(scope: IConstruct): StreamtallyConfig {
   const object: unknown = scope.node.tryGetContext(CONFIG_CONTEXT_KEY);
   if (object !== undefined && (object === null || typeof object !== 'object' || Array.isArray(object))) {
     throw new StreamtallyConfigError(`context "${CONFIG_CONTEXT_KEY}" must be an object of settings`);
   }
-  const raw: Record<string, unknown> = { ...(object as Record<string, unknown> | undefined) };
+  const file: unknown = scope.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY);
+  if (file !== undefined && (typeof file !== 'string' || file.trim() === '')) {
+    throw new StreamtallyConfigError(`context "${CONFIG_FILE_CONTEXT_KEY}" must be the path of a JSON file of settings, got ${JSON.stringify(file)}`);
+  }
+  const raw: Record<string, unknown> = { ...(object as Record<string, unknown> | undefined), ...(file === undefined ? {} : readConfigFile(file)) };
   for (const name of FIELD_NAMES) {
     const value: unknown = scope.node.tryGetContext(name);
     if (value !== undefined) raw[name] = value;
@@ -196,6 +209,40 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
     typed[name] = kind === undefined ? value : fromContext(name, kind, value);
   }
   return resolveConfig(typed as Partial<StreamtallyConfig>);
+}
+
+/**
+ * Reads and validates a JSON file of settings on its own, so that a problem in it
+ * is reported with the file's name.
+ *
+ * @throws StreamtallyConfigError `config file config/prod.json: shardCount must be a whole number, got "2"`
+ */
+export function readConfigFile(file: string): Partial<StreamtallyConfig> {
+  const fail = (message: string): never => {
+    throw new StreamtallyConfigError(`config file ${file}: ${message}`);
+  };
+  let text = '';
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? (error as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    fail(`is not valid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('must hold a JSON object of settings');
+  const settings = parsed as Partial<StreamtallyConfig>;
+  try {
+    resolveConfig(settings);
+  } catch (error) {
+    if (error instanceof StreamtallyConfigError) fail(error.message);
+    throw error;
+  }
+  return settings;
 }
 
 function fromContext(name: string, kind: FieldKind, value: unknown): unknown {

@@ -4,6 +4,8 @@ import { produceCommand, produceUsage } from './commands/produce';
 import { offsetsCommand, offsetsUsage } from './commands/offsets';
 import { queryCommand, queryUsage } from './commands/query';
 import { quarantineCommand, quarantineUsage } from './commands/quarantine';
+import { reconcileCommand, reconcileUsage } from './commands/reconcile';
+import { replayCommand, replayUsage } from './commands/replay';
 import { UserError } from './UserError';
 
 type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
@@ -16,6 +18,8 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   offsets: { run: offsetsCommand, usage: offsetsUsage },
   query: { run: queryCommand, usage: queryUsage },
   quarantine: { run: quarantineCommand, usage: quarantineUsage },
+  replay: { run: replayCommand, usage: replayUsage },
+  reconcile: { run: reconcileCommand, usage: reconcileUsage },
 };
 
 const USAGE = `streamtally <command> [--target local|localstack|aws] [--json]

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
 import { configFromContext, resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
+import { StreamtallyStack } from '../../lib/StreamtallyStack';
 import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
 import { parseWindowSpec } from '../../lib/config/parseWindowSpec';
 
@@ -97,6 +102,66 @@ describe('configFromContext', () => {
     [{ retentionHours: '12' }, /^retentionHours must be from 24 to 8760, got 12$/],
   ])('refuses %j', (context, message) => {
     expect(() => configFromContext(new App({ context }))).toThrow(message);
+  });
+});
+
+describe('configFromContext with -c config=<file>', () => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'streamtally-config-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  let files = 0;
+  /** A config file holding `content` (an object is written as JSON, a string as is). */
+  const file = (content: unknown): string => {
+    const name = path.join(directory, `config-${++files}.json`);
+    writeFileSync(name, typeof content === 'string' ? content : JSON.stringify(content));
+    return name;
+  };
+
+  it('reads the settings of the file, typed as JSON', () => {
+    const config = file({ stage: 'prod', shardCount: 4, retentionHours: 48, dedupProducerIds: false, alarmEmail: 'ops@example.com', freshnessSlaMs: 2000 });
+    expect(configFromContext(new App({ context: { config } }))).toEqual(
+      resolveConfig({ stage: 'prod', shardCount: 4, retentionHours: 48, dedupProducerIds: false, alarmEmail: 'ops@example.com', freshnessSlaMs: 2000 }),
+    );
+  });
+
+  it('overrides the streamtally object of cdk.json and is overridden by plain -c keys', () => {
+    const config = file({ stage: 'prod', shardCount: 4 });
+    const app = new App({ context: { streamtally: { stage: 'staging', shardCount: 3, retentionHours: 72 }, config, shardCount: '6' } });
+    expect(configFromContext(app)).toMatchObject({ stage: 'prod', shardCount: 6, retentionHours: 72 });
+  });
+
+  it('resolves a relative path against the working directory, as cdk runs it from the project root', () => {
+    expect(configFromContext(new App({ context: { config: 'config/prod.example.json' } }))).toMatchObject({ stage: 'prod', shardCount: 2 });
+  });
+
+  it('reads config/prod.example.json into a stack that synthesizes, with nothing account-specific in it', () => {
+    const config = configFromContext(new App({ context: { config: path.join(__dirname, '..', '..', 'config', 'prod.example.json') } }));
+    expect(config).toMatchObject({ stage: 'prod', shardCount: 2, alarmEmail: 'oncall@example.com', processingLatencySlaMs: 2500 });
+    const template = Template.fromStack(new StreamtallyStack(new App(), `Streamtally-${config.stage}`, { config }));
+    template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 2 });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    const text = JSON.stringify(config);
+    expect(text).not.toMatch(/\d{12}/); // no account id
+    expect(text).not.toMatch(/arn:/);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a missing file', undefined, /^config file .*config-missing\.json: not found$/],
+    ['invalid JSON', '{"stage": "prod",}', /^config file .*: is not valid JSON \(/],
+    ['an array', [{ stage: 'prod' }], /^config file .*: must hold a JSON object of settings$/],
+    ['an unknown setting', { stage: 'prod', retention: 48 }, /^config file .*: unknown setting "retention" \(known: stage, /],
+    ['a number written as a string', { shardCount: '2' }, /^config file .*: shardCount must be a whole number, got "2"$/],
+    ['a value out of range', { retentionHours: 12 }, /^config file .*: retentionHours must be from 24 to 8760, got 12$/],
+    ['a bad e-mail', { alarmEmail: 'ops' }, /^config file .*: alarmEmail must be an e-mail address, got "ops"$/],
+  ])('refuses %s with one line naming the file', (_case, content, message) => {
+    const config = content === undefined ? path.join(directory, 'config-missing.json') : file(content);
+    const error = catchError(() => configFromContext(new App({ context: { config } })));
+    expect(error).toBeInstanceOf(StreamtallyConfigError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('refuses a config context that is not a path', () => {
+    expect(() => configFromContext(new App({ context: { config: { stage: 'prod' } } }))).toThrow(/^context "config" must be the path of a JSON file of settings/);
   });
 });
 

@@ -21,12 +21,16 @@ type GrowingDelta = ItemDelta & { readonly contributions: Contribution[] };
  * @param shardId the shard all events come from.
  * @param events usually in sequence order; any order gives the same result.
  * @param granularities the window granularities every event is added to.
+ * @param inSequenceOrder pass `true` only when `events` are known to be in
+ *   ascending sequence order (processBatch has just checked): saves checking
+ *   it again here. The result is the same either way.
  * @returns the deltas in order of first appearance.
  */
 export function buildItemDeltas(
   shardId: string,
   events: readonly SequencedEvent[],
   granularities: readonly Granularity[],
+  inSequenceOrder = false,
 ): ItemDelta[] {
   // Hot path. Deltas are found through nested maps on the event's own type
   // and key strings, whose hashes V8 caches, and a key's consecutive events
@@ -40,7 +44,7 @@ export function buildItemDeltas(
   const granularityCount = granularities.length;
   // Sorted input (the usual case) makes every delta sorted: one comparison
   // per event here saves one per event and granularity below.
-  const inOrder = isInSequenceOrder(events);
+  const inOrder = inSequenceOrder || isInSequenceOrder(events);
 
   for (const { event, paddedSequence } of events) {
     // One contribution object serves every granularity of the event.

@@ -66,8 +66,20 @@ export function parseAggregatePk(pk: string): { type: string; granularity: strin
 
 /** `sk` of an aggregate item: the window start in ISO form, e.g. `2026-11-26T12:34:00.000Z`. */
 export function windowSk(windowStartMs: number): string {
-  return new Date(windowStartMs).toISOString();
+  // An adapter asks for the same few window starts over and over (three
+  // times per item write), and formatting a Date is the costly part.
+  let sk = windowSkCache.get(windowStartMs);
+  if (sk === undefined) {
+    sk = new Date(windowStartMs).toISOString(); // throws before anything is cached
+    if (windowSkCache.size >= WINDOW_SK_CACHE_SIZE) windowSkCache.clear();
+    windowSkCache.set(windowStartMs, sk);
+  }
+  return sk;
 }
+
+/** Window starts formatted lately; emptied when full, so it stays small. */
+const windowSkCache = new Map<number, string>();
+const WINDOW_SK_CACHE_SIZE = 4096;
 
 /** `windowPk` of an aggregate item, the partition key of the top-N index. */
 export function windowPk(type: string, granularity: string, windowStartMs: number): string {

@@ -29,11 +29,12 @@ export function padSequenceNumber(seq: string): string {
       if (c < 48 || c > 57) throw new Error(`sequence number must be decimal digits only, got a non-digit at position ${i}`);
     }
   }
-  return length === SEQUENCE_NUMBER_WIDTH ? seq : ZEROS.slice(length) + seq;
+  return length === SEQUENCE_NUMBER_WIDTH ? seq : ZERO_PREFIXES[length]! + seq;
 }
 
 const NON_DIGIT = /[^0-9]/;
-const ZEROS = '0'.repeat(SEQUENCE_NUMBER_WIDTH);
+/** `ZERO_PREFIXES[n]`: the zeros that pad an n-digit sequence number, made once rather than per record. */
+const ZERO_PREFIXES: readonly string[] = Array.from({ length: SEQUENCE_NUMBER_WIDTH + 1 }, (_, digits) => '0'.repeat(SEQUENCE_NUMBER_WIDTH - digits));
 
 /**
  * Strips the padding added by {@link padSequenceNumber}, keeping a single `0`

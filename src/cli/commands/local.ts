@@ -121,7 +121,7 @@ async function localUpDetached(projectRoot: string, argv: readonly string[], out
   mkdirSync(paths.localDir, { recursive: true });
   const logFile = path.join(paths.localDir, 'local-up.log');
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', '..', 'bin', 'streamtally.js'), ...argv.filter((arg) => arg !== '--detach')], {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', '..', 'bin', 'streamtally.js'), 'local', ...argv.filter((arg) => arg !== '--detach')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', logFd, logFd],

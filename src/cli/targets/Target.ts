@@ -11,6 +11,15 @@ export type TargetName = (typeof TargetName)[keyof typeof TargetName];
 export interface Target {
   readonly name: TargetName;
   readonly region: string;
+  /** The stack the resources belong to, `Streamtally-<stage>` (the local stack: the one it was provisioned from). */
+  readonly stackName: string;
+  /**
+   * The account that holds the stack, from its CloudFormation stack id (`localstack` and
+   * `aws`); absent for the local stack.
+   */
+  readonly account?: string;
+  /** LocalStack's endpoint (`localstack` only). */
+  readonly endpoint?: string;
   readonly resources: StackResources;
   readonly dynamo: DynamoDBClient;
   readonly s3: S3Client;

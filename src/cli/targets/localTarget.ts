@@ -7,6 +7,8 @@ export interface LocalTargetState {
   readonly region: string;
   readonly endpoints: { readonly kinesis: string; readonly dynamodb: string; readonly s3: string };
   readonly resources: StackResources;
+  /** The stack the local stack was provisioned from. */
+  readonly stackName: string;
 }
 
 /** Reads the running local stack's state file, as a one-line error when there is none. */

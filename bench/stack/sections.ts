@@ -1,0 +1,89 @@
+import { loadavg } from 'node:os';
+import { formatProducer } from '../producer/formatProducer';
+import { measureProducer, type ProducerBenchResult } from '../producer/measureProducer';
+import { machineInfo } from '../machine';
+import { formatStack } from './formatStack';
+import { measureStack, type StackBenchResult } from './measureStack';
+
+/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer. */
+export const BENCH_SECTIONS = ['core', 'stack', 'producer'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
+/** `npm run bench` options: `--json`, and `--only <sections>` (comma-separated; default all). */
+export function parseBenchArgs(args: readonly string[]): { readonly json: boolean; readonly only: ReadonlySet<BenchSection> } | { readonly error: string } {
+  let json = false;
+  let only: Set<BenchSection> | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    const value = arg === '--only' ? args[++index] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
+    if (value === undefined) return { error: `unknown option ${arg}; the options are --json and --only ${BENCH_SECTIONS.join('|')}` };
+    const names = value.split(',').filter(Boolean);
+    const wrong = names.find((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
+    if (names.length === 0 || wrong !== undefined) return { error: `--only takes ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${value}"` };
+    only = new Set([...(only ?? []), ...(names as BenchSection[])]);
+  }
+  return { json, only: only ?? new Set(BENCH_SECTIONS) };
+}
+
+/** The local-stack and producer sections' figures, each with how long it took and the load around it. */
+export interface ExtraSections {
+  readonly stack?: StackBenchResult & SectionRun;
+  readonly producer?: ProducerBenchResult & SectionRun;
+}
+
+interface SectionRun {
+  readonly durationSeconds: number;
+  readonly loadAverageAtStart: number;
+  readonly loadAverageAtEnd: number;
+}
+
+/** Runs the local-stack and producer sections that `only` selects, one after the other. */
+export async function runExtraSections(only: ReadonlySet<BenchSection>, progress: (message: string) => void): Promise<ExtraSections> {
+  const timed = async <T>(measure: () => Promise<T>): Promise<T & SectionRun> => {
+    const start = performance.now();
+    const loadAverageAtStart = loadavg()[0]!;
+    const result = await measure();
+    return { ...result, durationSeconds: (performance.now() - start) / 1000, loadAverageAtStart, loadAverageAtEnd: loadavg()[0]! };
+  };
+  const stack = only.has('stack') ? await timed(() => measureStack({ onProgress: progress })) : undefined;
+  const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
+  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}) };
+}
+
+/** The sections as text, after the core report (or alone). */
+export function formatExtraSections(extras: ExtraSections): string {
+  const parts: string[] = [];
+  const when = (run: SectionRun) =>
+    `(${run.durationSeconds.toFixed(0)} s, 1-min load average ${run.loadAverageAtStart.toFixed(2)} at start, ${run.loadAverageAtEnd.toFixed(2)} at end)`;
+  if (extras.stack) parts.push(`${formatStack(extras.stack)}\n  ${when(extras.stack)}`);
+  if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
+  return parts.map((part) => `\n${part}\n`).join('');
+}
+
+/**
+ * `--only` without `core`: the selected sections alone, printed as the core
+ * report would be (one JSON object with `--json`).
+ */
+export async function runWithoutCore(only: ReadonlySet<BenchSection>, json: boolean, progress: (message: string) => void): Promise<void> {
+  const startedMs = Date.now();
+  const machine = machineInfo();
+  const extras = await runExtraSections(only, progress);
+  const report = {
+    date: new Date(startedMs).toISOString(),
+    durationSeconds: (Date.now() - startedMs) / 1000,
+    machine: { ...machine, loadAverageAtEnd: loadavg()[0]! },
+    ...extras,
+  };
+  progress('done');
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(report)}\n`
+      : `\nstreamtally benchmark (${[...only].join(', ')}), ${report.date} (${report.durationSeconds.toFixed(0)} s)\n` +
+          `machine: ${machine.os}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n` +
+          formatExtraSections(extras),
+  );
+}

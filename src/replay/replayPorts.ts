@@ -1,0 +1,39 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AggregatorConfig } from '../../lambdas/aggregator/config';
+import type { BatchPorts } from '../../lambdas/aggregator/processBatch';
+import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
+import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
+import type { QuarantineSink } from '../../lambdas/aggregator/store/ports';
+import { ReplayClaimStore } from './ReplayClaimStore';
+
+/** Where a replay writes. Deliberately no live aggregates table here: the ports cannot reach it. */
+export interface ReplayTables {
+  readonly shadowTable: string;
+  readonly checkpointTable: string;
+}
+
+/**
+ * A quarantine that keeps nothing. The live consumer already stored every bad
+ * record it met; a replay storing them again (under any prefix of the same
+ * bucket) would show them twice in `quarantine list` and send them twice with
+ * `quarantine redrive`. processBatch still counts them in its stats, which is
+ * what the replay reports.
+ */
+export const discardQuarantine: QuarantineSink = { put: async () => undefined };
+
+/**
+ * processBatch's ports for a replay: the consumer's own DynamoDB adapters,
+ * pointed at the shadow namespace. Aggregates go to the shadow table through
+ * DynamoAggregateStore, unchanged, so the shadow items carry the same
+ * per-shard high-water marks as live ones; checkpoints go to the live
+ * checkpoint table under the replay's consumer name; claims to the shadow
+ * table (see ReplayClaimStore).
+ */
+export function replayPorts(dynamo: DynamoDBClient, tables: ReplayTables, config: AggregatorConfig): BatchPorts {
+  return {
+    aggregates: new DynamoAggregateStore(dynamo, tables.shadowTable),
+    checkpoints: new DynamoCheckpointStore(dynamo, tables.checkpointTable, config.consumerName),
+    quarantine: discardQuarantine,
+    claims: config.dedupProducerIds ? new ReplayClaimStore(dynamo, tables.shadowTable, config.consumerName, config.dedupRetentionMs) : undefined,
+  };
+}

@@ -1,0 +1,49 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoClaimStore } from '../../../lambdas/aggregator/store/DynamoClaimStore';
+import { ReplayClaimStore } from '../../../src/replay/ReplayClaimStore';
+import { dynamoClient } from '../../support/clients';
+
+const DAY = 86_400_000;
+const RETENTION = 7 * DAY;
+const expiresAtSec = (arrivalMs: number) => Math.ceil((arrivalMs + RETENTION) / 1000);
+
+describe('ReplayClaimStore against dynalite', () => {
+  const dynamo = dynamoClient(inject('dynamoEndpoint'));
+  const table = `shadow-claims-${process.pid}`;
+
+  beforeAll(async () => {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  });
+
+  it('judges a claim expired by the stream time of the claiming record, not by the wall clock, so an old retry is still a duplicate', async () => {
+    // Prepare: an event first carried 300 days ago, retried a day later and again eight days later.
+    const firstArrival = Date.now() - 300 * DAY;
+    const replay = new ReplayClaimStore(dynamo, table, 'replay:claims', RETENTION);
+    const live = new DynamoClaimStore(dynamo, table, 'live');
+
+    // Act & assess: the replay drops the retry a day later (as the live consumer did at the time) and counts the one
+    // eight days later (as the live consumer did: its claim had expired by then); a re-delivery keeps its claim.
+    expect(await replay.claim('x', 'shard:1', expiresAtSec(firstArrival))).toBe('owned');
+    expect(await replay.claim('x', 'shard:2', expiresAtSec(firstArrival + DAY))).toBe('taken');
+    expect(await replay.claim('x', 'shard:1', expiresAtSec(firstArrival))).toBe('owned');
+    expect(await replay.claim('x', 'shard:3', expiresAtSec(firstArrival + 8 * DAY))).toBe('owned');
+    expect(await replay.ownerOf('x')).toBe('shard:3');
+    // The live store, asked today, would have counted the day-later retry twice.
+    expect(await live.claim('y', 'shard:1', expiresAtSec(firstArrival))).toBe('owned');
+    expect(await live.claim('y', 'shard:2', expiresAtSec(firstArrival + DAY))).toBe('owned');
+  });
+});
