@@ -21,7 +21,8 @@ export function formatProducer(result: ProducerBenchResult): string {
   );
   lines.push(
     `  Producer / PutRecord loop (same event count) = ${int(result.direct.producerOnPutRecordCountEventsPerSecond)} / ${int(result.direct.putRecordLoopEventsPerSecond)} = ` +
-      `${result.producerToPutRecordLoop.value.toFixed(1)} (target ${result.producerToPutRecordLoop.target}: ${met(result.producerToPutRecordLoop)})`,
+      `${result.producerToPutRecordLoop.value.toFixed(1)} (target ${result.producerToPutRecordLoop.target}: ${met(result.producerToPutRecordLoop)}); ` +
+      `the producer's ${int(result.direct.runs.find((run) => run.contender === 'putRecordsLoop')?.events ?? 0)}-event runs over it: ${result.producerLargeRunsToPutRecordLoop.toFixed(1)}`,
   );
   lines.push(`  behind a proxy adding ${result.delayed.delayMs} ms to every request (a stand-in for a network round trip):`);
   for (const run of result.delayed.runs) lines.push(`    ${runLine(run)}`);

@@ -66,7 +66,13 @@ export interface ProducerBenchResult {
     readonly zeroLoss: boolean;
   };
   readonly producerToPutRecordsLoop: TargetCheck;
+  /** Producer on as many events as the PutRecord loop, over the PutRecord loop. */
   readonly producerToPutRecordLoop: TargetCheck;
+  /**
+   * The producer's rate on its larger runs over the PutRecord loop's: biased against the producer,
+   * whose streams hold more records (kinesis-local's cost per record grows with them). Informational.
+   */
+  readonly producerLargeRunsToPutRecordLoop: number;
   /** Every request through a proxy that adds a fixed delay, as a network round trip would. */
   readonly delayed: {
     readonly delayMs: number;
@@ -232,6 +238,7 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
         target: `>= ${PUT_RECORD_RATIO_TARGET}`,
         met: producerSmallRate / putRecordRate >= PUT_RECORD_RATIO_TARGET,
       },
+      producerLargeRunsToPutRecordLoop: producerRate / putRecordRate,
       delayed: {
         delayMs,
         runs: delayedRuns,

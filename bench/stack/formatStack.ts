@@ -1,5 +1,5 @@
 import type { TargetCheck } from '../report';
-import type { LoopSummary, PhaseCpu, StackBenchResult } from './measureStack';
+import type { CpuPerEvent, LoopSummary, PhaseCpu, StackBenchResult } from './measureStack';
 
 /** The stack bench as readable lines. */
 export function formatStack(result: StackBenchResult): string {
@@ -21,6 +21,9 @@ export function formatStack(result: StackBenchResult): string {
   lines.push(
     `  consumer: ${endToEnd.batches.invocations} invocations of ${endToEnd.batches.meanRecords} records, ${int(endToEnd.batches.meanProcessingMs)} ms each, ` +
       `busy ${(endToEnd.batches.busyShare * 100).toFixed(0)} % of the time; cpu: ${cpuLine(endToEnd.cpu)}`,
+  );
+  lines.push(
+    `  CPU ms per event, end to end: ${msLine(endToEnd.cpuMsPerEvent)}; per record on the bare emulator: ${msLine(raw.before.cpuMsPerRecord)} (before), ${msLine(raw.after.cpuMsPerRecord)} (after)`,
   );
   lines.push(`  end-to-end / raw (both raw runs) = ${endToEnd.eventsPerSecond.toFixed(0)} / ${raw.recordsPerSecond.toFixed(0)} = ${result.endToEndToRaw.value.toFixed(2)} (target ${result.endToEndToRaw.target}: ${met(result.endToEndToRaw)})`);
   lines.push(
@@ -56,6 +59,11 @@ function loopLine(loop: LoopSummary): string {
 function cpuLine(cpu: PhaseCpu): string {
   const shares = cpu.processes.filter((share) => share.cores >= 0.005).map((share) => `${share.name} ${share.cores.toFixed(2)}`);
   return `${[...shares, `bench ${cpu.loadGeneratorCores.toFixed(2)}`].join(', ')} cores`;
+}
+
+function msLine(shares: readonly CpuPerEvent[]): string {
+  const total = shares.reduce((sum, share) => sum + share.ms, 0);
+  return `${shares.map((share) => `${share.name} ${share.ms.toFixed(2)}`).join(', ')} (total ${total.toFixed(2)})`;
 }
 
 function pct(values: { count: number; p50: number; p90: number; p99: number; max: number }): string {

@@ -75,6 +75,8 @@ export interface StackBenchResult {
     /** Put but not yet aggregated when the loop finished. */
     readonly backlogWhenPutDone: number;
     readonly cpu: PhaseCpu;
+    /** CPU milliseconds per event, by process, the bench's loop as `bench`. */
+    readonly cpuMsPerEvent: readonly CpuPerEvent[];
     readonly batches: BatchSummary;
   };
   readonly endToEndToRaw: TargetCheck;
@@ -110,9 +112,17 @@ export interface StackBenchResult {
   readonly stop: { readonly seconds: number; readonly processesLeft: number };
 }
 
+/** CPU milliseconds one process spent per event of a phase. */
+export interface CpuPerEvent {
+  readonly name: string;
+  readonly ms: number;
+}
+
 export interface RawRun {
   readonly loop: LoopSummary;
   readonly cpu: PhaseCpu;
+  /** CPU milliseconds per record, by process: less sensitive to other load on the machine than a rate. */
+  readonly cpuMsPerRecord: readonly CpuPerEvent[];
   readonly peakRssBytes: number;
 }
 
@@ -286,6 +296,7 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
     const ratio = rawRate > 0 ? endToEndRate / rawRate : 0;
     const freshness = percentiles(visible.map((probe) => probe.visibleAtMs! - probe.putAtMs));
     const endToEndEndMs = lastAggregatedAtMs ?? Date.now();
+    const endToEndCpu = cpuBetween2(cpuStart, cpuEnd);
     return {
       stack: {
         shards: config.shardCount,
@@ -309,7 +320,8 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
         eventsPerSecond: endToEndRate,
         aggregatedPerSecondDuringPut: (duringPut * 1000) / loop.elapsedMs,
         backlogWhenPutDone: target - atPutDone,
-        cpu: cpuBetween2(cpuStart, cpuEnd),
+        cpu: endToEndCpu,
+        cpuMsPerEvent: msPerEvent(endToEndCpu, loop.accepted),
         batches: summarizeBatches(batches, loop.startedAtMs, endToEndEndMs),
       },
       endToEndToRaw: { value: ratio, target: `>= ${RATIO_TARGET}`, met: ratio >= RATIO_TARGET },
@@ -416,7 +428,16 @@ function summarizeBatches(batches: readonly BatchMetrics[], fromMs: number, toMs
 
 
 function summarizeRaw(run: { loop: PutLoopResult; cpu: PhaseCpu; peakRssBytes: number }): RawRun {
-  return { loop: summarize(run.loop), cpu: run.cpu, peakRssBytes: run.peakRssBytes };
+  return { loop: summarize(run.loop), cpu: run.cpu, cpuMsPerRecord: msPerEvent(run.cpu, run.loop.accepted), peakRssBytes: run.peakRssBytes };
+}
+
+/** CPU milliseconds per event of each process over a phase that handled `events`. */
+function msPerEvent(cpu: PhaseCpu, events: number): CpuPerEvent[] {
+  const ms = (cores: number) => round((cores * cpu.seconds * 1000) / events, 2);
+  return [
+    ...cpu.processes.filter((share) => share.cores > 0).map((share) => ({ name: share.name, ms: ms(share.cores) })),
+    { name: 'bench', ms: ms(cpu.loadGeneratorCores) },
+  ];
 }
 
 function summarize(loop: PutLoopResult): LoopSummary {

@@ -17,7 +17,7 @@ export const reconcileUsage = `streamtally reconcile [--shadow NAME] [--from ISO
   or max, with both values. Windows past their TTL are left alone. --repair replaces the live values of
   the drifted items with the replay's, one conditional write per item that never overwrites a live update
   made in between. Exits 1 while drift remains.
-  --json prints {"shadow","shadowTable","scope":{"from","until","lastStart"},"compared","expired",
+  --json prints {"shadow","shadowTable","scope":{"from","until","lastStart","empty"},"compared","expired",
     "drift":[{"kind":"missing"|"extra"|"different","type","key","granularity","windowStart",
     "live":{"count","sum","min","max"}|null,"shadow":{...}|null,"repair"?:"repaired"|"unchanged"|"liveAhead"|"contended"}],
     "remaining"}  (sum is an exact decimal string; until/lastStart null: no bound)`;
@@ -90,7 +90,9 @@ function reconcileJson(shadow: string, result: ReconcileResult, remaining: numbe
 function scopeJson(result: ReconcileResult) {
   const { scope } = result;
   const time = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
-  return { from: time(scope.fromMs), until: scope.untilMs === -Infinity ? time(scope.fromMs) : time(scope.untilMs), lastStart: time(scope.lastStartMs) };
+  // No complete window: an empty range, windows ending by the time they may start.
+  const empty = scope.untilMs === -Infinity;
+  return { from: time(scope.fromMs), until: empty ? time(scope.fromMs) : time(scope.untilMs), lastStart: time(scope.lastStartMs), empty };
 }
 
 /** An item's aggregate for the report: `sum` stays an exact decimal string. */

@@ -5,7 +5,9 @@ import { parseGranularities } from '../../../lambdas/aggregator/core/granularity
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../../replay/completeWindows';
 import { deleteCheckpoints } from '../../replay/deleteCheckpoints';
 import { progressBar, progressLine } from '../../replay/renderReplayProgress';
+import { CheckpointTrimmedError } from '../../replay/readShardPages';
 import { ReplayRefusal } from '../../replay/ReplayRefusal';
+import { ReplayWriteError } from '../../replay/replayShard';
 import type { ShardProgress } from '../../replay/ReplayManifest';
 import type { ReplaySettings } from '../../replay/ReplaySettings';
 import { runReplay, type ReplayResult } from '../../replay/runReplay';
@@ -90,11 +92,11 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
   const concurrency = integerFlag('concurrency', values.concurrency, 4, 1, 64);
   const pageLimit = integerFlag('batch-size', values['batch-size'], 10_000, 1, 10_000);
   const target = await environment.resolveTarget(values);
-  const { settings, source } = replaySettingsFromFlags(values, target.name, environment.projectRoot);
+  const { settings, source, overridden } = replaySettingsFromFlags(values, target.name, environment.projectRoot);
   const { streamName, aggregatesTable, checkpointTable } = target.resources;
   // With --json, stdout carries the one JSON object; progress goes to stderr.
   const say = values.json ? environment.stderr : out;
-  say(`replay into shadow "${shadow}" (${shadowTableName(aggregatesTable, shadow)}): ${describeSettings(settings, source)}`);
+  say(`replay into shadow "${shadow}" (${shadowTableName(aggregatesTable, shadow)}): ${describeSettings(settings, source, overridden)}`);
 
   const interrupt = new AbortController();
   const removeHandler = environment.onInterrupt(() => {
@@ -134,7 +136,9 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
       },
     );
   } catch (error) {
-    if (error instanceof ReplayRefusal) throw new UserError(`replay: ${error.message}`, 2, { cause: error });
+    if (error instanceof ReplayRefusal || error instanceof CheckpointTrimmedError) throw new UserError(`replay: ${error.message}`, 2, { cause: error });
+    // Everything applied so far is checkpointed: the same command picks up from there.
+    if (error instanceof ReplayWriteError) throw new UserError(`${error.message}; run the same command again to resume`, 1, { cause: error });
     if ((error as Error).name === 'ResourceNotFoundException') {
       throw new UserError(`replay: the stream ${streamName} or a table does not exist on the ${target.name} target (${(error as Error).message})`, 2, { cause: error });
     }
@@ -164,12 +168,15 @@ async function drop(values: Parameters<typeof resolveTarget>[0] & { json?: boole
 
 const STOPPED: Record<string, string> = { end: 'closed shard read to its end', to: 'next record arrived after --to', tip: 'reached the tip' };
 
-function describeSettings(settings: ReplaySettings, source: SettingsSource): string {
+/** The settings in one line, and where they came from, so that a mismatch with the live consumer shows before it shows as drift. */
+function describeSettings(settings: ReplaySettings, source: SettingsSource, overridden: readonly string[]): string {
   const seconds = (ms: number) => (ms === 0 ? '0s' : formatDuration(ms));
+  const origin =
+    source === 'template' ? "the consumer's, from cdk.out" : 'the stack defaults; pass --windows etc. if the consumer was deployed with others';
   return (
     `windows ${settings.windows}, allowed lateness ${seconds(settings.allowedLatenessMs)}, clock skew ${seconds(settings.maxClockSkewMs)}, ` +
     `producer-id dedup ${settings.dedupProducerIds ? `on (${seconds(settings.dedupRetentionMs)})` : 'off'} ` +
-    `(${source === 'template' ? "the consumer's, from cdk.out" : 'the stack defaults; pass --windows etc. if the consumer was deployed with others'})`
+    `(${origin}${overridden.length > 0 ? `; overridden by ${overridden.join(', ')}` : ''})`
   );
 }
 

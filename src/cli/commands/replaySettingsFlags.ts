@@ -30,7 +30,7 @@ export function replaySettingsFromFlags(
   values: { readonly [K in keyof typeof SETTINGS_FLAGS]?: string },
   targetName: string,
   projectRoot: string,
-): { settings: ReplaySettings; source: SettingsSource } {
+): { settings: ReplaySettings; source: SettingsSource; overridden: string[] } {
   const fromTemplate = targetName === 'local' ? localConsumerSettings(projectRoot) : undefined;
   const env: Record<string, string> = { ...(fromTemplate ?? {}) };
   if (values.windows !== undefined) env.WINDOWS = values.windows;
@@ -42,7 +42,8 @@ export function replaySettingsFromFlags(
     env.DEDUP_PRODUCER_IDS = values['dedup-producer-ids'];
   }
   try {
-    return { settings: settingsFromEnvironment(env), source: fromTemplate ? 'template' : 'defaults' };
+    const overridden = Object.keys(SETTINGS_FLAGS).filter((flag) => values[flag as keyof typeof SETTINGS_FLAGS] !== undefined).map((flag) => `--${flag}`);
+    return { settings: settingsFromEnvironment(env), source: fromTemplate ? 'template' : 'defaults', overridden };
   } catch (error) {
     if (error instanceof AggregatorConfigError) throw new UserError(`replay: ${error.message}`, 2, { cause: error });
     throw error;
