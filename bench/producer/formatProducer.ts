@@ -39,7 +39,7 @@ export function formatProducer(result: ProducerBenchResult): string {
       `peak ${mib(o.peakMemoryBytes)} (+${mib(o.peakMemoryBytes - o.memoryBeforeBytes)})`,
   );
   lines.push(
-    `    then unthrottled, close() drained in ${o.drainSeconds.toFixed(1)} s: sent ${int(o.sent)}, throttled attempts ${int(o.throttledAttempts)}, failed ${o.failed}; ` +
+    `    then close() drained the buffer at the same capacity in ${o.drainSeconds.toFixed(1)} s: sent ${int(o.sent)}, throttled attempts ${int(o.throttledAttempts)}, failed ${o.failed}; ` +
       `on the stream ${int(o.onStream)} records, ${int(o.distinctIdsOnStream)} distinct ids`,
   );
   return lines.join('\n');
