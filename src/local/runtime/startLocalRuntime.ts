@@ -4,7 +4,7 @@ import { AlarmEvaluator, type AlarmEvaluation, type AlarmStateChange } from '../
 import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
 import { datumsFromEmf } from '../alarms/datumsFromEmf';
 import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
-import { localClients, startEmulators, type EmulatorError, type LocalClients } from '../emulators';
+import { localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
 import { LocalKinesisEventSourceMapping, type MappingState } from '../esm';
 import { LocalFunction } from '../lambda';
 import { localPaths, localResourcesFromOutputs, removeLocalState, writeLocalState, type LocalState } from '../state';
@@ -38,6 +38,19 @@ export interface LocalRuntimeOptions {
    * @default Date.now
    */
   readonly clock?: () => number;
+  /**
+   * Test hook: `false` provisions everything and starts the functions but not the event
+   * source mappings, until `startConsumers()` (to build a backlog while the consumer is down).
+   * @default true
+   */
+  readonly startConsumers?: boolean;
+  /**
+   * Test hook: the endpoints the functions are given, from the emulators' own (for
+   * example a fault-injecting proxy in front of DynamoDB). Clients of the runtime
+   * itself (provisioning, the mappings, `clients`) keep the emulators' endpoints.
+   * @default - the emulators' endpoints
+   */
+  readonly functionEndpoints?: (endpoints: LocalEndpoints) => LocalEndpoints | Promise<LocalEndpoints>;
 }
 
 /** A running local stack. */
@@ -51,6 +64,8 @@ export interface LocalRuntime {
   readonly alarms: AlarmEvaluator;
   /** Per mapping: shards and their progress. */
   mappingStates(): MappingState[];
+  /** Starts the event source mappings if `startConsumers: false` held them back; does nothing otherwise. */
+  startConsumers(): Promise<void>;
   /** Every alarm's state after the latest evaluation, by alarm name. */
   alarmStates(): Readonly<Record<string, string>>;
   /** Evaluates the template's alarms now (at the runtime's clock), as the timer does: changes go to `onAlarmChange` too. */
@@ -115,6 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       metrics,
     );
 
+    const functionEndpoints = options.functionEndpoints ? await options.functionEndpoints(emulators.endpoints) : emulators.endpoints;
     const functionsByLogicalId = new Map<string, LocalFunction>();
     for (const fn of plan.functions) {
       const local = new LocalFunction({
@@ -129,9 +145,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         environment: {
           ...fn.environment,
           ...LOCAL_CREDENTIALS,
-          AWS_ENDPOINT_URL_KINESIS: emulators.endpoints.kinesis,
-          AWS_ENDPOINT_URL_DYNAMODB: emulators.endpoints.dynamodb,
-          AWS_ENDPOINT_URL_S3: emulators.endpoints.s3,
+          AWS_ENDPOINT_URL_KINESIS: functionEndpoints.kinesis,
+          AWS_ENDPOINT_URL_DYNAMODB: functionEndpoints.dynamodb,
+          AWS_ENDPOINT_URL_S3: functionEndpoints.s3,
         },
         onLog: (line) => {
           // EMF documents are how the function's own metrics reach CloudWatch.
@@ -197,7 +213,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ),
       );
     }
-    await Promise.all(mappings.map((mapping) => mapping.start()));
+    let consumersStarted: Promise<void> | undefined;
+    const startConsumers = (): Promise<void> => (consumersStarted ??= Promise.all(mappings.map((mapping) => mapping.start())).then(() => undefined));
+    if (options.startConsumers !== false) await startConsumers();
 
     let alarmStates: Readonly<Record<string, string>> = {};
     const evaluateAlarmsNow = (): AlarmEvaluation => {
@@ -226,7 +244,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startedAt: new Date().toISOString(),
     };
     const stateFile = writeLocalState(state, options.projectRoot);
-    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
+    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), startConsumers, alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
   } catch (error) {
     await stop();
     throw error;
