@@ -19,6 +19,7 @@ import { answeringAdapterPorts } from './memory/answeringAdapterPorts';
 import { memoryPorts } from './memory/memoryPorts';
 import { noopPorts } from './memory/noopPorts';
 import { formatReport, type BenchReport } from './report';
+import { formatReplayResult, measureReplay } from './replay/measureReplay';
 import { formatExtraSections, parseBenchArgs, runExtraSections, runWithoutCore } from './stack/sections';
 import { DEFAULT_WORKLOAD, generateWorkload } from './workload';
 
@@ -103,6 +104,17 @@ async function main(): Promise<void> {
   const rate = (id: string) => byId(cpuResults, id).medianEventsPerSecond;
   const coreToBaseline = rate('core') / rate('baseline');
 
+  progress('replay vs the consumer core, same events');
+  const replay = await measureReplay({
+    batches: workload.batches,
+    config: dedupOn,
+    nowMs,
+    rounds: ROUNDS,
+    warmupRounds: WARMUP_ROUNDS,
+    warmupBatches: WARMUP_BATCHES,
+    onProgress: progress,
+  });
+
   progress('starting dynalite and s3rver, synthesizing the stack for its tables');
   const emulators = await startLocalEmulators();
   const dynamoBatches = workload.batches.slice(0, Math.ceil(DYNAMO_RECORDS / workload.options.batchSize));
@@ -161,7 +173,11 @@ async function main(): Promise<void> {
   };
   const extras = await runExtraSections(only, progress);
   progress('done');
-  process.stdout.write(json ? `${JSON.stringify({ ...report, ...extras })}\n` : `\n${formatReport(report)}\n${formatExtraSections(extras)}`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ ...report, replay, ...extras })}\n`
+      : `\n${formatReport(report)}\n${formatReplayResult(replay).join('\n')}\n${formatExtraSections(extras)}`,
+  );
 }
 
 function byId(results: readonly CpuResult[], id: string): CpuResult {
