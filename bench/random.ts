@@ -3,17 +3,8 @@
  * the same events.
  */
 
-/** A uniform generator in [0, 1) (mulberry32): small, fast and seedable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// The same seeded generator as the synthetic producer's, so both are repeatable the same way.
+export { seededRandom } from '../src/synthetic/seededRandom';
 
 /**
  * Draws ranks 0..n-1 with P(rank r) ∝ 1 / (r + 1)^exponent: a few hot keys
