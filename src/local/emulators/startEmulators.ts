@@ -5,7 +5,7 @@ import { EmulatorName } from './EmulatorName';
 import type { LocalEndpoints } from './LocalEndpoints';
 import type { RunningEmulator } from './RunningEmulator';
 import { startDynamoEmulator } from './startDynamoEmulator';
-import { startKinesisEmulator } from './startKinesisEmulator';
+import { startJournaledKinesis } from '../kinesisJournal/startJournaledKinesis';
 import { startS3Emulator } from './startS3Emulator';
 
 /** Options of {@link startEmulators}. */
@@ -29,6 +29,12 @@ export interface StartEmulatorsOptions {
   readonly stopGraceMs?: number;
   /** How often Kinesis data is written to disk. @default 5000 */
   readonly kinesisPersistIntervalMs?: number;
+  /** Notices (a Kinesis emulator restarted and restored), one line each. @default - dropped */
+  readonly log?: (line: string) => void;
+  /** After the Kinesis emulator was restarted, before its lost records are put back: create again the streams it lost. */
+  readonly beforeKinesisRestore?: (kinesisEmulatorEndpoint: string) => Promise<void>;
+  /** After the Kinesis emulator was restarted, with its new process id. */
+  readonly onKinesisRestart?: (pid: number) => void;
 }
 
 /** The three emulators of the local stack, running. */
@@ -48,7 +54,8 @@ export interface LocalEmulators {
 }
 
 /**
- * Starts Kinesis, DynamoDB and S3 emulators side by side as child processes. If one
+ * Starts Kinesis, DynamoDB and S3 emulators side by side as child processes (Kinesis
+ * behind its write-ahead journal, see {@link startJournaledKinesis}). If one
  * fails to start, the others are stopped before the (one-line) error is thrown, so a
  * failed start leaves no process behind.
  *
@@ -65,7 +72,15 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     stopGraceMs: options.stopGraceMs,
   });
   const results = await Promise.allSettled([
-    startKinesisEmulator({ ...common(EmulatorName.kinesis), region: options.region, persistIntervalMs: options.kinesisPersistIntervalMs }),
+    // Behind its journal: a killed Kinesis emulator is restarted and loses no acknowledged record.
+    startJournaledKinesis({
+      ...common(EmulatorName.kinesis),
+      region: options.region,
+      persistIntervalMs: options.kinesisPersistIntervalMs,
+      log: options.log,
+      beforeRestore: options.beforeKinesisRestore,
+      onRestart: options.onKinesisRestart,
+    }),
     startDynamoEmulator(common(EmulatorName.dynamodb)),
     startS3Emulator(common(EmulatorName.s3)),
   ]);

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as path from 'node:path';
 import { AlarmEvaluator, type AlarmEvaluation, type AlarmStateChange } from '../alarms/AlarmEvaluator';
 import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
 import { datumsFromEmf } from '../alarms/datumsFromEmf';
 import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
-import { localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
+import { localClientConfig, localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
 import { LocalKinesisEventSourceMapping, type MappingState } from '../esm';
 import { LocalFunction } from '../lambda';
 import { localPaths, localResourcesFromOutputs, removeLocalState, writeLocalState, type LocalState } from '../state';
 import { describeNotEmulated, planLocalStack, provisionLocalStack, readCloudAssembly, type LocalStackPlan } from '../template';
+import { provisionStream } from '../template/provisionStream';
 
 /** How to start the local stack. */
 export interface LocalRuntimeOptions {
@@ -51,6 +53,14 @@ export interface LocalRuntimeOptions {
    * @default - the emulators' endpoints
    */
   readonly functionEndpoints?: (endpoints: LocalEndpoints) => LocalEndpoints | Promise<LocalEndpoints>;
+  /**
+   * Test hook: the endpoints the event source mappings read the stream through (and
+   * write their on-failure records to), from the emulators' own (for example a
+   * fault-injecting proxy in front of Kinesis). Everything else (provisioning, the
+   * functions unless `functionEndpoints` says otherwise, `clients`) keeps the emulators' endpoints.
+   * @default - the emulators' endpoints
+   */
+  readonly mappingEndpoints?: (endpoints: LocalEndpoints) => LocalEndpoints | Promise<LocalEndpoints>;
 }
 
 /** A running local stack. */
@@ -88,12 +98,33 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const paths = localPaths(options.projectRoot);
   const assembly = readCloudAssembly(paths.cdkOutDir, options.stackName);
   const plan = planLocalStack(assembly.template, assembly.assemblyDir, { stackName: assembly.stackName });
-  const emulators = await startEmulators({ dataDir: path.join(paths.localDir, 'data'), ports: options.ports, region: plan.region });
+  let state: LocalState | undefined;
+  const emulators = await startEmulators({
+    dataDir: path.join(paths.localDir, 'data'),
+    ports: options.ports,
+    region: plan.region,
+    log: options.log,
+    // A stream created after the emulator's last snapshot is gone after its restart.
+    beforeKinesisRestore: async (endpoint) => {
+      const kinesis = new KinesisClient(localClientConfig(endpoint, { region: plan.region }));
+      try {
+        for (const stream of plan.streams) await provisionStream(kinesis, stream, 30_000);
+      } finally {
+        kinesis.destroy();
+      }
+    },
+    onKinesisRestart: (pid) => {
+      if (!state || stopped) return;
+      state = { ...state, emulatorPids: { ...state.emulatorPids, kinesis: pid } };
+      writeLocalState(state, options.projectRoot);
+    },
+  });
   // The runtime evaluates the template's alarms itself (below), so they are emulated here.
   const notEmulated = { ...plan.notEmulated, resourceTypes: plan.notEmulated.resourceTypes.filter((entry) => !EVALUATED_TYPES.has(entry.type)) };
   for (const line of describeNotEmulated(notEmulated)) options.log(line);
   const clients = localClients(emulators.endpoints);
   const clock = options.clock ?? Date.now;
+  let mappingClients = clients;
   const functions: LocalFunction[] = [];
   const mappings: LocalKinesisEventSourceMapping[] = [];
   let alarmTimer: NodeJS.Timeout | undefined;
@@ -105,6 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await Promise.allSettled(mappings.map((mapping) => mapping.stop()));
     await Promise.allSettled(functions.map((fn) => fn.close()));
     for (const client of Object.values(clients)) client.destroy();
+    if (mappingClients !== clients) for (const client of Object.values(mappingClients)) client.destroy();
     await emulators.stop();
     removeLocalState(options.projectRoot, process.pid);
   };
@@ -166,6 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       functionsByLogicalId.set(fn.logicalId, local);
     }
 
+    if (options.mappingEndpoints) mappingClients = localClients(await options.mappingEndpoints(emulators.endpoints));
     for (const mapping of plan.eventSourceMappings.filter((candidate) => candidate.enabled)) {
       const fn = functionsByLogicalId.get(mapping.functionLogicalId);
       if (!fn) throw new Error(`event source mapping ${mapping.logicalId} names function ${mapping.functionLogicalId}, which the plan lacks`);
@@ -191,8 +224,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             tumblingWindowInSeconds: mapping.tumblingWindowInSeconds || undefined,
           },
           {
-            kinesis: clients.kinesis,
-            s3: clients.s3,
+            kinesis: mappingClients.kinesis,
+            s3: mappingClients.s3,
             invoke: (event) => fn.invoke(event),
             log: (message) => options.log(`[${mapping.functionName}] ${message}`),
             onMetric: (name, value, _unit, dimensions) => {
@@ -233,7 +266,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       alarmTimer.unref();
     }
 
-    const state: LocalState = {
+    state = {
       region: plan.region,
       endpoints: emulators.endpoints,
       resources: localResourcesFromOutputs(plan.outputs),
@@ -244,7 +277,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startedAt: new Date().toISOString(),
     };
     const stateFile = writeLocalState(state, options.projectRoot);
-    return { state, stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), startConsumers, alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
+    const current = (): LocalState => state as LocalState;
+    return {
+      get state() {
+        return current();
+      },
+      stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), startConsumers, alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,223 @@
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { WriteAheadJournal } from './WriteAheadJournal';
+
+/** An answer to give a client: status and JSON body. */
+export interface ProxyAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Options of {@link JournalingKinesisProxy.start}. */
+export interface JournalingKinesisProxyOptions {
+  /** The emulator's own endpoint, `http://127.0.0.1:<port>`; the same across its restarts. */
+  readonly upstream: string;
+  readonly journal: WriteAheadJournal;
+  /** Port on 127.0.0.1; a free one when undefined. */
+  readonly port?: number;
+  /** How long a failed forward waits to learn whether the emulator died (then it waits for the restart). @default 2000 */
+  readonly deathNoticeMs?: number;
+}
+
+const PUT_OPERATIONS = new Set(['PutRecord', 'PutRecords']);
+
+/**
+ * The Kinesis endpoint of the local stack: an HTTP front of the Kinesis emulator that
+ * makes an acknowledged put survive the emulator's death.
+ *
+ * kinesis-mock answers a put as soon as the record is in its memory and writes its
+ * memory to disk every few seconds; killed in between, it comes back without records it
+ * acknowledged, and hands their sequence numbers to new records (a consumer that had
+ * checkpointed the lost ones would then skip the new ones). This front writes every put
+ * to a {@link WriteAheadJournal} before the emulator sees it and the answer after, and
+ * lets one put through at a time, so the journal's order is the emulator's. After a
+ * restart the recovery puts the lost records back in that order, each at its old
+ * position in its shard; meanwhile every request waits here ({@link pause}) and the put
+ * that was in flight gets the answer the recovery found for it.
+ *
+ * Reads pass through untouched, except a `GetShardIterator` at a sequence number the
+ * recovery moved, which is sent with the number the record has now.
+ */
+export class JournalingKinesisProxy {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly upstream: URL;
+  private putQueue: Promise<unknown> = Promise.resolve();
+  private gate: Promise<void> = Promise.resolve();
+  private openGate: (() => void) | undefined;
+  private deathNotice: Promise<void>;
+  private noticeDeath!: () => void;
+  private readonly inDoubtAnswers = new Map<number, (answer: ProxyAnswer | undefined) => void>();
+  /** `<shardId> <old sequence number>` → the number the record has since a recovery moved it. */
+  private moves = new Map<string, string>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: JournalingKinesisProxyOptions,
+  ) {
+    this.upstream = new URL(options.upstream);
+    this.deathNotice = this.newDeathNotice();
+  }
+
+  static async start(options: JournalingKinesisProxyOptions): Promise<JournalingKinesisProxy> {
+    let proxy: JournalingKinesisProxy | undefined;
+    const server = createServer((request, response) => {
+      proxy!.handle(request, response).catch((error: unknown) => sendError(response, 500, 'InternalFailure', (error as Error).message));
+    });
+    proxy = new JournalingKinesisProxy(server, options);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return proxy;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  /** The emulator died: requests wait from now on, until {@link resume}. */
+  pause(): void {
+    if (this.openGate) return;
+    this.gate = new Promise((resolve) => (this.openGate = resolve));
+    this.noticeDeath();
+  }
+
+  /**
+   * The emulator is back and holds every acknowledged record again. `answers` are the
+   * recovery's answers to the puts that were in doubt, by journal id; `moves` the
+   * records it put again, by `<shardId> <old sequence number>`.
+   */
+  resume(answers: ReadonlyMap<number, ProxyAnswer>, moves: ReadonlyMap<string, string>): void {
+    this.moves = new Map([...this.moves, ...moves]);
+    for (const [id, settle] of this.inDoubtAnswers) settle(answers.get(id));
+    this.inDoubtAnswers.clear();
+    this.deathNotice = this.newDeathNotice();
+    const open = this.openGate;
+    this.openGate = undefined;
+    open?.();
+  }
+
+  async close(): Promise<void> {
+    for (const settle of this.inDoubtAnswers.values()) settle(undefined);
+    this.openGate?.();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.agent.destroy();
+  }
+
+  private newDeathNotice(): Promise<void> {
+    return new Promise((resolve) => (this.noticeDeath = resolve));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.indexOf('.') + 1);
+    const body = await readBody(request);
+    const answer = PUT_OPERATIONS.has(operation) ? await this.put(operation as 'PutRecord' | 'PutRecords', request.headers, body) : await this.read(operation, request, body);
+    if (response.destroyed) return;
+    const headers = { ...answer.headers };
+    delete headers['transfer-encoding'];
+    delete headers.connection;
+    delete headers['keep-alive'];
+    headers['content-length'] = String(answer.body.length);
+    response.writeHead(answer.status, headers);
+    response.end(answer.body);
+  }
+
+  /** One put at a time, journaled before and after. */
+  private put(operation: 'PutRecord' | 'PutRecords', headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
+    const turn = this.putQueue.then(async (): Promise<Forwarded> => {
+      await this.gate;
+      const id = this.options.journal.appendRequest(operation, body.toString('utf8'));
+      try {
+        const answer = await this.forward('POST', '/', headers, body);
+        this.options.journal.appendResponse(id, answer.status, answer.body.toString('utf8'));
+        return answer;
+      } catch (error) {
+        if (!(await this.emulatorDied())) {
+          // A failure of a living emulator: the put may or may not have been stored; the
+          // client is told it failed and retries, as against Kinesis.
+          this.options.journal.appendSettled(id);
+          return jsonAnswer(500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
+        }
+        const recovered = await new Promise<ProxyAnswer | undefined>((resolve) => this.inDoubtAnswers.set(id, resolve));
+        if (!recovered) return jsonAnswer(503, 'ServiceUnavailable', 'the Kinesis emulator stopped');
+        return { status: recovered.status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(recovered.body) };
+      }
+    });
+    this.putQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Anything but a put: passed through; once more after a restart when the emulator died under it. */
+  private async read(operation: string, request: IncomingMessage, body: Buffer): Promise<Forwarded> {
+    for (let attempt = 1; ; attempt++) {
+      await this.gate;
+      try {
+        return await this.forward(request.method ?? 'POST', request.url ?? '/', request.headers, operation === 'GetShardIterator' ? this.movedIteratorRequest(body) : body);
+      } catch (error) {
+        if (attempt >= 3 || !(await this.emulatorDied())) return jsonAnswer(500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** A GetShardIterator at a moved record asks for it where it is now. */
+  private movedIteratorRequest(body: Buffer): Buffer {
+    if (this.moves.size === 0) return body;
+    const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const moved = typeof input.StartingSequenceNumber === 'string' ? this.moves.get(`${String(input.ShardId)} ${input.StartingSequenceNumber}`) : undefined;
+    return moved === undefined ? body : Buffer.from(JSON.stringify({ ...input, StartingSequenceNumber: moved }));
+  }
+
+  /** Whether the failure was the emulator's death (noticed within a moment). */
+  private async emulatorDied(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const died = await Promise.race([
+      this.deathNotice.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.options.deathNoticeMs ?? 2000))),
+    ]);
+    clearTimeout(timer);
+    return died;
+  }
+
+  private forward(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: this.upstream.hostname, port: this.upstream.port, method, path: url, headers: { ...headers, host: this.upstream.host, 'content-length': String(body.length) }, agent: this.agent },
+        (answer) => {
+          readBody(answer).then((data) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: data }), reject);
+        },
+      );
+      outgoing.once('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+interface Forwarded {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+function jsonAnswer(status: number, type: string, message: string): Forwarded {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify({ __type: type, message })) };
+}
+
+function sendError(response: ServerResponse, status: number, type: string, message: string): void {
+  if (response.headersSent || response.destroyed) return;
+  const { status: code, headers, body } = jsonAnswer(status, type, message);
+  response.writeHead(code, { ...headers, 'content-length': String(body.length) });
+  response.end(body);
+}
+
+function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}

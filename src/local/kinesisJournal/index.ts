@@ -1,0 +1,3 @@
+export { JournalingKinesisProxy } from './JournalingKinesisProxy';
+export { type JournaledKinesisOptions, startJournaledKinesis } from './startJournaledKinesis';
+export { WriteAheadJournal } from './WriteAheadJournal';
