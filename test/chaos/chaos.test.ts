@@ -19,7 +19,7 @@ import {
   type ChaosAssembly,
   type QuarantineReason,
 } from './support/chaosHarness';
-import { DynamoFaultProxy, type DynamoFault } from './support/DynamoFaultProxy';
+import { AwsFaultProxy, type AwsFault } from './support/AwsFaultProxy';
 import { recordResult } from './support/results';
 
 /*
@@ -96,11 +96,11 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
     '(a) fault: DynamoDB throttling (400), 5xx, connection resets after the write and latency spikes on the consumer\'s writes → invariant: every aggregate exact, no event lost or double-counted',
     async () => {
       const random = seededRandom(11);
-      let proxy: DynamoFaultProxy | undefined;
+      let proxy: AwsFaultProxy | undefined;
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root, {
         functionEndpoints: async (endpoints) => {
-          proxy = await DynamoFaultProxy.start(endpoints.dynamodb, (operation): DynamoFault => {
+          proxy = await AwsFaultProxy.start('dynamodb', endpoints.dynamodb, (operation): AwsFault => {
             if (operation !== 'UpdateItem' && operation !== 'PutItem' && operation !== 'GetItem' && operation !== 'BatchGetItem') return { kind: 'pass' };
             const u = random();
             if (u < 0.1) return { kind: 'throttle' };
@@ -148,7 +148,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
     '(b) fault: the consumer\'s worker killed mid-batch, repeatedly (function timeout after its writes reached DynamoDB) → invariant: no event lost or double-counted on re-delivery',
     async () => {
       const kills = SOAK ? 12 : 3;
-      let proxy: DynamoFaultProxy | undefined;
+      let proxy: AwsFaultProxy | undefined;
       let updates = 0;
       let held = 0;
       let nextHoldAt = 20;
@@ -156,7 +156,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root, {
         functionEndpoints: async (endpoints) => {
-          proxy = await DynamoFaultProxy.start(endpoints.dynamodb, (operation): DynamoFault => {
+          proxy = await AwsFaultProxy.start('dynamodb', endpoints.dynamodb, (operation): AwsFault => {
             if (operation !== 'UpdateItem') return { kind: 'pass' };
             updates += 1;
             // Every 150th update, at most one at a time (so each kills a different invocation): the write lands,

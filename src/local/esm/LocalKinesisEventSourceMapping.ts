@@ -6,6 +6,7 @@ import type { InvocationOutcome } from '../lambda';
 import type { DeliveryPolicy } from './deliverBatch';
 import { EsmMetric, type EsmMetricUnit, type MetricSink } from './EsmMetric';
 import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureRecord';
+import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
 import { LocalEsmError } from './LocalEsmError';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
@@ -33,6 +34,12 @@ export interface MappingDependencies {
   readonly pollIntervalMs?: number;
   /** How often ListShards looks for shards created by a reshard. @default 2000 */
   readonly shardDiscoveryIntervalMs?: number;
+  /**
+   * How long `start()` keeps trying again, with back-off, after a transient Kinesis error
+   * (a throttle, a 5xx, a reset or refused connection) while it describes the stream and
+   * positions the shards. @default 30_000
+   */
+  readonly startRetryWindowMs?: number;
 }
 
 /** Where a shard is in its life, as seen by the mapping. */
@@ -130,7 +137,11 @@ export class LocalKinesisEventSourceMapping {
    * Finds the stream's shards and starts polling every shard that has no
    * unfinished parent. Resolves once those are positioned at the starting
    * position, so that with `LATEST` every record put afterwards is delivered.
-   * @throws when the stream cannot be described or a shard cannot be positioned (the mapping is then stopped)
+   * Transient Kinesis errors (throttles, 5xx, resets) are retried for `startRetryWindowMs`,
+   * as Lambda's own poller would.
+   * @throws when the stream cannot be described or a shard cannot be positioned: at once for an
+   *   error Kinesis will repeat (no such stream, access denied), after `startRetryWindowMs` for
+   *   transient ones (the mapping is then stopped)
    */
   async start(): Promise<void> {
     if (this.started) throw new LocalEsmError(`event source mapping ${this.uuid} was already started`);
@@ -138,10 +149,13 @@ export class LocalKinesisEventSourceMapping {
     const { kinesis } = this.dependencies;
     try {
       this.region = await kinesis.config.region();
-      const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.streamName }));
-      this.streamArn = summary.StreamDescriptionSummary?.StreamARN ?? '';
-      for (const shard of await this.listShards()) this.addShard(shard, true);
-      await this.schedule();
+      // Each pass is safe to repeat: known shards are not added again, positioned ones not positioned again.
+      await this.retryingTransientErrors(async () => {
+        const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: this.settings.streamName }));
+        this.streamArn = summary.StreamDescriptionSummary?.StreamARN ?? '';
+        for (const shard of await this.listShards()) this.addShard(shard, true);
+        await this.schedule();
+      });
     } catch (error) {
       await this.stop();
       throw new LocalEsmError(`event source mapping ${this.uuid} could not start on stream ${this.settings.streamName}: ${(error as Error).message}`, {
@@ -205,6 +219,22 @@ export class LocalKinesisEventSourceMapping {
         return { type: StartingPosition.atTimestamp, timestamp: new Date((this.settings.startingPositionTimestamp ?? 0) * 1000) };
       default:
         return { type: StartingPosition.trimHorizon };
+    }
+  }
+
+  /** Runs `attempt` again after a transient Kinesis error, with back-off, until it succeeds, the window ends or the mapping stops. */
+  private async retryingTransientErrors(attempt: () => Promise<void>): Promise<void> {
+    const signal = this.controller.signal;
+    const deadline = Date.now() + (this.dependencies.startRetryWindowMs ?? 30_000);
+    for (let failures = 1; ; failures++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const backoffMs = Math.min(2_000, 100 * 2 ** (failures - 1));
+        if (signal.aborted || !isTransientKinesisError(error) || Date.now() + backoffMs > deadline) throw error;
+        this.log(`could not start yet (${(error as Error).name}: ${(error as Error).message}); retrying in ${backoffMs} ms`);
+        await sleep(backoffMs, signal);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,7 +16,7 @@ import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '
 import { isProcessAlive } from '../../../src/local/state';
 import { readCloudAssembly } from '../../../src/local/template';
 import { Producer } from '../../../src/producer';
-import type { ProducerEvent } from '../../../src/producer/types';
+import type { ProducerEvent, ProducerOptions, ProducerReport } from '../../../src/producer/types';
 import type { SyntheticItem } from '../../../src/synthetic';
 
 /** Longer workloads outside CI: `npm run test:chaos -- --soak` (sets CHAOS_SOAK=1). */
@@ -64,7 +64,7 @@ export interface ChaosStack {
 export async function startChaosStack(
   assembly: ChaosAssembly,
   projectRoot: string,
-  extra: Pick<LocalRuntimeOptions, 'functionEndpoints' | 'startConsumers'> = {},
+  extra: Pick<LocalRuntimeOptions, 'functionEndpoints' | 'mappingEndpoints' | 'startConsumers'> = {},
 ): Promise<ChaosStack> {
   const log: string[] = [];
   const functionLines: string[] = [];
@@ -102,6 +102,12 @@ export class Workload {
   sent = 0;
   readonly expectedQuarantine: Record<QuarantineReason, number> = { invalid: 0, late: 0, future: 0 };
   expectedDuplicates = 0;
+  /**
+   * Extra copies the producer may have put on the stream: records it re-sent after a
+   * request whose outcome it could not know (a reset, a 5xx). Each copy that did land
+   * must be dropped by the consumer as a duplicate; see {@link settleProducerDuplicates}.
+   */
+  possibleProducerDuplicates = 0;
   private readonly validIds = new Set<string>();
   private readonly validEvents: { type: string; key: string; tsMs: number }[] = [];
 
@@ -115,6 +121,18 @@ export class Workload {
       this.validIds.add(event.id);
       this.validEvents.push({ type: event.type, key: event.key, tsMs: typeof event.ts === 'number' ? event.ts : Date.parse(event.ts) });
     } else this.expectedQuarantine[verdict] += 1;
+  }
+
+  /**
+   * Notes the producer's extra copies found on the stream (at most the possible ones):
+   * records sent, each to be dropped as a duplicate.
+   */
+  settleProducerDuplicates(onStream: number): void {
+    if (onStream > this.possibleProducerDuplicates) {
+      throw new Error(`${onStream} extra copies on the stream, but the producer reported only ${this.possibleProducerDuplicates} possible duplicates`);
+    }
+    for (let i = 0; i < onStream; i += 1) this.record('duplicate');
+    this.possibleProducerDuplicates = 0;
   }
 
   get expectedAggregated(): number {
@@ -138,21 +156,88 @@ function itemId(type: string, granularity: string, key: string, windowStartIso: 
   return JSON.stringify([type, granularity, key, windowStartIso]);
 }
 
+/** How {@link produceSynthetic} sends. */
+export interface ProduceOptions {
+  /** The producer's client (give it `maxAttempts: 1`). @default the runtime's own Kinesis client */
+  readonly client?: KinesisClient;
+  /** Further producer settings (the stream and client come from the runtime and `client`). */
+  readonly producer?: Partial<Omit<ProducerOptions, 'streamName' | 'client'>>;
+  /** Flushes after every this many items, so that they leave in many smaller requests. @default none: all at once */
+  readonly flushEvery?: number;
+  /** With `flushEvery`: waits this long after each flush, to spread the items over time. @default 0 */
+  readonly pauseAfterFlushMs?: number;
+  /**
+   * A request whose outcome the producer could not know is re-sent, and may leave a second
+   * copy on the stream. `refuse`: fail, the ground truth would be unknown. `expect`: add the
+   * producer's count to {@link Workload.possibleProducerDuplicates}, to be settled against the
+   * stream ({@link readStream}, {@link Workload.settleProducerDuplicates}).
+   * @default 'refuse'
+   */
+  readonly possibleDuplicates?: 'refuse' | 'expect';
+}
+
 /** Sends synthetic items through the real producer and records each one's expected fate. */
-export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: readonly SyntheticItem[]): Promise<void> {
-  const producer = new Producer({ streamName: runtime.state.resources.streamName, client: runtime.clients.kinesis });
+export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: readonly SyntheticItem[], options: ProduceOptions = {}): Promise<ProducerReport> {
+  const producer = new Producer({ ...options.producer, streamName: runtime.state.resources.streamName, client: options.client ?? runtime.clients.kinesis });
   const sends: Promise<void>[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     if (item.kind === 'event') sends.push(producer.send(item.event));
     else sends.push(producer.sendRawUnvalidated(item.data, item.partitionKey));
+    if (options.flushEvery !== undefined && (index + 1) % options.flushEvery === 0) {
+      await producer.flush();
+      if (options.pauseAfterFlushMs) await new Promise((resolve) => setTimeout(resolve, options.pauseAfterFlushMs));
+    }
   }
   await Promise.all(sends);
   const report = await producer.close();
   if (report.failed > 0 || report.rejected > 0) throw new Error(`producer: ${report.failed} failed, ${report.rejected} rejected`);
-  if (report.possibleDuplicates > 0) throw new Error(`producer: ${report.possibleDuplicates} possible duplicates; the workload's ground truth would be unknown`);
+  if (report.possibleDuplicates > 0 && options.possibleDuplicates !== 'expect') {
+    throw new Error(`producer: ${report.possibleDuplicates} possible duplicates; the workload's ground truth would be unknown`);
+  }
+  workload.possibleProducerDuplicates += report.possibleDuplicates;
   for (const item of items) {
     if (item.kind === 'malformed') workload.record('invalid');
     else workload.record(item.tag === 'duplicate' ? 'duplicate' : item.tag, item.event);
+  }
+  return report;
+}
+
+/**
+ * Reads the whole stream, every shard from TRIM_HORIZON, through the runtime's own
+ * client (the emulator's endpoint): how many records it holds, and how many of them
+ * are extra copies of an event id seen before.
+ */
+export async function readStream(runtime: LocalRuntime): Promise<{ records: number; extraCopies: number }> {
+  const { kinesis } = runtime.clients;
+  const StreamName = runtime.state.resources.streamName;
+  const ids = new Set<string>();
+  let records = 0;
+  let extraCopies = 0;
+  const shards = (await kinesis.send(new ListShardsCommand({ StreamName }))).Shards ?? [];
+  for (const shard of shards) {
+    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    while (iterator) {
+      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const record of page.Records ?? []) {
+        records += 1;
+        const id = eventId(record.Data);
+        if (id === undefined) continue;
+        if (ids.has(id)) extraCopies += 1;
+        else ids.add(id);
+      }
+      if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return { records, extraCopies };
+}
+
+function eventId(data: Uint8Array | undefined): string | undefined {
+  try {
+    const id = (JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

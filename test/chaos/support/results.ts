@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -18,30 +18,57 @@ export interface ScenarioResult {
   readonly passed: boolean;
 }
 
-/** `npm run test:chaos` keeps them in test/chaos/results/latest.json; a plain `npm test` in the temp directory. */
-export const RESULTS_FILE = process.env.CHAOS_RESULTS_FILE ? path.resolve(process.env.CHAOS_RESULTS_FILE) : path.join(tmpdir(), 'streamtally-chaos-results.json');
+/**
+ * One JSON file per scenario in this directory, so that test files running in
+ * parallel (vitest forks) never overwrite each other's results. `npm run test:chaos`
+ * gives a fresh directory per run (CHAOS_RESULTS_DIR) and merges it into
+ * test/chaos/results/latest.json; a plain `npm test` keeps them in the temp directory.
+ */
+export const RESULTS_DIR = process.env.CHAOS_RESULTS_DIR ? path.resolve(process.env.CHAOS_RESULTS_DIR) : path.join(tmpdir(), 'streamtally-chaos-results');
 export const REPORT_FILE = path.resolve(__dirname, '..', '..', '..', 'RELIABILITY.md');
 
-interface ResultsFile {
+/** Every scenario's result of one run, merged (the layout of test/chaos/results/latest.json). */
+export interface ResultsFile {
   readonly mode: 'ci' | 'soak';
   readonly startedAt: string;
   readonly scenarios: ScenarioResult[];
 }
 
-/** Adds (or replaces) one scenario's result in the results file. */
-export function recordResult(result: ScenarioResult, mode: 'ci' | 'soak'): void {
-  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  let file: ResultsFile = { mode, startedAt: new Date().toISOString(), scenarios: [] };
-  if (existsSync(RESULTS_FILE)) {
-    const previous = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as ResultsFile;
-    if (previous.mode === mode) file = previous;
-  }
-  const scenarios = [...file.scenarios.filter((scenario) => scenario.id !== result.id), result].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...file, scenarios }, null, 2)}\n`);
+/** One scenario's file in {@link RESULTS_DIR}. */
+interface ScenarioFile {
+  readonly mode: 'ci' | 'soak';
+  readonly recordedAt: string;
+  readonly result: ScenarioResult;
 }
 
-export function readResults(): ResultsFile {
-  return JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as ResultsFile;
+/** Records (or replaces) one scenario's result: its own file, written whole and renamed into place. */
+export function recordResult(result: ScenarioResult, mode: 'ci' | 'soak', directory: string = RESULTS_DIR): void {
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${encodeURIComponent(result.id)}.json`);
+  const temporary = `${file}.${process.pid}.tmp`;
+  const entry: ScenarioFile = { mode, recordedAt: new Date().toISOString(), result };
+  writeFileSync(temporary, `${JSON.stringify(entry, null, 2)}\n`);
+  renameSync(temporary, file);
+}
+
+/**
+ * The scenarios' results merged, sorted by id: those of the mode recorded last
+ * (a CI run does not mix with an older soak run's results).
+ * @throws when no result was recorded
+ */
+export function readResults(directory: string = RESULTS_DIR): ResultsFile {
+  const entries = (existsSync(directory) ? readdirSync(directory) : [])
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as ScenarioFile)
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  const latest = entries[entries.length - 1];
+  if (!latest) throw new Error(`no chaos results in ${directory}`);
+  const ofMode = entries.filter((entry) => entry.mode === latest.mode);
+  return {
+    mode: latest.mode,
+    startedAt: ofMode[0]!.recordedAt,
+    scenarios: ofMode.map((entry) => entry.result).sort((a, b) => a.id.localeCompare(b.id)),
+  };
 }
 
 const cell = (text: string | number): string => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
