@@ -1,4 +1,5 @@
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IteratorPosition, IteratorPositions } from './IteratorPositions';
 import type { WriteAheadJournal } from './WriteAheadJournal';
 
 /** An answer to give a client: status and JSON body. */
@@ -34,8 +35,9 @@ const PUT_OPERATIONS = new Set(['PutRecord', 'PutRecords']);
  * position in its shard; meanwhile every request waits here ({@link pause}) and the put
  * that was in flight gets the answer the recovery found for it.
  *
- * Reads pass through untouched, except a `GetShardIterator` at a sequence number the
- * recovery moved, which is sent with the number the record has now.
+ * Reads pass through untouched, except where they name a record the recovery moved: a
+ * `GetShardIterator` at its sequence number is sent with the number it has now, and a
+ * `GetRecords` with an iterator positioned at it is made again with one that is.
  */
 export class JournalingKinesisProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -48,6 +50,7 @@ export class JournalingKinesisProxy {
   private readonly inDoubtAnswers = new Map<number, (answer: ProxyAnswer | undefined) => void>();
   /** `<shardId> <old sequence number>` → the number the record has since a recovery moved it. */
   private moves = new Map<string, string>();
+  private readonly iterators = new IteratorPositions();
 
   private constructor(
     private readonly server: Server,
@@ -153,14 +156,93 @@ export class JournalingKinesisProxy {
 
   /** Anything but a put: passed through; once more after a restart when the emulator died under it. */
   private async read(operation: string, request: IncomingMessage, body: Buffer): Promise<Forwarded> {
+    const method = request.method ?? 'POST';
+    const url = request.url ?? '/';
     for (let attempt = 1; ; attempt++) {
       await this.gate;
       try {
-        return await this.forward(request.method ?? 'POST', request.url ?? '/', request.headers, operation === 'GetShardIterator' ? this.movedIteratorRequest(body) : body);
+        if (operation === 'GetShardIterator') {
+          const sent = this.movedIteratorRequest(body);
+          const answer = await this.forward(method, url, request.headers, sent);
+          if (answer.status === 200) this.iterators.learnFromGetShardIterator(sent.toString('utf8'), answer.body.toString('utf8'));
+          return answer;
+        }
+        if (operation === 'GetRecords') return await this.getRecords(method, url, request.headers, body);
+        return await this.forward(method, url, request.headers, body);
       } catch (error) {
         if (attempt >= 3 || !(await this.emulatorDied())) return jsonAnswer(500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
       }
     }
+  }
+
+  /**
+   * GetRecords, following the iterator's position: an iterator that names a record the
+   * emulator no longer holds fails there. It is replaced by one at the record's new
+   * place when the restore moved it, or else at the first record after it (the records
+   * the emulator lost and nobody had acknowledged, such as those of a put in flight
+   * that a reader saw before the emulator answered it), and the read is made again.
+   */
+  private async getRecords(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
+    const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const iterator = String(input.ShardIterator);
+    const answer = await this.forward(method, url, headers, body);
+    const position = this.iterators.positionOf(iterator);
+    if (answer.status === 400 && position?.sequenceNumber !== undefined && answer.body.toString('utf8').includes('ResourceNotFoundException')) {
+      const replacement = await this.replacementIterator(method, url, headers, position as Required<IteratorPosition>);
+      if (replacement === undefined) return answer;
+      const again = await this.forward(method, url, headers, Buffer.from(JSON.stringify({ ...input, ShardIterator: replacement })));
+      if (again.status === 200) this.iterators.learnFromGetRecords(replacement, again.body.toString('utf8'));
+      return again;
+    }
+    if (answer.status === 200) this.iterators.learnFromGetRecords(iterator, answer.body.toString('utf8'));
+    return answer;
+  }
+
+  /** An iterator for `position` where the record it names is now, or at the first record after it. */
+  private async replacementIterator(method: string, url: string, headers: IncomingHttpHeaders, position: Required<IteratorPosition>): Promise<string | undefined> {
+    const call = async (operation: string, input: Record<string, unknown>) => {
+      const answer = await this.forward(method, url, { ...headers, 'x-amz-target': `Kinesis_20131202.${operation}` }, Buffer.from(JSON.stringify(input)));
+      return answer.status === 200 ? (JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>) : undefined;
+    };
+    const shard = { ...position.stream, ShardId: position.shardId };
+    const moved = this.moves.get(`${position.shardId} ${position.sequenceNumber}`);
+    let request: Record<string, unknown> | undefined = moved === undefined ? undefined : { ...shard, ShardIteratorType: position.type, StartingSequenceNumber: moved };
+    if (!request) {
+      const next = await this.firstRecordBeyond(call, shard, position);
+      request = next === undefined ? { ...shard, ShardIteratorType: 'LATEST' } : { ...shard, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: next };
+    }
+    const answer = await call('GetShardIterator', request);
+    const iterator = answer?.ShardIterator;
+    if (typeof iterator !== 'string') return undefined;
+    this.iterators.learnFromGetShardIterator(JSON.stringify(request), JSON.stringify(answer));
+    return iterator;
+  }
+
+  /**
+   * The sequence number of the first record after (or at) the position's, read from a
+   * little before the journal's oldest entry: what the emulator lost is newer than that.
+   */
+  private async firstRecordBeyond(
+    call: (operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown> | undefined>,
+    shard: Record<string, unknown>,
+    position: Required<IteratorPosition>,
+  ): Promise<string | undefined> {
+    const oldestMs = this.options.journal.oldestEntryMs();
+    const start = oldestMs === undefined ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AT_TIMESTAMP', Timestamp: (oldestMs - 2_000) / 1000 };
+    const beyond = BigInt(position.sequenceNumber);
+    let iterator = (await call('GetShardIterator', { ...shard, ...start }))?.ShardIterator;
+    while (typeof iterator === 'string') {
+      const page = await call('GetRecords', { ShardIterator: iterator, Limit: 10_000 });
+      if (!page) return undefined;
+      const records = (page.Records as { SequenceNumber: string }[] | undefined) ?? [];
+      for (const record of records) {
+        const sequenceNumber = BigInt(record.SequenceNumber);
+        if (sequenceNumber > beyond || (position.type === 'AT_SEQUENCE_NUMBER' && sequenceNumber === beyond)) return record.SequenceNumber;
+      }
+      if (records.length === 0 && page.MillisBehindLatest === 0) return undefined;
+      iterator = page.NextShardIterator;
+    }
+    return undefined;
   }
 
   /** A GetShardIterator at a moved record asks for it where it is now. */

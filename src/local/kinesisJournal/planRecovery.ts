@@ -41,6 +41,8 @@ export interface RecoveryPlan {
   readonly missing: readonly AcknowledgedRecord[];
   /** Puts that were in flight when it died. */
   readonly inDoubt: readonly InDoubtPut[];
+  /** Records the journal shows acknowledged. */
+  readonly acknowledged: number;
   /** Streams whose shards must be read to know what the emulator still holds. */
   readonly streams: readonly PutRecordInput['stream'][];
 }
@@ -139,5 +141,5 @@ export function planRecovery(entries: readonly JournalEntry[], recovered: readon
   });
   const streams = new Map<string, PutRecordInput['stream']>();
   for (const record of [...acknowledged, ...inDoubt.flatMap((request) => request.records)]) streams.set(streamKey(record.stream), record.stream);
-  return { missing, inDoubt: plannedInDoubt, streams: [...streams.values()] };
+  return { missing, inDoubt: plannedInDoubt, acknowledged: acknowledged.length, streams: [...streams.values()] };
 }

@@ -18,6 +18,9 @@ export interface RestoreReport {
   /** Records of in-flight puts: found stored, and put now. */
   readonly inDoubtFound: number;
   readonly inDoubtPut: number;
+  /** Records the journal shows acknowledged, and how many of the emulator's records were compared with them. */
+  readonly acknowledged: number;
+  readonly compared: number;
   /** Answers for the in-flight puts, by journal id. */
   readonly answers: ReadonlyMap<number, ProxyAnswer>;
   /** `<shardId> <old sequence number>` → where the record is now, for every record the journal shows put again (this time or before). */
@@ -38,7 +41,7 @@ const READ_BEFORE_MS = 2_000;
 export async function restoreFromJournal(journal: WriteAheadJournal, kinesis: KinesisClient, signal?: AbortSignal): Promise<RestoreReport> {
   const entries = journal.readAll();
   const oldestMs = journal.oldestEntryMs();
-  const empty: RestoreReport = { restored: 0, inDoubtFound: 0, inDoubtPut: 0, answers: new Map(), moves: new Map() };
+  const empty: RestoreReport = { restored: 0, inDoubtFound: 0, inDoubtPut: 0, acknowledged: 0, compared: 0, answers: new Map(), moves: new Map() };
   if (entries.length === 0 || oldestMs === undefined) return empty;
   if (planRecovery(entries, []).streams.length === 0) return { ...empty, moves: movesIn(entries) };
   const streams = planRecovery(entries, []).streams;
@@ -80,7 +83,7 @@ export async function restoreFromJournal(journal: WriteAheadJournal, kinesis: Ki
     journal.appendSettled(request.id, body);
     answers.set(request.id, { status: 200, body });
   }
-  return { restored: plan.missing.length, inDoubtFound, inDoubtPut, answers, moves };
+  return { restored: plan.missing.length, inDoubtFound, inDoubtPut, acknowledged: plan.acknowledged, compared: recovered.length, answers, moves };
 }
 
 /** The journal's moves, each followed to the record's latest place. */

@@ -53,7 +53,7 @@ export async function startJournaledKinesis(options: JournaledKinesisOptions = {
       const report = await restoreFromJournal(journal, client, signal);
       if (report.restored + report.inDoubtFound + report.inDoubtPut > 0) {
         log(
-          `kinesis: ${why}: restored ${report.restored} acknowledged record(s) the emulator had not saved` +
+          `kinesis: ${why}: restored ${report.restored} acknowledged record(s) the emulator had not saved (of ${report.acknowledged} in the journal; it held ${report.compared} from that time)` +
             (report.inDoubtFound + report.inDoubtPut > 0 ? `; the put in flight: ${report.inDoubtFound} record(s) found stored, ${report.inDoubtPut} put now` : ''),
         );
       }

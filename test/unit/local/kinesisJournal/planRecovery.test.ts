@@ -72,6 +72,7 @@ describe('planRecovery', () => {
     const plan = planRecovery(entries, [held('shard-0', '1', 'a'), held('shard-1', '2', 'b')]);
     expect(plan.missing.map((record) => record.partitionKey)).toEqual(['c', 'd']);
     expect(plan.inDoubt).toEqual([]);
+    expect(plan.acknowledged).toBe(4);
     expect(plan.streams).toEqual([{ StreamName: 's' }]);
   });
 

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countAggregated } from '../../src/demo/readTotals';
+import { Producer } from '../../src/producer';
+import { SyntheticEvents, type SyntheticItem } from '../../src/synthetic';
+import { chaosProject, scaled, SOAK, startChaosStack, synthesizeChaosStack, waitUntilAccountedFor, Workload, type ChaosAssembly } from './support/chaosHarness';
+import { recordResult } from './support/results';
+
+/*
+ * The Kinesis emulator killed outright (SIGKILL), twice: once while the producer is
+ * writing, once while the consumer drains. kinesis-mock acknowledges puts before it
+ * saves them (every 5 s), so each kill takes records it acknowledged; the local stack's
+ * journal in front of it must restart it and put them back, at their old positions,
+ * before anyone reads or writes again.
+ */
+
+const SCENARIO_ID = 'h-kinesis-emulator-killed';
+const DRAIN_TIMEOUT_MS = SOAK ? 600_000 : 90_000;
+const SCENARIO_TIMEOUT_MS = SOAK ? 1_200_000 : 180_000;
+
+let assembly: ChaosAssembly;
+beforeAll(() => {
+  assembly = synthesizeChaosStack();
+});
+afterAll(() => assembly?.remove());
+
+describe.sequential('chaos: the Kinesis emulator killed', () => {
+  it(
+    '(h) fault: kinesis-mock SIGKILLed while the producer writes and again while the consumer drains → invariant: every acknowledged record is restored once, every aggregate exact',
+    async () => {
+      const project = chaosProject(assembly);
+      const stack = await startChaosStack(assembly, project.root);
+      try {
+        const { runtime } = stack;
+        const workload = new Workload();
+        const runId = `kill-${randomUUID().slice(0, 8)}`;
+        const events = new SyntheticEvents({ seed: 808, runId, keys: 40, duplicateRate: 0.05 });
+        const items: SyntheticItem[] = Array.from({ length: scaled(3_000) }, () => events.next(Date.now()));
+        // Long enough for the emulator's restart and the restore: every put is answered, none abandoned.
+        const producer = new Producer({ streamName: runtime.state.resources.streamName, client: runtime.clients.kinesis, requestTimeoutMs: 120_000 });
+        // The first snapshot holds the stream; kills before it are a different story (the stream itself is created again).
+        await sleep(6_000);
+
+        const pids: number[] = [];
+        const kill = () => {
+          pids.push(runtime.state.emulatorPids.kinesis);
+          process.kill(runtime.state.emulatorPids.kinesis, 'SIGKILL');
+        };
+        let sent = 0;
+        const sending = (async () => {
+          for (const item of items) {
+            if (item.kind !== 'event') throw new Error('this workload has only events');
+            await producer.send(item.event);
+            sent += 1;
+            // Paced, so that the kill lands in the middle of the writing.
+            if (sent % 100 === 0) await sleep(50);
+          }
+        })();
+        while (sent < items.length / 3) await sleep(20);
+        kill();
+        await sending;
+        const report = await producer.close();
+        expect({ failed: report.failed, rejected: report.rejected, possibleDuplicates: report.possibleDuplicates }).toEqual({ failed: 0, rejected: 0, possibleDuplicates: 0 });
+        for (const item of items) if (item.kind === 'event') workload.record(item.tag === 'duplicate' ? 'duplicate' : 'valid', item.event);
+
+        // The second kill: once part of the stream is applied, with the rest still to do.
+        let applied = 0;
+        for (const deadline = Date.now() + 60_000; Date.now() < deadline && applied === 0; await sleep(100)) {
+          applied = await countAggregated(runtime.clients.dynamodb, runtime.state.resources.aggregatesTable, '1d');
+        }
+        kill();
+        const faultEndMs = Date.now();
+        const { verdict, accountedForAtMs } = await waitUntilAccountedFor(runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS, settleMs: 5_000 });
+        const restarts = stack.log.filter((line) => line.includes('restarting it on its saved data')).length;
+        const restored = stack.log.flatMap((line) => /restored (\d+) acknowledged/.exec(line)?.[1] ?? []).reduce((sum, count) => sum + Number(count), 0);
+        const passed = verdict.exact && verdict.lost === 0 && verdict.doubleCounted === 0;
+        recordResult(
+          {
+            id: SCENARIO_ID,
+            fault: 'Kinesis emulator killed (SIGKILL), during writes and during the drain',
+            injection: `kinesis-mock (pid ${pids.join(', then ')}) SIGKILLed after ${Math.round(items.length / 3)} of ${items.length} events were sent, and again after ${applied} were applied; it saves every 5 s, so each kill takes acknowledged records with it; the journal in front of it restarts it and puts them back`,
+            invariant: 'every acknowledged record back at its position, once; the producer sees every put answered (0 failed, 0 possible duplicates); every aggregate exact',
+            eventsSent: workload.sent,
+            eventsLost: verdict.lost,
+            doubleCounts: verdict.doubleCounted,
+            recoveryMs: accountedForAtMs === undefined ? null : Math.max(0, accountedForAtMs - faultEndMs),
+            faultsInjected: `2 SIGKILLs; ${restarts} restarts; ${restored} acknowledged records restored from the journal`,
+            passed,
+          },
+          SOAK ? 'soak' : 'ci',
+        );
+        expect(verdict.mismatches, [...verdict.mismatches.slice(0, 5), '-- the stack said:', ...stack.log.filter((line) => !line.startsWith('not emulated')).slice(0, 30)].join('\n')).toEqual([]);
+        expect(verdict.aggregated).toBe(workload.expectedAggregated);
+        expect({ lost: verdict.lost, doubleCounted: verdict.doubleCounted }).toEqual({ lost: 0, doubleCounted: 0 });
+        expect(restarts).toBe(2);
+        // Otherwise the kill took nothing and proved nothing.
+        expect(restored).toBeGreaterThan(0);
+      } finally {
+        await stack.stop();
+        project.remove();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
