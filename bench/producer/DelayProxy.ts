@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 
 /**
@@ -42,7 +43,7 @@ export class DelayProxy {
   }
 
   private async handle(request: IncomingMessage): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
-    const body = await readBody(request);
+    const body = await buffer(request);
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'host'].includes(name)) headers[name] = value;
@@ -52,7 +53,7 @@ export class DelayProxy {
       const upstream = httpRequest(
         { host: this.upstream.hostname, port: this.upstream.port, method: request.method, path: request.url, headers, agent: this.agent },
         (response) => {
-          readBody(response).then((answerBody) => {
+          buffer(response).then((answerBody) => {
             const kept: Record<string, string | string[]> = {};
             for (const [name, value] of Object.entries(response.headers)) {
               if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) kept[name] = value;
@@ -70,11 +71,3 @@ export class DelayProxy {
   }
 }
 
-function readBody(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}

@@ -20,7 +20,7 @@ import {
   type QuarantineReason,
 } from './support/chaosHarness';
 import { AwsFaultProxy, type AwsFault } from './support/AwsFaultProxy';
-import { recordResult } from './support/results';
+import { conclude } from './support/conclude';
 
 /*
  * Fault injection against the real local stack. Each scenario names its fault and
@@ -50,45 +50,6 @@ function syntheticItems(count: number, seed: number, rates: Partial<SyntheticOpt
     warmUp: Array.from({ length: 60 }, () => warmUpEvents.next(now)),
     mix: Array.from({ length: count }, () => mixEvents.next(Date.now())),
   };
-}
-
-interface Outcome {
-  readonly id: string;
-  readonly fault: string;
-  readonly injection: string;
-  readonly invariant: string;
-  readonly workload: Workload;
-  readonly faultEndMs: number;
-  readonly accountedForAtMs: number | undefined;
-  readonly verdict: Awaited<ReturnType<typeof waitUntilAccountedFor>>['verdict'];
-  readonly faultsInjected: string;
-}
-
-/** Records the scenario's result and asserts its invariant. */
-function conclude(outcome: Outcome): void {
-  const { verdict, workload } = outcome;
-  const passed = verdict.exact && verdict.lost === 0 && verdict.doubleCounted === 0;
-  recordResult(
-    {
-      id: outcome.id,
-      fault: outcome.fault,
-      injection: outcome.injection,
-      invariant: outcome.invariant,
-      eventsSent: workload.sent,
-      eventsLost: verdict.lost,
-      doubleCounts: verdict.doubleCounted,
-      recoveryMs: outcome.accountedForAtMs === undefined ? null : Math.max(0, outcome.accountedForAtMs - outcome.faultEndMs),
-      faultsInjected: outcome.faultsInjected,
-      passed,
-    },
-    SOAK ? 'soak' : 'ci',
-  );
-  const quarantined = Object.values(verdict.quarantined).reduce((sum, count) => sum + count, 0);
-  // Conservation: sent = aggregated + duplicates + quarantined, with the duplicates those the generator made.
-  expect(verdict.mismatches, verdict.mismatches.join('\n')).toEqual([]);
-  expect(verdict.aggregated + workload.expectedDuplicates + quarantined).toBe(workload.sent);
-  expect(verdict.aggregated).toBe(workload.expectedAggregated);
-  expect({ lost: verdict.lost, doubleCounted: verdict.doubleCounted }).toEqual({ lost: 0, doubleCounted: 0 });
 }
 
 describe.sequential('chaos: faults injected into the local stack; nothing lost, nothing counted twice', () => {

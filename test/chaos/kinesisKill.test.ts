@@ -5,7 +5,7 @@ import { countAggregated } from '../../src/demo/readTotals';
 import { Producer } from '../../src/producer';
 import { SyntheticEvents, type SyntheticItem } from '../../src/synthetic';
 import { chaosProject, scaled, SOAK, startChaosStack, synthesizeChaosStack, waitUntilAccountedFor, Workload, type ChaosAssembly } from './support/chaosHarness';
-import { recordResult } from './support/results';
+import { conclude } from './support/conclude';
 
 /*
  * The Kinesis emulator killed outright (SIGKILL), twice: once while the producer is
@@ -74,25 +74,17 @@ describe.sequential('chaos: the Kinesis emulator killed', () => {
         const { verdict, accountedForAtMs } = await waitUntilAccountedFor(runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS, settleMs: 5_000 });
         const restarts = stack.log.filter((line) => line.includes('restarting it on its saved data')).length;
         const restored = stack.log.flatMap((line) => /restored (\d+) acknowledged/.exec(line)?.[1] ?? []).reduce((sum, count) => sum + Number(count), 0);
-        const passed = verdict.exact && verdict.lost === 0 && verdict.doubleCounted === 0;
-        recordResult(
-          {
-            id: SCENARIO_ID,
-            fault: 'Kinesis emulator killed (SIGKILL), during writes and during the drain',
-            injection: `kinesis-mock (pid ${pids.join(', then ')}) SIGKILLed after ${Math.round(items.length / 3)} of ${items.length} events were sent, and again after ${applied} were applied; it saves every 5 s, so each kill takes acknowledged records with it; the journal in front of it restarts it and puts them back`,
-            invariant: 'every acknowledged record back at its position, once; the producer sees every put answered (0 failed, 0 possible duplicates); every aggregate exact',
-            eventsSent: workload.sent,
-            eventsLost: verdict.lost,
-            doubleCounts: verdict.doubleCounted,
-            recoveryMs: accountedForAtMs === undefined ? null : Math.max(0, accountedForAtMs - faultEndMs),
-            faultsInjected: `2 SIGKILLs; ${restarts} restarts; ${restored} acknowledged records restored from the journal`,
-            passed,
-          },
-          SOAK ? 'soak' : 'ci',
-        );
-        expect(verdict.mismatches, [...verdict.mismatches.slice(0, 5), '-- the stack said:', ...stack.log.filter((line) => !line.startsWith('not emulated')).slice(0, 30)].join('\n')).toEqual([]);
-        expect(verdict.aggregated).toBe(workload.expectedAggregated);
-        expect({ lost: verdict.lost, doubleCounted: verdict.doubleCounted }).toEqual({ lost: 0, doubleCounted: 0 });
+        conclude({
+          id: SCENARIO_ID,
+          fault: 'Kinesis emulator killed (SIGKILL), during writes and during the drain',
+          injection: `kinesis-mock (pid ${pids.join(', then ')}) SIGKILLed after ${Math.round(items.length / 3)} of ${items.length} events were sent, and again after ${applied} were applied; it saves every 5 s, so each kill takes acknowledged records with it; the journal in front of it restarts it and puts them back`,
+          invariant: 'every acknowledged record back at its position, once; the producer sees every put answered (0 failed, 0 possible duplicates); every aggregate exact',
+          workload,
+          faultEndMs,
+          accountedForAtMs,
+          verdict,
+          faultsInjected: `2 SIGKILLs; ${restarts} restarts; ${restored} acknowledged records restored from the journal`,
+        });
         expect(restarts).toBe(2);
         // Otherwise the kill took nothing and proved nothing.
         expect(restored).toBeGreaterThan(0);

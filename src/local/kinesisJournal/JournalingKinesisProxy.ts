@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type IteratorPosition, IteratorPositions } from './IteratorPositions';
 import type { WriteAheadJournal } from './WriteAheadJournal';
@@ -117,7 +118,7 @@ export class JournalingKinesisProxy {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
-    const body = await readBody(request);
+    const body = await buffer(request);
     const answer = PUT_OPERATIONS.has(operation) ? await this.put(operation as 'PutRecord' | 'PutRecords', request.headers, body) : await this.read(operation, request, body);
     if (response.destroyed) return;
     const headers = { ...answer.headers };
@@ -269,7 +270,7 @@ export class JournalingKinesisProxy {
       const outgoing = httpRequest(
         { host: this.upstream.hostname, port: this.upstream.port, method, path: url, headers: { ...headers, host: this.upstream.host, 'content-length': String(body.length) }, agent: this.agent },
         (answer) => {
-          readBody(answer).then((data) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: data }), reject);
+          buffer(answer).then((data) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: data }), reject);
         },
       );
       outgoing.once('error', reject);
@@ -295,11 +296,3 @@ function sendError(response: ServerResponse, status: number, type: string, messa
   response.end(body);
 }
 
-function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', reject);
-  });
-}

@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -115,7 +116,7 @@ export class AwsFaultProxy {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await buffer(request);
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
     const fault = this.plan(operation, this.requests++);
@@ -161,7 +162,7 @@ export class AwsFaultProxy {
       const outgoing = httpRequest(
         { host: this.upstream.hostname, port: this.upstream.port, method: request.method, path: request.url, headers, agent: this.agent },
         (answer) => {
-          readBody(answer).then((data) => {
+          buffer(answer).then((data) => {
             const answerHeaders = { ...answer.headers };
             delete answerHeaders['transfer-encoding'];
             answerHeaders['content-length'] = String(data.length);
@@ -173,15 +174,6 @@ export class AwsFaultProxy {
       outgoing.end(body);
     });
   }
-}
-
-function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', reject);
-  });
 }
 
 function sendError(response: ServerResponse, contentType: string, { status, type, message }: ErrorShape): void {

@@ -77,12 +77,25 @@ const cell = (text: string | number): string => String(text).replace(/\|/g, '\\|
  * RELIABILITY.md from a results file: a fixed layout, scenarios sorted by id,
  * so two runs with the same outcome differ only in the date and the timings.
  */
-export function renderReliabilityReport(results: ResultsFile, options: { date: string; command: string }): string {
-  const rows = results.scenarios.map((s) =>
-    `| ${cell(s.id)} | ${cell(s.fault)} | ${cell(s.injection)} | ${s.eventsSent} | ${s.eventsLost} | ${s.doubleCounts} | ${s.recoveryMs === null ? 'never' : `${(s.recoveryMs / 1000).toFixed(1)} s`} | ${cell(s.faultsInjected)} | ${s.passed ? 'pass' : 'FAIL'} |`,
-  );
-  const lostTotal = results.scenarios.reduce((sum, s) => sum + s.eventsLost, 0);
-  const doubleTotal = results.scenarios.reduce((sum, s) => sum + s.doubleCounts, 0);
+export function renderReliabilityReport(
+  results: ResultsFile,
+  options: { date: string; command: string; soak?: { readonly results: ResultsFile; readonly date: string; readonly seconds?: number } },
+): string {
+  const table = (scenarios: readonly ScenarioResult[]) => {
+    const lostTotal = scenarios.reduce((sum, s) => sum + s.eventsLost, 0);
+    const doubleTotal = scenarios.reduce((sum, s) => sum + s.doubleCounts, 0);
+    return [
+      '| Scenario | Fault | How injected | Events sent | Lost | Double counts | Recovery | Faults applied | Result |',
+      '| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+      ...scenarios.map(
+        (s) =>
+          `| ${cell(s.id)} | ${cell(s.fault)} | ${cell(s.injection)} | ${s.eventsSent} | ${s.eventsLost} | ${s.doubleCounts} | ${s.recoveryMs === null ? 'never' : `${(s.recoveryMs / 1000).toFixed(1)} s`} | ${cell(s.faultsInjected)} | ${s.passed ? 'pass' : 'FAIL'} |`,
+      ),
+      '',
+      `Total: ${scenarios.length} scenarios, ${lostTotal} events lost, ${doubleTotal} double counts.`,
+    ];
+  };
+  const soak = options.soak;
   return [
     '# RELIABILITY',
     '',
@@ -91,19 +104,26 @@ export function renderReliabilityReport(results: ResultsFile, options: { date: s
     `Generated ${options.date} by \`${options.command}\` (${results.mode === 'soak' ? 'soak workload' : 'CI workload'}).`,
     '',
     'Each scenario runs a workload with exactly known expected aggregates through the real local runtime',
-    '(producer → kinesis-local → local event source mapping → bundled aggregator in a worker → dynalite and s3rver),',
+    '(producer → kinesis-local behind its journal front → local event source mapping → bundled aggregator in a worker → dynalite and s3rver),',
     'injects its fault, and then checks conservation: every record sent is aggregated exactly once, dropped as a',
     'producer duplicate, or quarantined, and every aggregate item (each type, granularity, key and window) equals',
     'the count recomputed from the unique valid events. *Lost* = valid events missing from the aggregates plus bad',
     'records missing from the quarantine; *double counts* = counts above the expectation plus extra quarantine',
     'entries. *Recovery* = time from the end of the fault to every record accounted for.',
     '',
-    '| Scenario | Fault | How injected | Events sent | Lost | Double counts | Recovery | Faults applied | Result |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
-    ...rows,
+    ...table(results.scenarios),
     '',
-    `Total: ${results.scenarios.length} scenarios, ${lostTotal} events lost, ${doubleTotal} double counts.`,
-    '',
+    ...(soak
+      ? [
+          '## Soak run',
+          '',
+          `The same scenarios with the longer workloads of \`npm run test:chaos -- --soak\` (outside CI), run ${soak.date}` +
+            `${soak.seconds === undefined ? '' : ` in ${soak.seconds} s`}; kept in test/chaos/results/soak.json and shown here by every run.`,
+          '',
+          ...table(soak.results.scenarios),
+          '',
+        ]
+      : []),
     '## Invariants',
     '',
     ...results.scenarios.map((s) => `- **${s.id}**: ${s.invariant}`),

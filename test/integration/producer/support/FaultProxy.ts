@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -89,7 +90,7 @@ export class FaultProxy {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await buffer(request);
     if (request.headers['x-amz-target'] !== 'Kinesis_20131202.PutRecords') {
       const answer = await this.forward(request.headers, body);
       return send(response, answer.status, answer.headers, answer.body);
@@ -170,7 +171,7 @@ export class FaultProxy {
       const upstream = httpRequest(
         { host: this.upstream.hostname, port: this.upstream.port, method: 'POST', path: '/', headers: outgoing, agent: this.agent },
         (answer) => {
-          readBody(answer).then((answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }), reject);
+          buffer(answer).then((answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }), reject);
         },
       );
       upstream.on('error', reject);
@@ -184,15 +185,6 @@ function writtenEntries(entries: readonly PutRecordsEntry[], answerBody: Buffer,
   if (status !== 200) return [];
   const { Records } = JSON.parse(answerBody.toString('utf8')) as { Records: { ErrorCode?: string }[] };
   return entries.filter((_, index) => !Records[index]?.ErrorCode);
-}
-
-function readBody(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
