@@ -48,6 +48,11 @@ export class IteratorPositions {
     this.remember(next, lastSequenceNumber === undefined ? known : { ...known, type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber });
   }
 
+  /** Whether this iterator's position is known (only then is its GetRecords answer worth reading). */
+  knows(iterator: string): boolean {
+    return this.positions.has(iterator);
+  }
+
   positionOf(iterator: string): IteratorPosition | undefined {
     return this.positions.get(iterator);
   }

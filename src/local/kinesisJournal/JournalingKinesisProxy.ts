@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type IteratorPosition, IteratorPositions } from './IteratorPositions';
+import { JSON_WIRE, type WireFormat, wireFormatOf } from './wireFormat';
 import type { WriteAheadJournal } from './WriteAheadJournal';
 
 /** An answer to give a client: status and JSON body. */
@@ -134,21 +135,22 @@ export class JournalingKinesisProxy {
   private put(operation: 'PutRecord' | 'PutRecords', headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
     const turn = this.putQueue.then(async (): Promise<Forwarded> => {
       await this.gate;
-      const id = this.options.journal.appendRequest(operation, body.toString('utf8'));
+      const wire = wireFormatOf(headers);
+      const id = this.options.journal.appendRequest(operation, wire.toJsonText(body));
       try {
         const answer = await this.forward('POST', '/', headers, body);
-        this.options.journal.appendResponse(id, answer.status, answer.body.toString('utf8'));
+        this.options.journal.appendResponse(id, answer.status, answer.status === 200 ? wireFormatOf(answer.headers).toJsonText(answer.body) : '');
         return answer;
       } catch (error) {
         if (!(await this.emulatorDied())) {
           // A failure of a living emulator: the put may or may not have been stored; the
           // client is told it failed and retries, as against Kinesis.
           this.options.journal.appendSettled(id);
-          return jsonAnswer(500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
+          return errorAnswer(wire, 500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
         }
         const recovered = await new Promise<ProxyAnswer | undefined>((resolve) => this.inDoubtAnswers.set(id, resolve));
-        if (!recovered) return jsonAnswer(503, 'ServiceUnavailable', 'the Kinesis emulator stopped');
-        return { status: recovered.status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(recovered.body) };
+        if (!recovered) return errorAnswer(wire, 503, 'ServiceUnavailable', 'the Kinesis emulator stopped');
+        return { status: recovered.status, headers: { 'content-type': wire.contentType }, body: wire.encode(JSON.parse(recovered.body) as Record<string, unknown>) };
       }
     });
     this.putQueue = turn.catch(() => undefined);
@@ -159,19 +161,20 @@ export class JournalingKinesisProxy {
   private async read(operation: string, request: IncomingMessage, body: Buffer): Promise<Forwarded> {
     const method = request.method ?? 'POST';
     const url = request.url ?? '/';
+    const wire = wireFormatOf(request.headers);
     for (let attempt = 1; ; attempt++) {
       await this.gate;
       try {
         if (operation === 'GetShardIterator') {
-          const sent = this.movedIteratorRequest(body);
+          const sent = this.movedIteratorRequest(wire, body);
           const answer = await this.forward(method, url, request.headers, sent);
-          if (answer.status === 200) this.iterators.learnFromGetShardIterator(sent.toString('utf8'), answer.body.toString('utf8'));
+          if (answer.status === 200) this.iterators.learnFromGetShardIterator(wire.toJsonText(sent), wireFormatOf(answer.headers).toJsonText(answer.body));
           return answer;
         }
         if (operation === 'GetRecords') return await this.getRecords(method, url, request.headers, body);
         return await this.forward(method, url, request.headers, body);
       } catch (error) {
-        if (attempt >= 3 || !(await this.emulatorDied())) return jsonAnswer(500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
+        if (attempt >= 3 || !(await this.emulatorDied())) return errorAnswer(wire, 500, 'InternalFailure', `the Kinesis emulator did not answer: ${(error as Error).message}`);
       }
     }
   }
@@ -184,25 +187,27 @@ export class JournalingKinesisProxy {
    * that a reader saw before the emulator answered it), and the read is made again.
    */
   private async getRecords(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
-    const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const wire = wireFormatOf(headers);
+    const input = wire.decode(body);
     const iterator = String(input.ShardIterator);
     const answer = await this.forward(method, url, headers, body);
     const position = this.iterators.positionOf(iterator);
-    if (answer.status === 400 && position?.sequenceNumber !== undefined && answer.body.toString('utf8').includes('ResourceNotFoundException')) {
+    if (answer.status === 400 && position?.sequenceNumber !== undefined && answer.body.includes('ResourceNotFoundException')) {
       const replacement = await this.replacementIterator(method, url, headers, position as Required<IteratorPosition>);
       if (replacement === undefined) return answer;
-      const again = await this.forward(method, url, headers, Buffer.from(JSON.stringify({ ...input, ShardIterator: replacement })));
-      if (again.status === 200) this.iterators.learnFromGetRecords(replacement, again.body.toString('utf8'));
+      const again = await this.forward(method, url, headers, wire.encode({ ...input, ShardIterator: replacement }));
+      if (again.status === 200) this.iterators.learnFromGetRecords(replacement, wireFormatOf(again.headers).toJsonText(again.body));
       return again;
     }
-    if (answer.status === 200) this.iterators.learnFromGetRecords(iterator, answer.body.toString('utf8'));
+    if (answer.status === 200 && this.iterators.knows(iterator)) this.iterators.learnFromGetRecords(iterator, wireFormatOf(answer.headers).toJsonText(answer.body));
     return answer;
   }
 
   /** An iterator for `position` where the record it names is now, or at the first record after it. */
   private async replacementIterator(method: string, url: string, headers: IncomingHttpHeaders, position: Required<IteratorPosition>): Promise<string | undefined> {
+    // The front's own calls are JSON, whatever the client speaks.
     const call = async (operation: string, input: Record<string, unknown>) => {
-      const answer = await this.forward(method, url, { ...headers, 'x-amz-target': `Kinesis_20131202.${operation}` }, Buffer.from(JSON.stringify(input)));
+      const answer = await this.forward(method, url, { ...headers, 'x-amz-target': `Kinesis_20131202.${operation}`, 'content-type': JSON_WIRE.contentType }, JSON_WIRE.encode(input));
       return answer.status === 200 ? (JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>) : undefined;
     };
     const shard = { ...position.stream, ShardId: position.shardId };
@@ -247,11 +252,11 @@ export class JournalingKinesisProxy {
   }
 
   /** A GetShardIterator at a moved record asks for it where it is now. */
-  private movedIteratorRequest(body: Buffer): Buffer {
+  private movedIteratorRequest(wire: WireFormat, body: Buffer): Buffer {
     if (this.moves.size === 0) return body;
-    const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const input = wire.decode(body);
     const moved = typeof input.StartingSequenceNumber === 'string' ? this.moves.get(`${String(input.ShardId)} ${input.StartingSequenceNumber}`) : undefined;
-    return moved === undefined ? body : Buffer.from(JSON.stringify({ ...input, StartingSequenceNumber: moved }));
+    return moved === undefined ? body : wire.encode({ ...input, StartingSequenceNumber: moved });
   }
 
   /** Whether the failure was the emulator's death (noticed within a moment). */
@@ -285,13 +290,13 @@ interface Forwarded {
   readonly body: Buffer;
 }
 
-function jsonAnswer(status: number, type: string, message: string): Forwarded {
-  return { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Buffer.from(JSON.stringify({ __type: type, message })) };
+function errorAnswer(wire: WireFormat, status: number, type: string, message: string): Forwarded {
+  return { status, headers: { 'content-type': wire.contentType }, body: wire.encode({ __type: type, message }) };
 }
 
 function sendError(response: ServerResponse, status: number, type: string, message: string): void {
   if (response.headersSent || response.destroyed) return;
-  const { status: code, headers, body } = jsonAnswer(status, type, message);
+  const { status: code, headers, body } = errorAnswer(JSON_WIRE, status, type, message);
   response.writeHead(code, { ...headers, 'content-length': String(body.length) });
   response.end(body);
 }

@@ -1,12 +1,13 @@
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cbor } from '@smithy/core/cbor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../../src/local/emulators/localClientConfig';
 import type { RunningEmulator } from '../../../src/local/emulators/RunningEmulator';
-import { startJournaledKinesis } from '../../../src/local/kinesisJournal';
+import { type JournaledKinesisOptions, startJournaledKinesis } from '../../../src/local/kinesisJournal';
 
 /**
  * kinesis-mock acknowledges a put before it saves it (every 5 s); killed in between, it
@@ -21,8 +22,8 @@ afterAll(async () => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
-async function start(dataDir: string, log: string[]) {
-  const kinesis = await startJournaledKinesis({ dataDir, log: (line) => log.push(line) });
+async function start(dataDir: string, log: string[], options: Omit<JournaledKinesisOptions, 'dataDir' | 'log'> = {}) {
+  const kinesis = await startJournaledKinesis({ dataDir, log: (line) => log.push(line), ...options });
   running.push(kinesis);
   return { kinesis, client: new KinesisClient(localClientConfig(kinesis.endpoint, { maxAttempts: 10 })) };
 }
@@ -125,5 +126,59 @@ describe('the journaled Kinesis emulator', () => {
     const position = before.findIndex((record) => record.sequenceNumber === moved!.sequenceNumber);
     expect(page.Records?.map((record) => Buffer.from(record.Data!).toString())).toEqual(before[position + 1] ? [before[position + 1]!.data] : []);
     second.client.destroy();
+  }, 90_000);
+
+  it('journals and restores the puts of a CBOR client (the AWS SDK for Java, the KPL) and answers it in CBOR', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-journaled-'));
+    directories.push(dataDir);
+    const log: string[] = [];
+    // The emulator saves nothing during this test (not even the stream, created again after the kill): every record must come from the journal.
+    const createStream = async (client: KinesisClient) => {
+      await client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 })).catch((error: Error) => {
+        if (error.name !== 'ResourceInUseException') throw error;
+      });
+      while ((await client.send(new DescribeStreamSummaryCommand({ StreamName: STREAM }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') await sleep(100);
+    };
+    const { kinesis, client } = await start(dataDir, log, {
+      persistIntervalMs: 600_000,
+      beforeRestore: async (endpoint) => {
+        const direct = new KinesisClient(localClientConfig(endpoint));
+        await createStream(direct);
+        direct.destroy();
+      },
+    });
+    await createStream(client);
+    const postCbor = async (operation: string, input: Record<string, unknown>) => {
+      const response = await fetch(kinesis.endpoint, {
+        method: 'POST',
+        headers: {
+          'x-amz-target': `Kinesis_20131202.${operation}`,
+          'content-type': 'application/x-amz-cbor-1.1',
+          'x-amz-date': '20261126T000000Z',
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20261126/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: cbor.serialize(input),
+      });
+      expect(response.headers.get('content-type')).toContain('cbor');
+      return { status: response.status, body: cbor.deserialize(new Uint8Array(await response.arrayBuffer())) as Record<string, unknown> };
+    };
+    const sent: string[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const data = Array.from({ length: 50 }, (_, index) => `cbor-${batch}-${index}`);
+      const answer = await postCbor('PutRecords', { StreamName: STREAM, Records: data.map((text) => ({ Data: new Uint8Array(Buffer.from(text)), PartitionKey: text })) });
+      expect(answer).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+      sent.push(...data);
+    }
+    process.kill(kinesis.pid, 'SIGKILL');
+    // The restart holds the read until the records are back.
+    const iterator = await postCbor('GetShardIterator', { StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' });
+    const page = await postCbor('GetRecords', { ShardIterator: iterator.body.ShardIterator, Limit: 10_000 });
+    // kinesis-mock answers a CBOR client's blobs as base64 text, with or without the front.
+    const read = (page.body.Records as { Data: Uint8Array | string }[]).map((record) =>
+      (typeof record.Data === 'string' ? Buffer.from(record.Data, 'base64') : Buffer.from(record.Data)).toString(),
+    );
+    expect(read).toEqual(sent);
+    expect(log.some((line) => line.includes('restored 300 acknowledged record(s)'))).toBe(true);
+    client.destroy();
   }, 90_000);
 });
