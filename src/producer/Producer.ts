@@ -371,6 +371,10 @@ export class Producer {
     if (failure.kind === 'throttled') {
       this.throttled += batch.length;
       this.limiter.onAnswer(now, 0, true);
+    } else if (failure.code === 'TimeoutError') {
+      // No answer in time: an overloaded stream (or endpoint). Slowing down as for a
+      // throttle keeps the re-sends of timed-out requests from feeding the overload.
+      this.limiter.onAnswer(now, 0, true);
     }
     const retry: OutgoingRecord[] = [];
     for (const record of batch) {

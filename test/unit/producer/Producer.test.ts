@@ -354,6 +354,23 @@ describe('Producer: retries', () => {
     expect(subject.counts()).toMatchObject({ sent: 1, possibleDuplicates: 1 });
   });
 
+  it('slows down after a request timed out, as after a throttle, so that re-sends do not feed an overload', async () => {
+    kinesis
+      .on(PutRecordsCommand)
+      .callsFakeOnce(() => new Promise<PutRecordsCommandOutput>(() => undefined))
+      .callsFake((input: PutRecordsCommandInput) => answer(input));
+    const subject = producer({ requestTimeoutMs: 1_000 });
+    await subject.send(producerEvent(1));
+    const flushing = subject.flush();
+    expect(subject.counts().recordsPerSecondLimit).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Nothing accepted in the last second: down to the floor, then slow start.
+    expect(subject.counts().recordsPerSecondLimit).toBe(10);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await flushing;
+    expect(subject.counts()).toMatchObject({ sent: 1, throttled: 0, possibleDuplicates: 1 });
+  });
+
   it('marks a record that failed for good after an unknown outcome as possibly delivered', async () => {
     kinesis.on(PutRecordsCommand).rejects(socketError('ECONNRESET'));
     const subject = producer({ maxAttempts: 2 });
