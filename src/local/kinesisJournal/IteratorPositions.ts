@@ -39,7 +39,7 @@ export class IteratorPositions {
    * After a GetRecords call with `iterator`. The answer is read from its end, not parsed:
    * it can be megabytes, and only its last sequence number and next iterator matter.
    */
-  learnFromGetRecords(iterator: string, answerBody: string): void {
+  learnFromGetRecords(iterator: string, answerBody: string | Buffer): void {
     const known = this.positions.get(iterator);
     if (!known) return;
     const next = lastStringField(answerBody, 'NextShardIterator');
@@ -63,12 +63,16 @@ export class IteratorPositions {
   }
 }
 
-/** The value of the last `"name":"…"` in a JSON text (Kinesis values hold no escaped quotes). */
-function lastStringField(json: string, name: string): string | undefined {
+/**
+ * The value of the last `"name":"…"` in a JSON text (Kinesis values hold no escaped
+ * quotes). A Buffer is searched as bytes, so a large answer is never turned into a string.
+ */
+function lastStringField(json: string | Buffer, name: string): string | undefined {
   const marker = `"${name}":"`;
   const at = json.lastIndexOf(marker);
   if (at < 0) return undefined;
-  const start = at + marker.length;
+  const start = at + Buffer.byteLength(marker);
   const end = json.indexOf('"', start);
-  return end < 0 ? undefined : json.slice(start, end);
+  if (end < 0) return undefined;
+  return typeof json === 'string' ? json.slice(start, end) : json.toString('utf8', start, end);
 }

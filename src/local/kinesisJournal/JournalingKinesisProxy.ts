@@ -196,10 +196,10 @@ export class JournalingKinesisProxy {
       const replacement = await this.replacementIterator(method, url, headers, position as Required<IteratorPosition>);
       if (replacement === undefined) return answer;
       const again = await this.forward(method, url, headers, wire.encode({ ...input, ShardIterator: replacement }));
-      if (again.status === 200) this.iterators.learnFromGetRecords(replacement, wireFormatOf(again.headers).toJsonText(again.body));
+      if (again.status === 200) this.iterators.learnFromGetRecords(replacement, jsonOf(again));
       return again;
     }
-    if (answer.status === 200 && this.iterators.knows(iterator)) this.iterators.learnFromGetRecords(iterator, wireFormatOf(answer.headers).toJsonText(answer.body));
+    if (answer.status === 200 && this.iterators.knows(iterator)) this.iterators.learnFromGetRecords(iterator, jsonOf(answer));
     return answer;
   }
 
@@ -288,6 +288,12 @@ interface Forwarded {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+}
+
+/** An answer's JSON: a JSON body as it is (bytes), a CBOR one converted. */
+function jsonOf(answer: Forwarded): string | Buffer {
+  const wire = wireFormatOf(answer.headers);
+  return wire === JSON_WIRE ? answer.body : wire.toJsonText(answer.body);
 }
 
 function errorAnswer(wire: WireFormat, status: number, type: string, message: string): Forwarded {
