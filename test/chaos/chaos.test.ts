@@ -20,7 +20,7 @@ import {
   type QuarantineReason,
 } from './support/chaosHarness';
 import { AwsFaultProxy, type AwsFault } from './support/AwsFaultProxy';
-import { conclude } from './support/conclude';
+import { beginScenario, conclude } from './support/conclude';
 
 /*
  * Fault injection against the real local stack. Each scenario names its fault and
@@ -56,6 +56,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(a) fault: DynamoDB throttling (400), 5xx, connection resets after the write and latency spikes on the consumer\'s writes → invariant: every aggregate exact, no event lost or double-counted',
     async () => {
+      beginScenario('a-dynamodb-throttling-5xx-latency', 'DynamoDB throttling, 5xx, connection resets, latency spikes');
       const random = seededRandom(11);
       let proxy: AwsFaultProxy | undefined;
       const project = chaosProject(assembly);
@@ -108,6 +109,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(b) fault: the consumer\'s worker killed mid-batch, repeatedly (function timeout after its writes reached DynamoDB) → invariant: no event lost or double-counted on re-delivery',
     async () => {
+      beginScenario('b-worker-killed-mid-batch', 'consumer worker killed mid-batch, repeatedly');
       const kills = SOAK ? 12 : 3;
       let proxy: AwsFaultProxy | undefined;
       let updates = 0;
@@ -172,6 +174,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(c) fault: poison records (invalid UTF-8, 100k-deep JSON, 1 MB records, huge numbers, __proto__ keys, control characters in keys) → invariant: each quarantined or aggregated exactly once, the stream never blocks',
     async () => {
+      beginScenario('c-poison-records', 'poison records');
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root);
       try {
@@ -214,6 +217,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(d) fault: producer duplicates, late, future and out-of-order events → invariant: duplicates dropped, late/future quarantined, the rest counted exactly once',
     async () => {
+      beginScenario('d-duplicates-late-future-out-of-order', 'producer duplicates, late, future and out-of-order events');
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root);
       try {
@@ -257,6 +261,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(e) fault: consumer down while a backlog of many batches builds up, then started → invariant: the whole backlog drained, each event counted exactly once',
     async () => {
+      beginScenario('e-backlog-after-consumer-down', 'backlog far larger than one batch, consumer down');
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root, { startConsumers: false });
       try {
@@ -290,6 +295,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   it(
     '(f) fault: the whole local stack, Kinesis emulator included, stopped mid-drain and restarted on its persisted data → invariant: the consumer resumes from its checkpoints, nothing lost or counted twice',
     async () => {
+      beginScenario('f-kinesis-emulator-restart', 'Kinesis emulator (and the whole stack) restarted mid-drain');
       const project = chaosProject(assembly);
       let stack = await startChaosStack(assembly, project.root);
       try {

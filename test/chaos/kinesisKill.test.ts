@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countAggregated } from '../../src/demo/readTotals';
 import { Producer } from '../../src/producer';
 import { SyntheticEvents, type SyntheticItem } from '../../src/synthetic';
-import { chaosProject, scaled, SOAK, startChaosStack, synthesizeChaosStack, waitUntilAccountedFor, Workload, type ChaosAssembly } from './support/chaosHarness';
-import { conclude } from './support/conclude';
+import { chaosProject, LOCAL_PUT_TIMEOUT_MS, scaled, SOAK, startChaosStack, synthesizeChaosStack, waitUntilAccountedFor, Workload, type ChaosAssembly } from './support/chaosHarness';
+import { beginScenario, conclude } from './support/conclude';
 
 /*
  * The Kinesis emulator killed outright (SIGKILL), twice: once while the producer is
@@ -29,6 +29,7 @@ describe.sequential('chaos: the Kinesis emulator killed', () => {
   it(
     '(h) fault: kinesis-mock SIGKILLed while the producer writes and again while the consumer drains → invariant: every acknowledged record is restored once, every aggregate exact',
     async () => {
+      beginScenario(SCENARIO_ID, 'Kinesis emulator killed (SIGKILL), during writes and during the drain');
       const project = chaosProject(assembly);
       const stack = await startChaosStack(assembly, project.root);
       try {
@@ -38,7 +39,7 @@ describe.sequential('chaos: the Kinesis emulator killed', () => {
         const events = new SyntheticEvents({ seed: 808, runId, keys: 40, duplicateRate: 0.05 });
         const items: SyntheticItem[] = Array.from({ length: scaled(3_000) }, () => events.next(Date.now()));
         // Long enough for the emulator's restart and the restore: every put is answered, none abandoned.
-        const producer = new Producer({ streamName: runtime.state.resources.streamName, client: runtime.clients.kinesis, requestTimeoutMs: 120_000 });
+        const producer = new Producer({ streamName: runtime.state.resources.streamName, client: runtime.clients.kinesis, requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS });
         // The first snapshot holds the stream; kills before it are a different story (the stream itself is created again).
         await sleep(6_000);
 

@@ -16,6 +16,7 @@ import {
   Workload,
   type ChaosAssembly,
 } from './support/chaosHarness';
+import { beginScenario } from './support/conclude';
 import { recordResult } from './support/results';
 
 /*
@@ -93,6 +94,7 @@ describe.sequential('chaos: Kinesis connection resets; nothing lost, nothing cou
   it(
     '(g) fault: Kinesis connection resets, throttling, 5xx and latency on the consumer\'s reads and the producer\'s writes → invariant: every aggregate exact, no event lost or double-counted, every extra copy the producer wrote dropped as a duplicate',
     async () => {
+      beginScenario(SCENARIO_ID, 'Kinesis connection resets, throttling, 5xx, latency spikes (consumer reads and producer writes)');
       const random = seededRandom(71);
       const reads = dealer(READ_FAULTS, random);
       const writes = dealer(WRITE_FAULTS, random);

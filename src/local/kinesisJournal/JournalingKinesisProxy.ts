@@ -120,7 +120,9 @@ export class JournalingKinesisProxy {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
     const body = await buffer(request);
-    const answer = PUT_OPERATIONS.has(operation) ? await this.put(operation as 'PutRecord' | 'PutRecords', request.headers, body) : await this.read(operation, request, body);
+    const answer = PUT_OPERATIONS.has(operation)
+      ? await this.put(operation as 'PutRecord' | 'PutRecords', request.headers, body, () => response.destroyed || request.socket.destroyed)
+      : await this.read(operation, request, body);
     if (response.destroyed) return;
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];
@@ -132,9 +134,12 @@ export class JournalingKinesisProxy {
   }
 
   /** One put at a time, journaled before and after. */
-  private put(operation: 'PutRecord' | 'PutRecords', headers: IncomingHttpHeaders, body: Buffer): Promise<Forwarded> {
+  private put(operation: 'PutRecord' | 'PutRecords', headers: IncomingHttpHeaders, body: Buffer, abandoned: () => boolean): Promise<Forwarded> {
     const turn = this.putQueue.then(async (): Promise<Forwarded> => {
       await this.gate;
+      // The client gave up while the put waited its turn (its timeout): it has been told the put
+      // failed and will send it again, so it is not stored now; storing it would only add a copy.
+      if (abandoned()) return errorAnswer(wireFormatOf(headers), 500, 'InternalFailure', 'the client went away before the put was forwarded');
       const wire = wireFormatOf(headers);
       const id = this.options.journal.appendRequest(operation, wire.toJsonText(body));
       try {

@@ -25,6 +25,8 @@ export const SOAK = process.env.CHAOS_SOAK === '1';
 export const scaled = (events: number): number => (SOAK ? events * 10 : events);
 
 export const STAGE = 'chaos';
+/** The producer's request timeout in the chaos workloads (the default is 10 s). */
+export const LOCAL_PUT_TIMEOUT_MS = 120_000;
 /** The aggregator's timeout in the chaos stack: short, so a held DynamoDB answer kills the worker mid-batch quickly. */
 export const FUNCTION_TIMEOUT_SECONDS = 4;
 export const CHAOS_CONFIG: Partial<StreamtallyConfig> = { stage: STAGE, shardCount: 2, batchSize: 100 };
@@ -178,7 +180,14 @@ export interface ProduceOptions {
 
 /** Sends synthetic items through the real producer and records each one's expected fate. */
 export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: readonly SyntheticItem[], options: ProduceOptions = {}): Promise<ProducerReport> {
-  const producer = new Producer({ ...options.producer, streamName: runtime.state.resources.streamName, client: options.client ?? runtime.clients.kinesis });
+  // kinesis-mock slows as its shards fill (seconds per put at tens of thousands of records): a
+  // request timed out and sent again would leave the ground truth unknown, so it is given time.
+  const producer = new Producer({
+    requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS,
+    ...options.producer,
+    streamName: runtime.state.resources.streamName,
+    client: options.client ?? runtime.clients.kinesis,
+  });
   const sends: Promise<void>[] = [];
   for (const [index, item] of items.entries()) {
     if (item.kind === 'event') sends.push(producer.send(item.event));

@@ -1,6 +1,24 @@
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import { SOAK, type waitUntilAccountedFor, type Workload } from './chaosHarness';
-import { recordResult } from './results';
+import { recordedResult, recordResult } from './results';
+
+const NO_VERDICT = 'the scenario ended before its verdict';
+
+/**
+ * Call first in a scenario: it is recorded as failed until it reaches its verdict, so a
+ * scenario that throws on the way (a producer that gave up, a stack that did not start)
+ * shows in RELIABILITY.md as a failure with its error, not as a missing row.
+ */
+export function beginScenario(id: string, fault: string): void {
+  const mode = SOAK ? 'soak' : 'ci';
+  const provisional = { id, fault, injection: '-', invariant: '-', eventsSent: 0, eventsLost: 0, doubleCounts: 0, recoveryMs: null, faultsInjected: NO_VERDICT, passed: false };
+  recordResult(provisional, mode);
+  onTestFailed(({ task }) => {
+    if (recordedResult(id)?.faultsInjected !== NO_VERDICT) return;
+    const error = String(task.result?.errors?.[0]?.message ?? 'unknown error').split('\n')[0]!.slice(0, 300);
+    recordResult({ ...provisional, faultsInjected: `${NO_VERDICT}: ${error}` }, mode);
+  });
+}
 
 /** What a chaos scenario did and found. */
 export interface Outcome {

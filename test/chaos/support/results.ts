@@ -51,6 +51,12 @@ export function recordResult(result: ScenarioResult, mode: 'ci' | 'soak', direct
   renameSync(temporary, file);
 }
 
+/** The result recorded for one scenario so far, if any. */
+export function recordedResult(id: string, directory: string = RESULTS_DIR): ScenarioResult | undefined {
+  const file = path.join(directory, `${encodeURIComponent(id)}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScenarioFile).result : undefined;
+}
+
 /**
  * The scenarios' results merged, sorted by id: those of the mode recorded last
  * (a CI run does not mix with an older soak run's results).
