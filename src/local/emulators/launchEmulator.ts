@@ -28,6 +28,8 @@ export interface EmulatorLaunch {
   readonly launcher: string;
   /** The API call {@link EmulatorLaunch.probe} makes, for messages. */
   readonly probeName: string;
+  /** Options of the Node.js process that runs the launcher. @default [] */
+  readonly nodeOptions?: readonly string[];
   /** Arguments and environment of the launcher for a start on `port`, data in `dataDir`. */
   prepare(port: number, dataDir: string): Promise<{ readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> }>;
   /** A probe of the emulator at `endpoint`. */
@@ -72,7 +74,7 @@ async function startOnce(launch: EmulatorLaunch, port: number, dataDir: string, 
   // Not detached: the emulator stays in this process group, so a terminal's Ctrl-C
   // reaches it too. The 'ipc' slot lets the launcher notice when this process is gone
   // (exitWithParent.cjs); stdout is not read and not kept.
-  const child = spawn(process.execPath, [path.join(LAUNCHERS_DIR, launch.launcher), ...args], {
+  const child = spawn(process.execPath, [...(launch.nodeOptions ?? []), path.join(LAUNCHERS_DIR, launch.launcher), ...args], {
     cwd: dataDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -15,6 +15,10 @@ export function startS3Emulator(options: EmulatorOptions = {}): Promise<RunningE
     {
       name: EmulatorName.s3,
       launcher: 's3.cjs',
+      // s3rver encrypts ListObjects continuation tokens with DES, which OpenSSL 3 (Node 17+)
+      // only offers through its legacy provider: without it, listing a bucket of more than
+      // 1,000 objects fails with InternalError.
+      nodeOptions: ['--openssl-legacy-provider'],
       probeName: 'ListBuckets',
       prepare: async (port, dataDir) => ({ args: [JSON.stringify({ port, host: '127.0.0.1', directory: dataDir })], env: {} }),
       probe: (endpoint) => {
