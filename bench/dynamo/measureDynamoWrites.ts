@@ -1,10 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { configFromEnv } from '../../lambdas/aggregator/config';
-import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processBatch';
-import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
-import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
-import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
-import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
+import { processBatch } from '../../lambdas/aggregator/processBatch';
+import { createBatchPorts } from '../../lambdas/aggregator/store/createBatchPorts';
 import { streamRecordsFromEvent } from '../../lambdas/aggregator/streamRecordsFromEvent';
 import type { LocalEmulators } from './localEmulators';
 import type { LoggedRequest } from './RequestLog';
@@ -65,7 +62,7 @@ export async function measureDynamoWrites(
   nowMs: number,
 ): Promise<DynamoWritesResult> {
   const { aggregatesTable, checkpointTable } = await emulators.createTables(dedup ? 'dedup-on' : 'dedup-off');
-  const { config } = configFromEnv({
+  const { config, resources } = configFromEnv({
     CONSUMER_NAME,
     AGGREGATES_TABLE: aggregatesTable,
     CHECKPOINT_TABLE: checkpointTable,
@@ -73,12 +70,7 @@ export async function measureDynamoWrites(
     DEDUP_PRODUCER_IDS: String(dedup),
   });
   const now = () => nowMs;
-  const ports: BatchPorts = {
-    aggregates: new DynamoAggregateStore(emulators.dynamo, aggregatesTable),
-    checkpoints: new DynamoCheckpointStore(emulators.dynamo, checkpointTable, CONSUMER_NAME),
-    quarantine: new S3QuarantineSink(emulators.s3, emulators.bucket, CONSUMER_NAME),
-    claims: dedup ? new DynamoClaimStore(emulators.dynamo, checkpointTable, CONSUMER_NAME, now) : undefined,
-  };
+  const ports = createBatchPorts({ dynamo: emulators.dynamo, s3: emulators.s3 }, config, resources, now);
 
   const { log } = emulators;
   const start = log.mark();

@@ -5,11 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { configFromEnv } from './config';
 import { publishBatchMetrics } from './publishBatchMetrics';
-import { processBatch, type BatchPorts } from './processBatch';
-import { DynamoAggregateStore } from './store/DynamoAggregateStore';
-import { DynamoCheckpointStore } from './store/DynamoCheckpointStore';
-import { DynamoClaimStore } from './store/DynamoClaimStore';
-import { S3QuarantineSink } from './store/S3QuarantineSink';
+import { processBatch } from './processBatch';
+import { createBatchPorts } from './store/createBatchPorts';
 import { streamRecordsFromEvent } from './streamRecordsFromEvent';
 
 // Module scope: built once per execution environment and reused by every invocation.
@@ -19,12 +16,7 @@ const { config, resources } = configFromEnv(process.env);
 // Throttling is retried by the SDK with backoff before a batch is failed back to Lambda.
 const dynamo = new DynamoDBClient({ maxAttempts: 10 });
 const s3 = new S3Client({ maxAttempts: 5, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
-const ports: BatchPorts = {
-  aggregates: new DynamoAggregateStore(dynamo, resources.aggregatesTable),
-  checkpoints: new DynamoCheckpointStore(dynamo, resources.checkpointTable, config.consumerName),
-  quarantine: new S3QuarantineSink(s3, resources.quarantineBucket, config.consumerName),
-  claims: config.dedupProducerIds ? new DynamoClaimStore(dynamo, resources.checkpointTable, config.consumerName) : undefined,
-};
+const ports = createBatchPorts({ dynamo, s3 }, config, resources);
 
 /** Kinesis event source mapping entry point; reports partial failures so Lambda re-delivers only what was not applied. */
 export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {

@@ -1,0 +1,33 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AggregatorConfig, AggregatorResources } from '../config';
+import type { BatchPorts } from '../processBatch';
+import { DynamoAggregateStore } from './DynamoAggregateStore';
+import { DynamoCheckpointStore } from './DynamoCheckpointStore';
+import { DynamoClaimStore } from './DynamoClaimStore';
+import { S3QuarantineSink } from './S3QuarantineSink';
+
+/** The SDK clients the real adapters talk through. */
+export interface BatchPortClients {
+  readonly dynamo: DynamoDBClient;
+  readonly s3: S3Client;
+}
+
+/**
+ * The consumer's ports over DynamoDB and S3, wired as the Lambda handler wires
+ * them. The handler, the benchmarks and the billing meter all build them here,
+ * so what is measured is what is deployed.
+ */
+export function createBatchPorts(
+  clients: BatchPortClients,
+  config: AggregatorConfig,
+  resources: AggregatorResources,
+  now: () => number = Date.now,
+): BatchPorts {
+  return {
+    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable),
+    checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
+    quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
+    claims: config.dedupProducerIds ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, now) : undefined,
+  };
+}
