@@ -10,11 +10,10 @@ const A = AggregateAttributes;
 const PARTITION_KEY = A.pk;
 const SORT_KEY = A.sk;
 const TTL_ATTRIBUTE = A.expiresAt;
-/** The index that serves the top keys of one window. */
-export const BY_WINDOW_COUNT_INDEX = AggregateIndexes.byWindowCount;
+/** The index that lists every key of one window (top keys come from leaderboard items instead). */
+export const BY_WINDOW_INDEX = AggregateIndexes.byWindow;
 const WINDOW_PARTITION_KEY = A.windowPk;
-const COUNT_ATTRIBUTE = A.count;
-const BY_WINDOW_COUNT_PROJECTION = [A.type, A.key, A.granularity, A.windowStart, A.sum, A.min, A.max];
+const WINDOW_SORT_KEY = A.key;
 
 /** Item operations a consumer needs: conditional puts and updates (also inside transactions), reads. */
 const CONSUMER_ACTIONS = [
@@ -51,12 +50,12 @@ export interface AggregatesStoreProps {
 
 /**
  * The two DynamoDB tables of the consumers: window aggregates (with the
- * `byWindowCount` index for top-N queries) and checkpoints (per-consumer, per-shard
+ * keys-only `byWindow` index listing each window's keys, and leaderboard items for top-N) and checkpoints (per-consumer, per-shard
  * offsets and producer-id claims). On-demand, point-in-time recovery, encrypted, TTL on
  * `expiresAt` (aggregates by window TTL, claims by dedup retention; checkpoints never expire).
  */
 export class AggregatesStore extends Construct {
-  /** Window aggregates: pk, sk; TTL expiresAt; GSI byWindowCount (windowPk, count). */
+  /** Window aggregates and top-keys leaderboards: pk, sk; TTL expiresAt; GSI byWindow (windowPk, key), keys only. */
   public readonly aggregatesTable: dynamodb.Table;
   /** Consumer checkpoints and producer-id claims: pk, sk; TTL expiresAt. */
   public readonly checkpointTable: dynamodb.Table;
@@ -78,12 +77,13 @@ export class AggregatesStore extends Construct {
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       ...common,
     });
+    // Keys only, and keyed by attributes an item never changes: DynamoDB then
+    // writes the index once per item, not on every count change.
     this.aggregatesTable.addGlobalSecondaryIndex({
-      indexName: BY_WINDOW_COUNT_INDEX,
+      indexName: BY_WINDOW_INDEX,
       partitionKey: { name: WINDOW_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: COUNT_ATTRIBUTE, type: dynamodb.AttributeType.NUMBER },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: BY_WINDOW_COUNT_PROJECTION,
+      sortKey: { name: WINDOW_SORT_KEY, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.checkpointTable = new dynamodb.Table(this, 'Checkpoints', {
       partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
@@ -107,7 +107,7 @@ export class AggregatesStore extends Construct {
   private grant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
     const resourceArns = [
       this.aggregatesTable.tableArn,
-      `${this.aggregatesTable.tableArn}/index/${BY_WINDOW_COUNT_INDEX}`,
+      `${this.aggregatesTable.tableArn}/index/${BY_WINDOW_INDEX}`,
       this.checkpointTable.tableArn,
     ];
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns });

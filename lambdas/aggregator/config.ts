@@ -20,6 +20,8 @@ export interface AggregatorConfig extends WindowingConfig {
   readonly maxRecordBytes: number;
   /** DynamoDB / S3 writes in flight per invocation. @default 32 */
   readonly writeConcurrency: number;
+  /** Keys kept on each window's leaderboard: the largest N `query --top N` can answer. @default 100 */
+  readonly topKeysDepth?: number;
 }
 
 /** Where the consumer writes, by resource name. */
@@ -38,6 +40,8 @@ export class AggregatorConfigError extends Error {
 }
 
 const DAY_MS = 86_400_000;
+/** Keys kept per leaderboard when the environment says nothing. */
+export const DEFAULT_TOP_KEYS_DEPTH = 100;
 
 /** Reads the consumer's configuration from its environment (names set by lib/StreamtallyStack.ts). */
 export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfig; resources: AggregatorResources } {
@@ -57,7 +61,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
     parallelizationFactor: intSetting(env, 'PARALLELIZATION_FACTOR', 1),
     maxRecordBytes: intSetting(env, 'MAX_RECORD_BYTES', 1_048_576),
     writeConcurrency: intSetting(env, 'WRITE_CONCURRENCY', 32),
+    topKeysDepth: intSetting(env, 'TOP_KEYS_DEPTH', DEFAULT_TOP_KEYS_DEPTH),
   };
+  if (config.topKeysDepth! < 1) throw new AggregatorConfigError('TOP_KEYS_DEPTH must be at least 1');
   if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
     throw new AggregatorConfigError(
       'PARALLELIZATION_FACTOR above 1 needs DEDUP_PRODUCER_IDS=true: concurrent batches of a shard are only exact with per-event claims',

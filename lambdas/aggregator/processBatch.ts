@@ -12,14 +12,21 @@ import {
   type CheckpointStore,
   type ClaimStore,
   type QuarantineSink,
+  type TopKeysOffer,
+  type TopKeysStore,
 } from './store/ports';
+import type { ItemDelta } from './core/types';
 
-/** Where processBatch writes; `claims` is absent when producer-id dedup is off. */
+/**
+ * Where processBatch writes; `claims` is absent when producer-id dedup is off,
+ * `topKeys` where no leaderboards are kept (a replay's shadow table).
+ */
 export interface BatchPorts {
   readonly aggregates: AggregateStore;
   readonly checkpoints: CheckpointStore;
   readonly quarantine: QuarantineSink;
   readonly claims?: ClaimStore;
+  readonly topKeys?: TopKeysStore;
 }
 
 /** What one batch did, for metrics and for Lambda's partial-batch response. */
@@ -159,7 +166,17 @@ async function processShard(
 
   // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
   const deltas = buildItemDeltas(shardId, counted, config.granularities, true);
-  const applyFailures = await settleAll(deltas, config.writeConcurrency, (delta) => ports.aggregates.apply(delta));
+  const countsAfter: (number | undefined)[] = new Array(deltas.length);
+  const applyFailures = await settleAll(
+    deltas,
+    config.writeConcurrency,
+    (delta) => ports.aggregates.apply(delta),
+    (_delta, count, index) => (countsAfter[index] = count ?? undefined),
+  );
+  // After the items, so that each board sees the counts they now hold; before
+  // the checkpoint, so that a count not yet offered is offered on the retry.
+  const offers = ports.topKeys ? topKeysOffers(deltas, countsAfter) : [];
+  const offerFailures = await settleAll(offers, config.writeConcurrency, (offer) => ports.topKeys!.offer(offer.offer));
   const storeFailures = await settleAll(quarantined, config.writeConcurrency, (entry) => {
     const verdict = entry.verdict as Extract<Verdict, { kind: 'quarantine' }>;
     return ports.quarantine.put({
@@ -176,7 +193,7 @@ async function processShard(
   // The batch is final up to the lowest record that still needs a retry.
   let finalCount = entries.length;
   let failures: { paddedSequence: string; error: unknown }[] | undefined;
-  if (firstUndecided !== -1 || applyFailures !== undefined || storeFailures !== undefined) {
+  if (firstUndecided !== -1 || applyFailures !== undefined || storeFailures !== undefined || offerFailures !== undefined) {
     failures = [];
     if (firstUndecided !== -1) {
       const entry = entries[firstUndecided]!;
@@ -184,6 +201,7 @@ async function processShard(
     }
     for (const { index, error } of applyFailures ?? []) failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
     for (const { index, error } of storeFailures ?? []) failures.push({ paddedSequence: quarantined[index]!.paddedSequence, error });
+    for (const { index, error } of offerFailures ?? []) failures.push({ paddedSequence: offers[index]!.firstPaddedSequence, error });
     const lowestFailure = failures.reduce<string | undefined>(
       (lowest, failure) => (lowest === undefined || failure.paddedSequence < lowest ? failure.paddedSequence : lowest),
       undefined,
@@ -225,7 +243,7 @@ async function settleAll<T, R>(
   items: readonly T[],
   limit: number,
   task: (item: T) => Promise<R>,
-  onFulfilled?: (item: T, result: R) => void,
+  onFulfilled?: (item: T, result: R, index: number) => void,
 ): Promise<TaskFailure[] | undefined> {
   let failures: TaskFailure[] | undefined;
   let next = 0;
@@ -240,7 +258,7 @@ async function settleAll<T, R>(
         (failures ??= []).push({ index, error });
         continue;
       }
-      onFulfilled?.(item, result);
+      onFulfilled?.(item, result, index);
     }
   };
   const workerCount = Math.min(Math.max(1, limit), items.length);
@@ -249,6 +267,36 @@ async function settleAll<T, R>(
   await Promise.all(workers);
   // Workers finish out of order when writes take different times.
   return failures?.sort((a, b) => a.index - b.index);
+}
+
+/** A leaderboard offer with the first record behind it, where a retry must start if it fails. */
+interface PendingOffer {
+  readonly offer: TopKeysOffer;
+  readonly firstPaddedSequence: string;
+}
+
+/** One offer per window the batch wrote, with the counts of the items written (a failed item is offered on its retry). */
+function topKeysOffers(deltas: readonly ItemDelta[], countsAfter: readonly (number | undefined)[]): PendingOffer[] {
+  const byWindow = new Map<string, { offer: TopKeysOffer & { counts: { key: string; count: number }[] }; firstPaddedSequence: string }>();
+  for (let i = 0; i < deltas.length; i++) {
+    const count = countsAfter[i];
+    if (typeof count !== 'number' || !Number.isFinite(count)) continue;
+    const { address, contributions } = deltas[i]!;
+    const window = `${address.type}#${address.granularity}#${address.windowStartMs}`;
+    const first = contributions[0]!.paddedSequence;
+    let pending = byWindow.get(window);
+    if (pending === undefined) {
+      pending = {
+        offer: { type: address.type, granularity: address.granularity, windowStartMs: address.windowStartMs, expiresAtSec: address.expiresAtSec, counts: [] },
+        firstPaddedSequence: first,
+      };
+      byWindow.set(window, pending);
+    } else if (first < pending.firstPaddedSequence) {
+      pending.firstPaddedSequence = first;
+    }
+    pending.offer.counts.push({ key: address.key, count });
+  }
+  return [...byWindow.values()];
 }
 
 /**

@@ -1,5 +1,23 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { AggregateAttributes as A, AggregateIndexes, aggregatePk, windowPk, windowSk } from '../../lambdas/aggregator/core/itemKeys';
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  AggregateAttributes as A,
+  AggregateIndexes,
+  WINDOW_INDEX_PARTS,
+  aggregatePk,
+  topKeysPk,
+  windowPartPk,
+  windowSk,
+} from '../../lambdas/aggregator/core/itemKeys';
+import { compareKeyCounts } from '../../lambdas/aggregator/core/rankTopKeys';
+import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 
 /** One aggregate as `query --json` prints it (CONTRACT.md §2). */
 export interface AggregateRow {
@@ -29,39 +47,99 @@ export async function readKeyWindows(
   });
 }
 
+/** A top-N query asked for more keys than the window's leaderboard keeps. */
+export class TopKeysDepthError extends Error {
+  constructor(
+    readonly asked: number,
+    readonly depth: number,
+  ) {
+    super(`the leaderboards keep the top ${depth} keys of each window (TOP_KEYS_DEPTH); asked for ${asked}`);
+    this.name = 'TopKeysDepthError';
+  }
+}
+
 /**
- * The keys of one window by count, highest first, from the `byWindowCount`
- * index: one Query for the top N, pages for all.
+ * The top `limit` keys of one window, highest count first (ties by key), from
+ * the window's leaderboard: one GetItem, then the items themselves for their
+ * sums, minima and maxima.
+ */
+export async function readTopKeys(
+  dynamo: DynamoDBClient,
+  table: string,
+  query: { type: string; granularity: string; windowStartMs: number; limit: number },
+): Promise<AggregateRow[]> {
+  const { Item } = await dynamo.send(
+    new GetItemCommand({ TableName: table, Key: { pk: { S: topKeysPk(query.type, query.granularity) }, sk: { S: windowSk(query.windowStartMs) } } }),
+  );
+  if (!Item) return [];
+  const board = boardFromItem(Item);
+  if (query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
+  const keys = board.entries.slice(0, query.limit).map((entry) => entry.key);
+  const rows = await readItems(dynamo, table, keys.map((key) => itemKeyOf(query.type, query.granularity, key, query.windowStartMs)));
+  return rows.sort(compareKeyCounts);
+}
+
+/**
+ * Every key of one window, highest count first (ties by key): the window's
+ * parts of the keys-only `byWindow` index, page by page, then the items.
  */
 export async function readWindowKeys(
   dynamo: DynamoDBClient,
   table: string,
-  query: { type: string; granularity: string; windowStartMs: number; limit?: number },
+  query: { type: string; granularity: string; windowStartMs: number },
 ): Promise<AggregateRow[]> {
-  return readAll(
-    dynamo,
-    {
-      TableName: table,
-      IndexName: AggregateIndexes.byWindowCount,
-      KeyConditionExpression: '#wpk = :wpk',
-      ExpressionAttributeNames: { '#wpk': A.windowPk },
-      ExpressionAttributeValues: { ':wpk': { S: windowPk(query.type, query.granularity, query.windowStartMs) } },
-      ScanIndexForward: false,
-      Limit: query.limit,
-    },
-    query.limit,
-  );
+  const keys: Record<string, AttributeValue>[] = [];
+  for (let part = 0; part < WINDOW_INDEX_PARTS; part++) {
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: AggregateIndexes.byWindow,
+          KeyConditionExpression: '#wpk = :wpk',
+          ExpressionAttributeNames: { '#wpk': A.windowPk },
+          ExpressionAttributeValues: { ':wpk': { S: windowPartPk(query.type, query.granularity, query.windowStartMs, part) } },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) keys.push({ [A.pk]: item[A.pk]!, [A.sk]: item[A.sk]! });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  const rows = await readItems(dynamo, table, keys);
+  return rows.sort(compareKeyCounts);
 }
 
-async function readAll(dynamo: DynamoDBClient, input: QueryCommandInput, limit?: number): Promise<AggregateRow[]> {
+/** BatchGetItem in requests of 100 keys, again for what DynamoDB left unprocessed. */
+async function readItems(dynamo: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[]): Promise<AggregateRow[]> {
+  const rows: AggregateRow[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+    let pending: Record<string, AttributeValue>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+      const answer: BatchGetItemCommandOutput = await dynamo.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      rows.push(...(answer.Responses?.[table] ?? []).map(rowFromItem));
+      pending = answer.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return rows;
+}
+
+function itemKeyOf(type: string, granularity: string, key: string, windowStartMs: number): Record<string, AttributeValue> {
+  return { [A.pk]: { S: aggregatePk(type, granularity, key) }, [A.sk]: { S: windowSk(windowStartMs) } };
+}
+
+const BATCH_GET_LIMIT = 100;
+
+async function readAll(dynamo: DynamoDBClient, input: QueryCommandInput): Promise<AggregateRow[]> {
   const rows: AggregateRow[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
     rows.push(...(page.Items ?? []).map(rowFromItem));
     startKey = page.LastEvaluatedKey;
-  } while (startKey && (limit === undefined || rows.length < limit));
-  return limit === undefined ? rows : rows.slice(0, limit);
+  } while (startKey);
+  return rows;
 }
 
 function rowFromItem(item: Record<string, AttributeValue>): AggregateRow {

@@ -26,7 +26,7 @@ export async function describeTable(dynamo: DynamoDBClient, tableName: string): 
  * Creates the shadow aggregates table with the live table's schema, read
  * from the live table itself (DescribeTable) rather than from the template,
  * so it matches whatever is deployed on any target: the same keys and the
- * same `byWindowCount` index, so that DynamoAggregateStore writes to it
+ * same `byWindow` index, so that DynamoAggregateStore writes to it
  * exactly as to the live one and `query`-style reads work on it. On-demand
  * billing; encrypted with the live table's KMS key when it has one. No TTL,
  * on purpose: a replay's claims and old windows must stay until the shadow

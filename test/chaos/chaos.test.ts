@@ -198,7 +198,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         });
         // The check is not vacuous: one extra count on one item is reported as one double count.
         const aggregates = stack.runtime.state.resources.aggregatesTable;
-        const [item] = (await stack.runtime.clients.dynamodb.send(new ScanCommand({ TableName: aggregates, Limit: 1 }))).Items ?? [];
+        const [item] = (await stack.runtime.clients.dynamodb.send(new ScanCommand({ TableName: aggregates, FilterExpression: 'attribute_exists(#count)', ExpressionAttributeNames: { '#count': 'count' } }))).Items ?? [];
         await stack.runtime.clients.dynamodb.send(
           new UpdateItemCommand({ TableName: aggregates, Key: { pk: item!.pk!, sk: item!.sk! }, UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } }),
         );

@@ -11,19 +11,21 @@ import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processB
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
+import { DynamoTopKeysStore } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
 import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
 import { withWriteFault } from './support/faultyPorts';
-import { expectedAggregates } from './support/expectedAggregates';
+import { expectedAggregates, expectedTopKeys } from './support/expectedAggregates';
 import { deliverLane, type InvocationResult } from './support/lambdaDelivery';
-import { listQuarantined, scanAggregates } from './support/readBack';
+import { listQuarantined, scanAggregates, scanTopKeys } from './support/readBack';
 import { shardOf, T0, workloadArb, type GeneratedRecord, type Workload } from './support/workload';
 
 const WINDOWS = '1m:7d,1h:90d,1d:1100d';
 const BUCKET = 'quarantine';
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+const TOP_KEYS_DEPTH = 2;
 
 type Fault =
   | { kind: 'none' }
@@ -102,6 +104,8 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
       quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
       claims: schedule.dedup ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
+      // Shallow, so that keys fall off and come back within a few events.
+      topKeys: new DynamoTopKeysStore(dynamo, tableName, TOP_KEYS_DEPTH),
     };
     const now = () => T0 + 45 * 60_000;
     const faults = [...schedule.faults];
@@ -149,7 +153,10 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
     }
     expect(quarantined.size).toBe(workload.records.filter((generated) => quarantined.has(generated.record.sequenceNumber)).length);
     const actual = await scanAggregates(dynamo, tableName);
-    expect(actual).toEqual(expectedAggregates(counted, WINDOWS));
+    const expected = expectedAggregates(counted, WINDOWS);
+    expect(actual).toEqual(expected);
+    // Top-N answers equal a brute-force ranking of the expected counts.
+    expect(await scanTopKeys(dynamo, tableName)).toEqual(expectedTopKeys(expected, TOP_KEYS_DEPTH));
     await assertCheckpoints(workload, consumerName);
   }
 

@@ -1,8 +1,8 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { AggregateIndexes, windowPk } from '../../lambdas/aggregator/core/itemKeys';
+import { readTopKeys, readWindowKeys } from '../../src/query/readAggregates';
 import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
@@ -101,19 +101,16 @@ describe('the aggregator handler, bundled config from its environment, against d
     expect(quarantined.get('102')?.message).toMatch(/^not JSON/);
     expect(Buffer.from(quarantined.get('102')!.data, 'base64').toString()).toBe('{"id":"broken"');
 
-    const top = await dynamo.send(
-      new QueryCommand({
-        TableName: aggregatesTable,
-        IndexName: AggregateIndexes.byWindowCount,
-        KeyConditionExpression: 'windowPk = :window',
-        ExpressionAttributeValues: { ':window': { S: windowPk('page_view', '1m', MINUTE) } },
-        ScanIndexForward: false,
-        Limit: 2,
-      }),
-    );
-    expect(top.Items?.map((item) => [item.key.S, Number(item.count.N)])).toEqual([
+    const top = await readTopKeys(dynamo, aggregatesTable, { type: 'page_view', granularity: '1m', windowStartMs: MINUTE, limit: 2 });
+    expect(top.map((row) => [row.key, row.count])).toEqual([
       ['/b', 3],
       ['/a', 2],
+    ]);
+    const everyKey = await readWindowKeys(dynamo, aggregatesTable, { type: 'page_view', granularity: '1m', windowStartMs: MINUTE });
+    expect(everyKey.map((row) => [row.key, row.count])).toEqual([
+      ['/b', 3],
+      ['/a', 2],
+      ['/c', 1],
     ]);
 
     const metrics = JSON.parse(emf!) as Record<string, unknown>;

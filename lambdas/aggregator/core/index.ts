@@ -22,8 +22,13 @@ export {
   aggregatePk,
   checkpointPk,
   claimPk,
+  WINDOW_INDEX_PARTS,
   highWaterAttribute,
+  isTopKeysPk,
   parseAggregatePk,
+  topKeysPk,
+  windowIndexPart,
+  windowPartPk,
   windowPk,
   windowSk,
 } from './itemKeys';

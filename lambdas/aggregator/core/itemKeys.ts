@@ -6,9 +6,17 @@
  * - `pk` = `type#granularity#key`. Type and granularity cannot contain `#`
  *   and the key comes last, so any key (even one with `#`) is unambiguous.
  * - `sk` = the window start as an ISO string, so a key's windows sort by time.
- * - GSI `byWindowCount`: `windowPk` = `type#granularity#windowStartIso`,
- *   sort key `count`, for the top N keys of one window.
+ * - GSI `byWindow`: `windowPk` = `type#granularity#windowStartIso#<part>`,
+ *   sort key `key`, keys only: every key of one window, spread over
+ *   {@link WINDOW_INDEX_PARTS} index partitions by a hash of the key. Its key
+ *   attributes never change once an item exists, so DynamoDB writes the index
+ *   once per item, not on every count change (an index-key change is billed
+ *   as a delete and a put), and no one index partition takes every new key of
+ *   a busy window.
  * - `hw#<shardId>`: per shard, the highest sequence number already applied.
+ * - Top keys of one window: a leaderboard item at `pk` = `#top#type#granularity`,
+ *   `sk` = the window start (see topKeysBoard.ts). No aggregate `pk` starts
+ *   with `#` (a type is never empty), so the two cannot collide.
  *
  * Checkpoint table (`pk`, `sk`): checkpoints at `checkpoint#<consumer>` /
  * shardId; producer-id claims at `claim#<consumer>#<id>` / `claim`.
@@ -18,15 +26,16 @@
 export const AggregateAttributes = {
   pk: 'pk',
   sk: 'sk',
-  /** Partition key of the {@link AggregateIndexes.byWindowCount} index. */
+  /** Partition key of the {@link AggregateIndexes.byWindow} index. */
   windowPk: 'windowPk',
   /** The item's identity, repeated as plain attributes so readers need not parse keys. */
   type: 'type',
+  /** The aggregation key; sort key of the {@link AggregateIndexes.byWindow} index. */
   key: 'key',
   granularity: 'granularity',
   /** The window start in ISO form, as in `sk`. */
   windowStart: 'windowStart',
-  /** Number of events; sort key of the {@link AggregateIndexes.byWindowCount} index. */
+  /** Number of events. */
   count: 'count',
   /** Exact decimal sum of the values (a DynamoDB Number). */
   sum: 'sum',
@@ -38,8 +47,8 @@ export const AggregateAttributes = {
 
 /** Index names of the aggregates table. */
 export const AggregateIndexes = {
-  /** Top N keys of one window by count. */
-  byWindowCount: 'byWindowCount',
+  /** Every key of one window (keys only), in {@link WINDOW_INDEX_PARTS} partitions. */
+  byWindow: 'byWindow',
 } as const;
 
 /** Attribute names of checkpoint-table items. */
@@ -81,9 +90,41 @@ export function windowSk(windowStartMs: number): string {
 const windowSkCache = new Map<number, string>();
 const WINDOW_SK_CACHE_SIZE = 4096;
 
-/** `windowPk` of an aggregate item, the partition key of the top-N index. */
-export function windowPk(type: string, granularity: string, windowStartMs: number): string {
-  return `${type}#${granularity}#${windowSk(windowStartMs)}`;
+/**
+ * How many index partitions one window's keys are spread over. At 1,000 new
+ * keys a second in one window (every event a new key) each part takes about
+ * 63 index writes a second, well under a partition's 1,000.
+ */
+export const WINDOW_INDEX_PARTS = 16;
+
+/** `windowPk` of an aggregate item: the partition key of the `byWindow` index, one of {@link WINDOW_INDEX_PARTS} per window. */
+export function windowPk(type: string, granularity: string, windowStartMs: number, key: string): string {
+  return windowPartPk(type, granularity, windowStartMs, windowIndexPart(key));
+}
+
+/** `windowPk` of one part of a window, for reading the window's keys part by part. */
+export function windowPartPk(type: string, granularity: string, windowStartMs: number, part: number): string {
+  return `${type}#${granularity}#${windowSk(windowStartMs)}#${part}`;
+}
+
+/** Which index part a key's items go to: FNV-1a of its UTF-16 code units, so every reader and writer agrees. */
+export function windowIndexPart(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % WINDOW_INDEX_PARTS;
+}
+
+/** `pk` of the top-keys leaderboards of one type and granularity; the `sk` is the window start. */
+export function topKeysPk(type: string, granularity: string): string {
+  return `#top#${type}#${granularity}`;
+}
+
+/** Whether an aggregates-table `pk` is a leaderboard's rather than an aggregate item's. */
+export function isTopKeysPk(pk: string): boolean {
+  return pk.startsWith('#top#');
 }
 
 /** The attribute holding a shard's high-water mark (padded sequence number) on an aggregate item. */

@@ -50,17 +50,19 @@ export class DynamoAggregateStore implements AggregateStore {
     private readonly tableName: string,
   ) {}
 
-  async apply(delta: ItemDelta): Promise<void> {
+  async apply(delta: ItemDelta): Promise<number> {
     const { address, shardId, contributions } = delta;
     const key = itemKey(address);
     const hwName = highWaterAttribute(shardId);
     const summary = summarizeContributions(contributions);
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: `${setIdentity} , #hw = :maxSeq, #min = if_not_exists(#min, :min), #max = if_not_exists(#max, :max) ADD #count :count, #sum :sum`,
+          // The new count feeds the window's leaderboard; returned values are not billed.
+          ReturnValues: 'UPDATED_NEW',
           ConditionExpression:
             '(attribute_not_exists(#hw) OR #hw < :minSeq) AND (attribute_not_exists(#min) OR #min <= :min) AND (attribute_not_exists(#max) OR #max >= :max)',
           ExpressionAttributeNames: { ...NAMES, '#hw': hwName },
@@ -75,35 +77,36 @@ export class DynamoAggregateStore implements AggregateStore {
           },
         }),
       );
-      return;
+      return Number(Attributes?.count?.N);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
-      if (await this.applyAfterRead(address, key, hwName, contributions)) return;
+      const count = await this.applyAfterRead(address, key, hwName, contributions);
+      if (count !== undefined) return count;
     }
     throw new AggregateContentionError(`item ${key.pk.S} ${key.sk.S} changed on every one of ${MAX_REREADS} re-reads`);
   }
 
-  /** Returns false when the item changed between the read and the write. */
+  /** Returns the count after the write, or undefined when the item changed between the read and the write. */
   private async applyAfterRead(
     address: ItemAddress,
     key: Record<string, AttributeValue>,
     hwName: string,
     contributions: readonly Contribution[],
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     const { Item: item } = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
         Key: key,
         ConsistentRead: true,
-        ProjectionExpression: '#hw, #min, #max',
-        ExpressionAttributeNames: { '#hw': hwName, '#min': 'min', '#max': 'max' },
+        ProjectionExpression: '#hw, #min, #max, #count',
+        ExpressionAttributeNames: { '#hw': hwName, '#min': 'min', '#max': 'max', '#count': 'count' },
       }),
     );
     const mark = item?.[hwName]?.S;
     const pending = mark === undefined ? contributions : contributions.filter((c) => c.paddedSequence > mark);
-    if (pending.length === 0) return true;
+    if (pending.length === 0) return Number(item?.count?.N ?? 0);
     const summary = summarizeContributions(pending);
     const readMin = item?.min?.N;
     const readMax = item?.max?.N;
@@ -126,19 +129,20 @@ export class DynamoAggregateStore implements AggregateStore {
     if (readMin !== undefined) values[':readMin'] = { N: readMin };
     if (readMax !== undefined) values[':readMax'] = { N: readMax };
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: `${setIdentity} , #hw = :maxSeq, #min = :min, #max = :max ADD #count :count, #sum :sum`,
+          ReturnValues: 'UPDATED_NEW',
           ConditionExpression: unchanged.join(' AND '),
           ExpressionAttributeNames: { ...NAMES, '#hw': hwName },
           ExpressionAttributeValues: values,
         }),
       );
-      return true;
+      return Number(Attributes?.count?.N);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
@@ -152,7 +156,7 @@ function identityValues(address: ItemAddress): Record<string, AttributeValue> {
     ':key': { S: address.key },
     ':gran': { S: address.granularity },
     ':ws': { S: windowSk(address.windowStartMs) },
-    ':wpk': { S: windowPk(address.type, address.granularity, address.windowStartMs) },
+    ':wpk': { S: windowPk(address.type, address.granularity, address.windowStartMs, address.key) },
     ':exp': { N: String(address.expiresAtSec) },
   };
 }

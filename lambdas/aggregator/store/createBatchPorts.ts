@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AggregatorConfig, AggregatorResources } from '../config';
+import { DEFAULT_TOP_KEYS_DEPTH, type AggregatorConfig, type AggregatorResources } from '../config';
 import type { BatchPorts } from '../processBatch';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore } from './DynamoClaimStore';
+import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
 
 /** The SDK clients the real adapters talk through. */
@@ -29,5 +30,6 @@ export function createBatchPorts(
     checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
     quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
     claims: config.dedupProducerIds ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, now) : undefined,
+    topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyCount } from '../core/rankTopKeys';
 import type { ItemDelta, QuarantineReason } from '../core/types';
 
 /**
@@ -32,8 +33,27 @@ export interface AggregateStore {
    * Adds the contributions of `delta` that the item has not seen yet, judged
    * by the item's high-water mark for `delta.shardId`. One conditional write
    * in the common case.
+   * @returns the item's count after the write (or as found, when every
+   *   contribution was applied before), for the window's leaderboard;
+   *   `undefined` from a store that keeps no counts (then nothing is offered).
    */
-  apply(delta: ItemDelta): Promise<void>;
+  apply(delta: ItemDelta): Promise<number | undefined | void>;
+}
+
+/** Counts a batch wrote into one window, offered to that window's leaderboard. */
+export interface TopKeysOffer {
+  readonly type: string;
+  readonly granularity: string;
+  readonly windowStartMs: number;
+  /** When the leaderboard may expire, epoch seconds: the window's own TTL. */
+  readonly expiresAtSec: number;
+  /** Each key's count after the batch's write. */
+  readonly counts: readonly KeyCount[];
+}
+
+/** Keeps the top keys of each window (see core/rankTopKeys.ts for why it stays exact). */
+export interface TopKeysStore {
+  offer(offer: TopKeysOffer): Promise<void>;
 }
 
 /** Per consumer and shard: how far the consumer has applied the stream. */

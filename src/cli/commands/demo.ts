@@ -3,7 +3,7 @@ import { checkConservation } from '../../demo/checkConservation';
 import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
 import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { Producer } from '../../producer';
-import { readWindowKeys } from '../../query/readAggregates';
+import { readTopKeys } from '../../query/readAggregates';
 import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
@@ -68,7 +68,7 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     const refresh = async (phase: string): Promise<void> => {
       const now = Date.now();
       const window = windowStartMs(now, finest.sizeMs);
-      const top = await readWindowKeys(runtime.clients.dynamodb, resources.aggregatesTable, {
+      const top = await readTopKeys(runtime.clients.dynamodb, resources.aggregatesTable, {
         type: 'page_view',
         granularity: finest.label,
         windowStartMs: window,

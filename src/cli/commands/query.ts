@@ -1,6 +1,6 @@
 import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
 import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
-import { readKeyWindows, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
+import { TopKeysDepthError, readKeyWindows, readTopKeys, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
@@ -40,7 +40,12 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
     if (values.key !== undefined) throw new UserError('query: --top and --key cannot be used together');
     const limit = integerFlag('top', values.top, 10, 1, 1_000);
     const windowMs = windowStartMs(timeFlag('at', values.at, Date.now()), sizeMs);
-    rows = await readWindowKeys(target.dynamo, table, { type: values.type, granularity, windowStartMs: windowMs, limit });
+    try {
+      rows = await readTopKeys(target.dynamo, table, { type: values.type, granularity, windowStartMs: windowMs, limit });
+    } catch (error) {
+      if (error instanceof TopKeysDepthError) throw new UserError(`query: --top ${limit}: ${error.message}`);
+      throw error;
+    }
   } else {
     const toMs = windowStartMs(timeFlag('to', values.to, Date.now()), sizeMs);
     const fromMs = windowStartMs(timeFlag('from', values.from, toMs - (DEFAULT_WINDOWS - 1) * sizeMs), sizeMs);

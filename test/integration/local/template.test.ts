@@ -63,14 +63,14 @@ describe('provisioning the local stack from the synthesized template', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    expect(Table?.AttributeDefinitions).toContainEqual({ AttributeName: 'count', AttributeType: 'N' });
+    expect(Table?.AttributeDefinitions).toContainEqual({ AttributeName: 'key', AttributeType: 'S' });
     expect(Table?.GlobalSecondaryIndexes?.[0]).toMatchObject({
-      IndexName: 'byWindowCount',
+      IndexName: 'byWindow',
       KeySchema: [
         { AttributeName: 'windowPk', KeyType: 'HASH' },
-        { AttributeName: 'count', KeyType: 'RANGE' },
+        { AttributeName: 'key', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'INCLUDE' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     });
     const checkpoints = plan.tables.find((table) => table.logicalId.startsWith('AggregatesStoreCheckpoints'))!;
     await expect(clients.dynamodb.send(new DescribeTableCommand({ TableName: checkpoints.tableName }))).resolves.toBeDefined();

@@ -140,7 +140,7 @@ describe('replay and reconcile against kinesis-local, dynalite and s3rver', () =
           key: { S: 'ghost' },
           granularity: { S: '1m' },
           windowStart: { S: windowSk(ghostWindow) },
-          windowPk: { S: windowPk('page_view', '1m', ghostWindow) },
+          windowPk: { S: windowPk('page_view', '1m', ghostWindow, 'ghost') },
           count: { N: '3' },
           sum: { N: '3' },
           min: { N: '1' },

@@ -1,6 +1,6 @@
 import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
 import { nanosToDecimalString, toNanos } from '../../../lambdas/aggregator/core/exactDecimal';
-import { aggregatePk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
+import { aggregatePk, parseAggregatePk, topKeysPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
 
 /** An aggregate as compared in tests: `sum` as an exact decimal string. */
 export interface AggregateRow {
@@ -34,4 +34,26 @@ export function expectedAggregates(
     }
   }
   return new Map([...rows].map(([id, row]) => [id, { count: row.count, sum: nanosToDecimalString(row.sumNanos), min: row.min, max: row.max }]));
+}
+
+/**
+ * The top `depth` keys of every window, ranked by brute force from expected
+ * aggregates: count descending, ties by key in JavaScript string order.
+ * Keyed by the leaderboard's `pk|sk`.
+ */
+export function expectedTopKeys(expected: ReadonlyMap<string, AggregateRow>, depth: number): Map<string, { key: string; count: number }[]> {
+  const windows = new Map<string, { key: string; count: number }[]>();
+  for (const [id, row] of expected) {
+    const [pk, sk] = id.split('|') as [string, string];
+    const { type, granularity, key } = parseAggregatePk(pk)!;
+    const boardId = `${topKeysPk(type, granularity)}|${sk}`;
+    const entries = windows.get(boardId) ?? [];
+    entries.push({ key, count: row.count });
+    windows.set(boardId, entries);
+  }
+  for (const [boardId, entries] of windows) {
+    entries.sort((a, b) => (a.count !== b.count ? b.count - a.count : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    windows.set(boardId, entries.slice(0, depth));
+  }
+  return windows;
 }

@@ -25,7 +25,7 @@ export type WriteFault =
  * Wraps the ports so that the n-th write of an invocation crashes the process
  * (optionally after the write reached the store, like a response lost on the
  * wire) or fails alone. Every write counts: claims, aggregate updates,
- * quarantine puts and checkpoint advances.
+ * leaderboard offers, quarantine puts and checkpoint advances.
  */
 export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: BatchPorts; crashed: () => boolean } {
   let writes = 0;
@@ -43,7 +43,7 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
     dead = true;
     throw new SimulatedCrash();
   };
-  const { aggregates, checkpoints, quarantine, claims } = ports;
+  const { aggregates, checkpoints, quarantine, claims, topKeys } = ports;
   return {
     crashed: () => dead,
     ports: {
@@ -59,6 +59,7 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
         claim: (id, owner, expiresAtSec) => write(() => claims.claim(id, owner, expiresAtSec)),
         ownerOf: (id) => guardRead(() => claims.ownerOf(id)),
       },
+      topKeys: topKeys && { offer: (offer) => write(() => topKeys.offer(offer)) },
     },
   };
 }

@@ -1,15 +1,18 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
+import { isTopKeysPk } from '../../../lambdas/aggregator/core/itemKeys';
+import { boardFromItem } from '../../../lambdas/aggregator/store/DynamoTopKeysStore';
 import type { AggregateRow } from './expectedAggregates';
 
-/** Every aggregate item of a table, keyed `pk|sk`. */
+/** Every aggregate item of a table (not the leaderboards), keyed `pk|sk`. */
 export async function scanAggregates(client: DynamoDBClient, tableName: string): Promise<Map<string, AggregateRow>> {
   const rows = new Map<string, AggregateRow>();
   let startKey: Record<string, any> | undefined;
   do {
     const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
     for (const item of page.Items ?? []) {
+      if (isTopKeysPk(item.pk.S!)) continue;
       rows.set(`${item.pk.S}|${item.sk.S}`, {
         count: Number(item.count.N),
         sum: item.sum.N!,
@@ -37,4 +40,18 @@ export async function listQuarantined(client: S3Client, bucket: string, prefix: 
     token = page.NextContinuationToken;
   } while (token);
   return documents;
+}
+
+/** Every leaderboard of a table, keyed `pk|sk`, entries in rank order. */
+export async function scanTopKeys(client: DynamoDBClient, tableName: string): Promise<Map<string, { key: string; count: number }[]>> {
+  const boards = new Map<string, { key: string; count: number }[]>();
+  let startKey: Record<string, any> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    for (const item of page.Items ?? []) {
+      if (isTopKeysPk(item.pk.S!)) boards.set(`${item.pk.S}|${item.sk.S}`, [...boardFromItem(item).entries]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return boards;
 }

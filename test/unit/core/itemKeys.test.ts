@@ -9,6 +9,11 @@ import {
   claimPk,
   highWaterAttribute,
   parseAggregatePk,
+  WINDOW_INDEX_PARTS,
+  isTopKeysPk,
+  topKeysPk,
+  windowIndexPart,
+  windowPartPk,
   windowPk,
   windowSk,
 } from '../../../lambdas/aggregator/core/itemKeys';
@@ -31,14 +36,27 @@ describe('itemKeys', () => {
       max: 'max',
       expiresAt: 'expiresAt',
     });
-    expect(AggregateIndexes.byWindowCount).toBe('byWindowCount');
+    expect(AggregateIndexes.byWindow).toBe('byWindow');
     expect(CheckpointAttributes).toEqual({ pk: 'pk', sk: 'sk' });
   });
 
   it('builds aggregate keys', () => {
     expect(aggregatePk('page_view', '1m', '/a')).toBe('page_view#1m#/a');
     expect(windowSk(WINDOW)).toBe('2026-11-26T12:34:00.000Z');
-    expect(windowPk('page_view', '1m', WINDOW)).toBe('page_view#1m#2026-11-26T12:34:00.000Z');
+    const part = windowIndexPart('/a');
+    expect(windowPk('page_view', '1m', WINDOW, '/a')).toBe(`page_view#1m#2026-11-26T12:34:00.000Z#${part}`);
+    expect(windowPartPk('page_view', '1m', WINDOW, part)).toBe(windowPk('page_view', '1m', WINDOW, '/a'));
+    expect(topKeysPk('page_view', '1m')).toBe('#top#page_view#1m');
+    expect(isTopKeysPk(topKeysPk('page_view', '1m'))).toBe(true);
+    expect(isTopKeysPk(aggregatePk('top', '1m', '/a'))).toBe(false);
+  });
+
+  it('spreads the keys of a window over every index part, the same way each time', () => {
+    const parts = new Map<number, number>();
+    for (let i = 0; i < 1_600; i++) parts.set(windowIndexPart(`/page/${i}`), (parts.get(windowIndexPart(`/page/${i}`)) ?? 0) + 1);
+    expect(parts.size).toBe(WINDOW_INDEX_PARTS);
+    for (const count of parts.values()) expect(count).toBeGreaterThan(50);
+    expect(windowIndexPart('/a')).toBe(windowIndexPart('/a'));
   });
 
   it('sorts window sort keys by time', () => {

@@ -30,7 +30,7 @@ describe('planLocalStack on the synthesized stack', () => {
     ]);
   });
 
-  it('plans both tables with their keys and the top-N index', () => {
+  it('plans both tables with their keys and the by-window index', () => {
     const aggregates = plan.tables.find((table) => table.logicalId.startsWith('AggregatesStoreAggregates'));
     expect(plan.tables).toHaveLength(2);
     expect(aggregates?.createTableInput.KeySchema).toEqual([
@@ -38,13 +38,13 @@ describe('planLocalStack on the synthesized stack', () => {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
     expect(aggregates?.createTableInput.GlobalSecondaryIndexes?.[0]).toMatchObject({
-      IndexName: 'byWindowCount',
+      IndexName: 'byWindow',
       KeySchema: [
         { AttributeName: 'windowPk', KeyType: 'HASH' },
-        { AttributeName: 'count', KeyType: 'RANGE' },
+        { AttributeName: 'key', KeyType: 'RANGE' },
       ],
     });
-    expect(aggregates?.createTableInput.AttributeDefinitions).toContainEqual({ AttributeName: 'count', AttributeType: 'N' });
+    expect(aggregates?.createTableInput.AttributeDefinitions).toContainEqual({ AttributeName: 'key', AttributeType: 'S' });
   });
 
   it('plans the function from its bundled asset, with the environment resolved to local names', () => {
