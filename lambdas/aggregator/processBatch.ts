@@ -9,23 +9,28 @@ import { mapWithConcurrency } from '../shared/mapWithConcurrency';
 import {
   ClaimOutcome,
   type AggregateStore,
+  type Checkpoint,
   type CheckpointStore,
   type ClaimStore,
   type QuarantineSink,
+  type SeenIdLedger,
   type TopKeysOffer,
   type TopKeysStore,
 } from './store/ports';
 import type { ItemDelta } from './core/types';
 
 /**
- * Where processBatch writes; `claims` is absent when producer-id dedup is off,
- * `topKeys` where no leaderboards are kept (a replay's shadow table).
+ * Where processBatch writes. Producer-id dedup uses `seenIds` with one batch
+ * at a time per shard, and `claims` (one per event) with concurrent batches or
+ * where no ledger is given; neither when dedup is off. `topKeys` is absent
+ * where no leaderboards are kept (a replay's shadow table).
  */
 export interface BatchPorts {
   readonly aggregates: AggregateStore;
   readonly checkpoints: CheckpointStore;
   readonly quarantine: QuarantineSink;
   readonly claims?: ClaimStore;
+  readonly seenIds?: SeenIdLedger;
   readonly topKeys?: TopKeysStore;
 }
 
@@ -146,7 +151,9 @@ async function processShard(
     if (verdict && verdict.kind !== 'valid') entries[i]!.verdict = { kind: 'quarantine', reason: verdict.kind, message: verdict.message };
   }
   if (concurrent) await recogniseEarlierCounts(shardId, entries, ports, config);
-  await settleDuplicates(shardId, entries, ports.claims, config);
+  const ledger = concurrent ? undefined : ports.seenIds;
+  if (ledger) await dropSeenIds(shardId, entries, ledger, checkpoint);
+  else await settleDuplicates(shardId, entries, ports.claims, config);
 
   // Nothing at or after the first undecided record may be applied, or an item
   // could take a later contribution before an earlier one.
@@ -207,6 +214,16 @@ async function processShard(
       undefined,
     )!;
     finalCount = entries.findIndex((entry) => entry.paddedSequence >= lowestFailure);
+  }
+
+  // The ids this batch counted are recorded before the checkpoint passes them.
+  if (ledger && finalCount > 0) {
+    try {
+      await recordCountedIds(shardId, entries, finalCount, ledger, config);
+    } catch (error) {
+      (failures ??= []).push({ paddedSequence: entries[0]!.paddedSequence, error });
+      finalCount = 0;
+    }
   }
 
   const commitMs = now();
@@ -370,6 +387,45 @@ async function recogniseEarlierCounts(
       entry.verdict = { kind: 'retry', error };
     }
   });
+}
+
+/**
+ * Drops repeated producer ids with the seen-id ledger: within the batch
+ * first, then against what the shard (and its parents) committed before.
+ */
+async function dropSeenIds(shardId: string, entries: readonly Entry[], ledger: SeenIdLedger, checkpoint: Checkpoint | undefined): Promise<void> {
+  const candidates: CountedEntry[] = [];
+  for (const entry of entries) if (entry.verdict.kind === 'count') candidates.push(entry as CountedEntry);
+  const { firsts, duplicates } = splitFirstOccurrences(candidates);
+  for (const entry of duplicates) entry.verdict = DUPLICATE;
+  if (firsts.length === 0) return;
+  let seen: boolean[];
+  try {
+    seen = await ledger.seen(shardId, checkpoint, firsts.map((entry) => entry.event));
+  } catch (error) {
+    for (const entry of firsts) entry.verdict = { kind: 'retry', error };
+    return;
+  }
+  for (let i = 0; i < firsts.length; i++) if (seen[i]) firsts[i]!.verdict = DUPLICATE;
+}
+
+/** Records the ids of the counted records among the first `finalCount` entries. */
+async function recordCountedIds(shardId: string, entries: readonly Entry[], finalCount: number, ledger: SeenIdLedger, config: AggregatorConfig): Promise<void> {
+  const ids: StreamEvent[] = [];
+  let lastArrivalMs = 0;
+  for (let i = 0; i < finalCount; i++) {
+    const entry = entries[i]!;
+    if (entry.verdict.kind !== 'count') continue;
+    ids.push(entry.event!);
+    if (entry.arrivalMs > lastArrivalMs) lastArrivalMs = entry.arrivalMs;
+  }
+  if (ids.length === 0) return;
+  await ledger.record(
+    shardId,
+    { firstPaddedSequence: entries[0]!.paddedSequence, lastPaddedSequence: entries[finalCount - 1]!.paddedSequence },
+    ids,
+    Math.ceil((lastArrivalMs + config.dedupRetentionMs) / 1000),
+  );
 }
 
 /** Drops repeated producer ids: within the batch first, then against earlier batches. */

@@ -11,6 +11,7 @@ import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processB
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
+import { DynamoSeenIdLedger } from '../../lambdas/aggregator/store/DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
 import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
@@ -32,7 +33,9 @@ type Fault =
   | { kind: 'crash'; atWrite: number; appliedBeforeCrash: boolean }
   | { kind: 'fail'; atWrite: number }
   | { kind: 'lostResponse' }
-  | { kind: 'twice' };
+  | { kind: 'twice' }
+  | { kind: 'newEnvironment' }
+  | { kind: 'otherEnvironment' };
 
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant({ kind: 'none' as const }),
@@ -40,6 +43,10 @@ const faultArb: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constant('fail' as const), atWrite: fc.nat(40) }),
   fc.constant({ kind: 'lostResponse' as const }),
   fc.constant({ kind: 'twice' as const }),
+  // Lambda runs the batch in a new execution environment: nothing cached.
+  fc.constant({ kind: 'newEnvironment' as const }),
+  // ...or in the other warm one, whose caches are as old as its last batch.
+  fc.constant({ kind: 'otherEnvironment' as const }),
 );
 
 const scheduleArb = fc
@@ -99,19 +106,28 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       maxRecordBytes: 1_048_576,
       writeConcurrency: 4,
     };
-    const ports: BatchPorts = {
+    // As createBatchPorts wires them: the seen-id ledger with one batch at a
+    // time per shard, a claim per event with concurrent batches.
+    const withLedger = schedule.dedup && schedule.parallelizationFactor === 1;
+    const environment = (): BatchPorts => ({
       aggregates: new DynamoAggregateStore(dynamo, tableName),
       checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
       quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
-      claims: schedule.dedup ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
+      claims: schedule.dedup && !withLedger ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
+      seenIds: withLedger ? new DynamoSeenIdLedger(dynamo, checkpointTable.input.TableName!, consumerName, config.allowedLatenessMs) : undefined,
       // Shallow, so that keys fall off and come back within a few events.
       topKeys: new DynamoTopKeysStore(dynamo, tableName, TOP_KEYS_DEPTH),
-    };
+    });
+    const warm = [environment(), environment()];
+    let current = 0;
     const now = () => T0 + 45 * 60_000;
     const faults = [...schedule.faults];
     const invoke = async (batch: readonly StreamRecord[]): Promise<InvocationResult> => {
       const fault = faults.shift() ?? { kind: 'none' };
       const shardId = batch[0].shardId;
+      if (fault.kind === 'newEnvironment') warm[current] = environment();
+      if (fault.kind === 'otherEnvironment') current = 1 - current;
+      const ports = warm[current]!;
       try {
         if (fault.kind === 'crash' || fault.kind === 'fail') {
           const faulty = withWriteFault(ports, fault);
@@ -119,7 +135,8 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
           return faulty.crashed() ? { kind: 'error' } : { kind: 'ok', failedFrom: outcome.failedFrom.get(shardId) };
         }
         if (fault.kind === 'twice') {
-          const [first] = await Promise.all([processBatch(batch, ports, config, now), processBatch(batch, ports, config, now)]);
+          // Two environments at once: this one and one that has cached nothing.
+          const [first] = await Promise.all([processBatch(batch, ports, config, now), processBatch(batch, environment(), config, now)]);
           return { kind: 'ok', failedFrom: first.failedFrom.get(shardId) };
         }
         const outcome = await processBatch(batch, ports, config, now);

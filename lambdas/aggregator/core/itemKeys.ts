@@ -19,7 +19,10 @@
  *   with `#` (a type is never empty), so the two cannot collide.
  *
  * Checkpoint table (`pk`, `sk`): checkpoints at `checkpoint#<consumer>` /
- * shardId; producer-id claims at `claim#<consumer>#<id>` / `claim`.
+ * shardId; producer-id claims at `claim#<consumer>#<id>` / `claim` (one per
+ * event, with a parallelization factor above 1); seen-id ledger entries at
+ * `seen#<consumer>#<minute of event time>` / `<shardId>#<last>#<first>`, one
+ * per batch and minute, holding digests of the ids the batch counted.
  */
 
 /** Attribute names of aggregate items. */
@@ -140,4 +143,18 @@ export function checkpointPk(consumer: string): string {
 /** `pk` of the item claiming event `id` for a consumer (cross-batch producer-retry dedup). */
 export function claimPk(consumer: string, id: string): string {
   return `claim#${consumer}#${id}`;
+}
+
+/** `pk` of the seen-id ledger entries of one minute of event time. */
+export function seenIdsPk(consumer: string, bucketStartMs: number): string {
+  return `seen#${consumer}#${windowSk(bucketStartMs)}`;
+}
+
+/**
+ * `sk` of one ledger entry: the shard, then the batch's last and first padded
+ * sequence numbers, so a shard's entries sort by how far they reach and a
+ * re-written range lands on its own entry.
+ */
+export function seenIdsSk(shardId: string, lastPaddedSequence: string, firstPaddedSequence: string): string {
+  return `${shardId}#${lastPaddedSequence}#${firstPaddedSequence}`;
 }

@@ -5,6 +5,7 @@ import type { BatchPorts } from '../processBatch';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore } from './DynamoClaimStore';
+import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
 
@@ -25,11 +26,17 @@ export function createBatchPorts(
   resources: AggregatorResources,
   now: () => number = Date.now,
 ): BatchPorts {
+  const dedupWithLedger = config.dedupProducerIds && config.parallelizationFactor <= 1;
   return {
     aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable),
     checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
     quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
-    claims: config.dedupProducerIds ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, now) : undefined,
+    // One batch at a time per shard: the seen-id ledger. Concurrent batches of
+    // a shard (parallelization factor above 1) need a claim per event.
+    seenIds: dedupWithLedger
+      ? new DynamoSeenIdLedger(clients.dynamo, resources.checkpointTable, config.consumerName, config.allowedLatenessMs)
+      : undefined,
+    claims: config.dedupProducerIds && !dedupWithLedger ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, now) : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
   };
 }

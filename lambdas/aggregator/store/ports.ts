@@ -27,6 +27,38 @@ export interface ClaimStore {
   ownerOf(id: string): Promise<string | undefined>;
 }
 
+/** An event id and its event time: what a producer retry repeats exactly. */
+export interface SeenIdProbe {
+  readonly id: string;
+  readonly tsMs: number;
+}
+
+/**
+ * Producer ids already counted, kept per batch and by event time, for one
+ * batch at a time per shard. Exact for what can still count: an event is
+ * counted only within the allowed lateness of its shard's watermark, and a
+ * producer retry repeats the id, the event time and the partition key, so it
+ * lands on the same shard (or a child, read after its parents).
+ */
+export interface SeenIdLedger {
+  /**
+   * For each probe, whether a record committed on this shard (up to
+   * `checkpoint`) or on a finished parent shard carried its id.
+   */
+  seen(shardId: string, checkpoint: Checkpoint | undefined, probes: readonly SeenIdProbe[]): Promise<boolean[]>;
+  /**
+   * Records the ids counted by the records `firstPaddedSequence` to
+   * `lastPaddedSequence`, just before the checkpoint moves to the last.
+   * Writing the same range again writes the same ids.
+   */
+  record(
+    shardId: string,
+    range: { readonly firstPaddedSequence: string; readonly lastPaddedSequence: string },
+    ids: readonly SeenIdProbe[],
+    expiresAtSec: number,
+  ): Promise<void>;
+}
+
 /** Applies pre-aggregated deltas to window aggregates, each at most once. */
 export interface AggregateStore {
   /**

@@ -25,7 +25,8 @@ export type WriteFault =
  * Wraps the ports so that the n-th write of an invocation crashes the process
  * (optionally after the write reached the store, like a response lost on the
  * wire) or fails alone. Every write counts: claims, aggregate updates,
- * leaderboard offers, quarantine puts and checkpoint advances.
+ * seen-id records, leaderboard offers, quarantine puts and checkpoint
+ * advances.
  */
 export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: BatchPorts; crashed: () => boolean } {
   let writes = 0;
@@ -43,7 +44,7 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
     dead = true;
     throw new SimulatedCrash();
   };
-  const { aggregates, checkpoints, quarantine, claims, topKeys } = ports;
+  const { aggregates, checkpoints, quarantine, claims, seenIds, topKeys } = ports;
   return {
     crashed: () => dead,
     ports: {
@@ -58,6 +59,10 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
       claims: claims && {
         claim: (id, owner, expiresAtSec) => write(() => claims.claim(id, owner, expiresAtSec)),
         ownerOf: (id) => guardRead(() => claims.ownerOf(id)),
+      },
+      seenIds: seenIds && {
+        seen: (shardId, checkpoint, probes) => guardRead(() => seenIds.seen(shardId, checkpoint, probes)),
+        record: (shardId, range, ids, expiresAtSec) => write(() => seenIds.record(shardId, range, ids, expiresAtSec)),
       },
       topKeys: topKeys && { offer: (offer) => write(() => topKeys.offer(offer)) },
     },
