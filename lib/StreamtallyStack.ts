@@ -78,6 +78,7 @@ export class StreamtallyStack extends Stack {
         MAX_CLOCK_SKEW_MS: String(config.maxClockSkewMs),
         DEDUP_PRODUCER_IDS: String(config.dedupProducerIds),
         PARALLELIZATION_FACTOR: String(config.parallelizationFactor),
+        TOP_KEYS_DEPTH: String(config.topKeysDepth),
         POWERTOOLS_SERVICE_NAME: consumerName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',

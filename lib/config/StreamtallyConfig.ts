@@ -30,8 +30,14 @@ export interface StreamtallyConfig {
   readonly allowedLatenessMs: number;
   /** How far ahead of the consumer's clock an event time may be. @default 300_000 (5 min) */
   readonly maxClockSkewMs: number;
-  /** Drop repeated producer ids with a conditional put per event. @default true */
+  /**
+   * Drop repeated producer ids: with one batch per shard at a time, by a ledger of
+   * the ids each batch counted (one write per batch and minute of event time); with a
+   * parallelization factor above 1, by a conditional put per event. @default true
+   */
   readonly dedupProducerIds: boolean;
+  /** Keys kept on each window's top-keys leaderboard: the largest N `query --top N` answers (1–1000). @default 100 */
+  readonly topKeysDepth: number;
   /** Most records per invocation of the consumer. @default 500 */
   readonly batchSize: number;
   /** How long Lambda gathers records before invoking, in seconds (0–300). @default 1 */
@@ -84,6 +90,7 @@ const DEFAULTS = {
   allowedLatenessMs: 3_600_000,
   maxClockSkewMs: 300_000,
   dedupProducerIds: true,
+  topKeysDepth: 100,
   batchSize: 500,
   maxBatchingWindowSeconds: 1,
   parallelizationFactor: 1,
@@ -105,6 +112,7 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   allowedLatenessMs: 'integer',
   maxClockSkewMs: 'integer',
   dedupProducerIds: 'boolean',
+  topKeysDepth: 'integer',
   batchSize: 'integer',
   maxBatchingWindowSeconds: 'integer',
   parallelizationFactor: 'integer',
@@ -149,6 +157,7 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   parseWindowSpec(merged.windows);
   inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
+  inRange('topKeysDepth', merged.topKeysDepth, 1, 1_000);
   inRange('batchSize', merged.batchSize, 1, 10_000);
   inRange('maxBatchingWindowSeconds', merged.maxBatchingWindowSeconds, 0, 300);
   inRange('parallelizationFactor', merged.parallelizationFactor, 1, 10);

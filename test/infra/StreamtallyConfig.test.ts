@@ -20,6 +20,7 @@ describe('resolveConfig', () => {
       allowedLatenessMs: 3_600_000,
       maxClockSkewMs: 300_000,
       dedupProducerIds: true,
+      topKeysDepth: 100,
       batchSize: 500,
       maxBatchingWindowSeconds: 1,
       parallelizationFactor: 1,

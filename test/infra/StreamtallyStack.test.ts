@@ -91,6 +91,7 @@ describe('aggregator function', () => {
       MAX_CLOCK_SKEW_MS: '300000',
       DEDUP_PRODUCER_IDS: 'true',
       PARALLELIZATION_FACTOR: '1',
+      TOP_KEYS_DEPTH: '100',
       POWERTOOLS_SERVICE_NAME: 'aggregator',
       POWERTOOLS_METRICS_NAMESPACE: 'streamtally',
       POWERTOOLS_LOG_LEVEL: 'INFO',
