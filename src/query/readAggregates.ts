@@ -1,7 +1,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { AggregateAttributes as A, AggregateIndexes, aggregatePk, windowPk, windowSk } from '../../lambdas/aggregator/core/itemKeys';
 
-/** One aggregate as `query --json` prints it (CONTRACT.md §2). */
+/** One aggregate as `query --json` prints it (docs/contract.md §2). */
 export interface AggregateRow {
   readonly key: string;
   readonly windowStart: string;
