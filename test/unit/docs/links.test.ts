@@ -66,7 +66,7 @@ export function headingAnchors(markdown: string): Set<string> {
 const isExternal = (target: string) => /^[a-z][a-z0-9+.-]*:/i.test(target);
 
 /** Each relative link of `file` that does not resolve: a missing file or a missing heading. */
-export function brokenLinks(file: string, root = ROOT): string[] {
+export function brokenLinks(file: string): string[] {
   const markdown = readFileSync(file, 'utf8');
   const broken: string[] = [];
   for (const target of linkTargets(markdown)) {
