@@ -27,7 +27,11 @@ const relative = (file: string) => path.relative(ROOT, file).split(path.sep).joi
 /** The documents whose links are checked: README.md, CONTRIBUTING.md and docs/*.md. */
 export function linkedDocuments(root = ROOT): string[] {
   const docsDir = path.join(root, 'docs');
-  const docs = existsSync(docsDir) ? readdirSync(docsDir).filter((name) => name.endsWith('.md')).map((name) => path.join(docsDir, name)) : [];
+  const docs = existsSync(docsDir)
+    ? readdirSync(docsDir)
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => path.join(docsDir, name))
+    : [];
   return [path.join(root, 'README.md'), path.join(root, 'CONTRIBUTING.md'), ...docs].filter((file) => existsSync(file));
 }
 
@@ -116,7 +120,8 @@ function alarmRunbookAnchors(): string[] {
 
 describe('documents', () => {
   it('finds the documents to check', () => {
-    expect(linkedDocuments().map(relative)).toEqual(expect.arrayContaining(['README.md', 'CONTRIBUTING.md', 'docs/contract.md', 'docs/monitoring.md']));
+    const expected = ['README.md', 'CONTRIBUTING.md', 'docs/contract.md', 'docs/monitoring.md'];
+    expect(linkedDocuments().map(relative)).toEqual(expect.arrayContaining(expected));
   });
 
   it.each(linkedDocuments().map(relative))('every relative link of %s resolves', (file) => {
