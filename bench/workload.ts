@@ -12,7 +12,7 @@ export interface WorkloadOptions {
   readonly zipfExponent: number;
   /** Share of records that re-send an earlier event unchanged (a producer retry, same `id`). */
   readonly producerRetryRate: number;
-  /** Share of records that break CONTRACT.md §1 (a `ts` that is not a time). */
+  /** Share of records that break docs/contract.md §1 (a `ts` that is not a time). */
   readonly invalidRate: number;
   /** Event time of the first event, epoch ms. */
   readonly startMs: number;

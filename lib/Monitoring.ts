@@ -87,6 +87,11 @@ export interface MonitoringProps {
 /** The Lambda default timeout, used when a consumer's function does not say. */
 const LAMBDA_DEFAULT_TIMEOUT = Duration.seconds(3);
 
+/** Where the runbook entry of an alarm is: docs/monitoring.md has one heading per alarm, named by its metric part. */
+function runbookLink(name: string): string {
+  return `docs/monitoring.md#${name.toLowerCase()}`;
+}
+
 /** What one metric alarm is: everything but the construct plumbing. */
 interface AlarmSpec {
   /** Whose alarm: a consumer, `stream`, a table's short name, or `sla`. */
@@ -171,7 +176,7 @@ export class Monitoring extends Construct {
         compositeAlarmName: this.alarmName('sla', 'breached'),
         alarmDescription:
           'SLA breached: at least one consumer misses the freshness, processing-latency or error-rate target. ' +
-          'The alarms under it say which. Runbook: README, Monitoring, "sla-breached".',
+          'The alarms under it say which. Runbook: ' + runbookLink('sla-breached'),
         alarmRule: cloudwatch.AlarmRule.anyOf(...slaAlarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
       });
       this.addAlarm(this.slaBreachedAlarm, Concern.sla);
@@ -470,7 +475,7 @@ export class Monitoring extends Construct {
     const alarmName = this.alarmName(spec.subject, spec.name);
     const alarm = new cloudwatch.Alarm(this, `${spec.subject}-${spec.name}`, {
       alarmName,
-      alarmDescription: `${spec.meaning} Runbook: README, Monitoring, "${spec.name}".`,
+      alarmDescription: `${spec.meaning} Runbook: ${runbookLink(spec.name)}`,
       metric: spec.metric,
       threshold: spec.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -106,7 +106,7 @@ export class StreamtallyStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
 
-    // CONTRACT.md §4: the localstack and aws targets find their resources by these names.
+    // docs/contract.md §4: the localstack and aws targets find their resources by these names.
     const outputs: Record<string, { value: string; description: string }> = {
       StreamName: { value: this.eventStream.stream.streamName, description: 'Kinesis stream producers write to' },
       StreamArn: { value: this.eventStream.stream.streamArn, description: 'ARN of the Kinesis stream' },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * CONTRACT.md §1 as a zod schema, the way a Powertools user would write it.
+ * docs/contract.md §1 as a zod schema, the way a Powertools user would write it.
  * Lengths are counted in UTF-16 units (zod's rule) rather than code points;
  * otherwise the same fields and rules.
  */

@@ -10,7 +10,7 @@ const CLI = path.resolve(__dirname, '..', '..', 'bin', 'streamtally.js');
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** What the bench needs from `.streamtally/local.json` (CONTRACT.md §3). */
+/** What the bench needs from `.streamtally/local.json` (docs/contract.md §3). */
 export interface LocalStackState {
   readonly region: string;
   readonly endpoints: { readonly kinesis: string; readonly dynamodb: string; readonly s3: string };

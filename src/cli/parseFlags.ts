@@ -3,7 +3,7 @@ import { UserError } from './UserError';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Flags every command takes (CONTRACT.md §2). */
+/** Flags every command takes (docs/contract.md §2). */
 export const COMMON_FLAGS = {
   target: { type: 'string', default: 'local' },
   json: { type: 'boolean', default: false },

@@ -1,4 +1,4 @@
-/** Where one consumer stands on one shard (`streamtally offsets --json`, CONTRACT.md §2). */
+/** Where one consumer stands on one shard (`streamtally offsets --json`, docs/contract.md §2). */
 export interface ShardOffset {
   readonly shardId: string;
   /** The last sequence number the consumer applied on this shard, unpadded; null before its first batch. */

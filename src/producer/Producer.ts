@@ -120,7 +120,7 @@ export class Producer {
   }
 
   /**
-   * Validates an event as the consumer will (CONTRACT.md §1) and buffers it.
+   * Validates an event as the consumer will (docs/contract.md §1) and buffers it.
    * Resolves once the event is in the buffer, which may mean waiting for room
    * (backpressure); its delivery shows in {@link report}.
    *

@@ -11,7 +11,7 @@ export class ProducerError extends Error {
 
 /**
  * An event the producer refused before sending it: it breaks the event
- * contract (CONTRACT.md §1) or a Kinesis record limit. It was never buffered
+ * contract (docs/contract.md §1) or a Kinesis record limit. It was never buffered
  * and never sent; {@link reason} says why, in one line naming the field.
  */
 export class ProducerValidationError extends ProducerError {

@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { StreamEvent } from '../../lambdas/aggregator/core/types';
 
-/** An event as a producer writes it (CONTRACT.md §1). */
+/** An event as a producer writes it (docs/contract.md §1). */
 export interface ProducerEvent {
   /** Unique per logical event; a retry sends the same `id`. 1–128 characters. */
   readonly id: string;

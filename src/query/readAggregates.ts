@@ -19,7 +19,7 @@ import {
 import { compareKeyCounts } from '../../lambdas/aggregator/core/rankTopKeys';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 
-/** One aggregate as `query --json` prints it (CONTRACT.md §2). */
+/** One aggregate as `query --json` prints it (docs/contract.md §2). */
 export interface AggregateRow {
   readonly key: string;
   readonly windowStart: string;

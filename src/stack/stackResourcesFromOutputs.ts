@@ -1,4 +1,4 @@
-/** The resources of a stack, as its outputs name them (CONTRACT.md §4). */
+/** The resources of a stack, as its outputs name them (docs/contract.md §4). */
 export interface StackResources {
   /** Output `StreamName`. */
   readonly streamName: string;

@@ -176,7 +176,7 @@ async function waitFor(stack: Stack, what: string, condition: () => boolean, tim
   }
 }
 
-/** Events of CONTRACT.md §1, their event time `ageMs` before now (wall clock). */
+/** Events of docs/contract.md §1, their event time `ageMs` before now (wall clock). */
 function events(count: number, ageMs = 0): Uint8Array[] {
   const ts = new Date(Date.now() - ageMs).toISOString();
   return Array.from({ length: count }, (_, i) => Buffer.from(JSON.stringify({ id: randomUUID(), type: 'page_view', key: `/page/${i % 4}`, ts })));

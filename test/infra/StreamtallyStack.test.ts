@@ -216,7 +216,7 @@ describe('monitoring', () => {
   });
 });
 
-describe('outputs (CONTRACT.md §4)', () => {
+describe('outputs (docs/contract.md §4)', () => {
   it('has exactly the contract outputs', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       ['AggregatesTableName', 'AlarmTopicArn', 'CheckpointTableName', 'DashboardName', 'QuarantineName', 'StreamArn', 'StreamName'].sort(),

@@ -146,7 +146,7 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [TOPIC],
       OKActions: [TOPIC],
-      AlarmDescription: Match.stringLikeRegexp('Runbook: README, Monitoring'),
+      AlarmDescription: Match.stringLikeRegexp(`Runbook: docs/monitoring.md#${name.split('-').slice(1).join('-').toLowerCase()}$`),
       ...expected,
     });
   });

@@ -2,7 +2,7 @@ import { toNanos } from './exactDecimal';
 import type { DecodeResult } from './types';
 
 /**
- * The limits of CONTRACT.md §1, in one place for the decoder, its tests and
+ * The limits of docs/contract.md §1, in one place for the decoder, its tests and
  * any producer that wants to check events before sending them.
  */
 export const EventLimits = {
@@ -47,7 +47,7 @@ const KEY_RULE = `must be a string of 1-${EventLimits.keyMaxChars} characters wi
 const VALUE_RULE = 'must be a number, |value| < 1e18 with at most 9 decimal places';
 
 /**
- * Decodes and validates one record's bytes as an event (CONTRACT.md §1).
+ * Decodes and validates one record's bytes as an event (docs/contract.md §1).
  *
  * Never throws, whatever the bytes: every problem becomes `{ ok: false }`
  * with a one-line message naming the field and the rule, so that the record

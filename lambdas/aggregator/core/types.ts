@@ -4,7 +4,7 @@
  * adapters turn {@link ItemDelta}s into DynamoDB updates.
  */
 
-/** A validated event, as in the public contract (CONTRACT.md §1). */
+/** A validated event, as in the public contract (docs/contract.md §1). */
 export interface StreamEvent {
   readonly id: string;
   readonly type: string;

@@ -34,7 +34,7 @@ export function quarantineObjectKey(consumerName: string, shardId: string, seque
   return `${QUARANTINE_PREFIX}${consumerName}/${shardId}/${sequenceNumber}.json`;
 }
 
-/** The stored form of a quarantined record (CONTRACT.md §2, `quarantine list --json`). */
+/** The stored form of a quarantined record (docs/contract.md §2, `quarantine list --json`). */
 export interface QuarantineDocument {
   readonly consumer: string;
   readonly reason: string;

@@ -22,7 +22,7 @@ export const offsetsUsage = `streamtally offsets [--consumer NAME]... [--all-con
     "lagMs":N,"watermark":"<ISO>"|null}]}]}
   lagMs is how much later the shard's newest record arrived than the checkpointed one.`;
 
-/** `streamtally offsets`: consumer lag per shard (CONTRACT.md §2). */
+/** `streamtally offsets`: consumer lag per shard (docs/contract.md §2). */
 export async function offsetsCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {
   const { values } = parseFlags('offsets', argv, {
     consumer: { type: 'string', multiple: true },

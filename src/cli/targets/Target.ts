@@ -3,7 +3,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 
-/** Where a command acts: `local`, `localstack` or `aws` (CONTRACT.md §2). */
+/** Where a command acts: `local`, `localstack` or `aws` (docs/contract.md §2). */
 export const TargetName = { local: 'local', localstack: 'localstack', aws: 'aws' } as const;
 export type TargetName = (typeof TargetName)[keyof typeof TargetName];
 

@@ -2,7 +2,7 @@ import { readLocalState } from '../../local/state/localStateFile';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import { UserError } from '../UserError';
 
-/** The parts of the local state file (CONTRACT.md §3) that a command needs. */
+/** The parts of the local state file (docs/contract.md §3) that a command needs. */
 export interface LocalTargetState {
   readonly region: string;
   readonly endpoints: { readonly kinesis: string; readonly dynamodb: string; readonly s3: string };

@@ -50,7 +50,7 @@ export function cloudFormationClient(target: 'localstack' | 'aws', region: strin
 /**
  * Resolves `--target`: the local stack through its state file, LocalStack and
  * AWS through the CloudFormation outputs of `Streamtally-<stage>`
- * (CONTRACT.md §3–4), with the region and credentials of the usual AWS SDK
+ * (docs/contract.md §3–§4), with the region and credentials of the usual AWS SDK
  * chain (LocalStack takes any credentials). Every way this can fail for a
  * reason the user can fix is one line saying what to run.
  */

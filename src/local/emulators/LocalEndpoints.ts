@@ -1,4 +1,4 @@
-/** Where each emulator of the local stack answers (CONTRACT.md §3, `endpoints`). */
+/** Where each emulator of the local stack answers (docs/contract.md §3, `endpoints`). */
 export interface LocalEndpoints {
   /** The Kinesis emulator, `http://127.0.0.1:<port>`. */
   readonly kinesis: string;

@@ -2,10 +2,10 @@ import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import type { EmulatorName } from '../emulators/EmulatorName';
 import type { LocalEndpoints } from '../emulators/LocalEndpoints';
 
-/** The resources of the local stack, found through the template's outputs (CONTRACT.md §3–4). */
+/** The resources of the local stack, found through the template's outputs (docs/contract.md §3–§4). */
 export type LocalStackResources = StackResources;
 
-/** `.streamtally/local.json`: what `streamtally local up` writes once the local stack is ready (CONTRACT.md §3). */
+/** `.streamtally/local.json`: what `streamtally local up` writes once the local stack is ready (docs/contract.md §3). */
 export interface LocalState {
   readonly region: string;
   /** Point any AWS SDK client here, with any credentials. */

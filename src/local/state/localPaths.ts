@@ -8,7 +8,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 export interface LocalPaths {
   /** `.streamtally/`: everything the local stack writes (git-ignored). */
   readonly localDir: string;
-  /** `.streamtally/local.json`: the state file of CONTRACT.md §3. */
+  /** `.streamtally/local.json`: the state file of docs/contract.md §3. */
   readonly stateFile: string;
   /** `.streamtally/data/<emulator>`: an emulator's persisted data. */
   dataDir(emulator: EmulatorName): string;

@@ -1,5 +1,5 @@
 /**
- * CONTRACT.md §1 written a second time, plainly and without the decoder's fast paths, so that
+ * docs/contract.md §1 written a second time, plainly and without the decoder's fast paths, so that
  * fuzz tests can judge any bytes independently of `decodeRecord`: the two must agree on every
  * input. Where the contract leaves a detail open, the decoder's documented choice is taken
  * (ISO subset: `YYYY-MM-DDTHH:MM[:SS[.f{1,9}]]` with `Z` or `±hh:mm`, no 24:00, no leap second;

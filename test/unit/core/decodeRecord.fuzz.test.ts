@@ -9,7 +9,7 @@ import { entriesToJson, eventEntries, extraEntries, FIELD_NAMES, invalidValues, 
 import { contractEvent } from './contractOracle';
 import { DAY, HOUR, MINUTE, utf8 } from './factories';
 
-// Differential fuzzing: decodeRecord against an independent reading of CONTRACT.md §1
+// Differential fuzzing: decodeRecord against an independent reading of docs/contract.md §1
 // (contractOracle.ts), on arbitrary bytes, arbitrary JSON and objects near the contract. They
 // must agree on every input: an invalid record is never accepted, a valid one never refused.
 // Then the same inputs through the consumer: nothing throws, nothing invalid is aggregated,
