@@ -214,20 +214,20 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
     });
   });
 
-  it('deletes what the run wrote (its aggregates, claims and quarantined records), and nothing else', async () => {
+  it('deletes what the run wrote (its aggregates, leaderboards, claims and quarantined records), and nothing else', async () => {
     const report = await cleanUpRun(fixture.target, run);
     cleanedUp = true;
-    expect(report).toEqual({ aggregates: 9, claims: run.ids.length, quarantined: run.expectedQuarantine.length });
+    expect(report).toEqual({ aggregates: 9, leaderboards: 3, claims: run.ids.length, quarantined: run.expectedQuarantine.length });
     for (const granularity of Object.keys(GRANULARITIES) as Granularity[]) expect(await queryWindow(granularity), granularity).toEqual([]);
     const listed = await cliJson<{ records: { data: string }[] }>(['quarantine', 'list']);
     expect(listed.records.filter((record) => Buffer.from(record.data, 'base64').toString('utf8').includes(run.runId))).toEqual([]);
     if (!remote) {
-      // The local stack holds nothing but this run: what is left is the consumer's checkpoints.
+      // The local stack holds nothing but this run: what is left is the consumer's checkpoints and seen-id ledger.
       const { aggregatesTable, checkpointTable } = fixture.target.resources;
       expect((await fixture.target.dynamo.send(new ScanCommand({ TableName: aggregatesTable, Select: 'COUNT' }))).Count).toBe(0);
       const left = await fixture.target.dynamo.send(new ScanCommand({ TableName: checkpointTable }));
       expect(left.Count).toBeGreaterThan(0);
-      expect((left.Items ?? []).map((item) => item.pk?.S?.split('#')[0])).toEqual((left.Items ?? []).map(() => 'checkpoint'));
+      expect(new Set((left.Items ?? []).map((item) => item.pk?.S?.split('#')[0]))).toEqual(new Set(['checkpoint', 'seen']));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { aggregatePk, CLAIM_SK, claimPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
+import { aggregatePk, CLAIM_SK, claimPk, topKeysPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
 import type { Target } from '../../../src/cli/targets/Target';
 import { listQuarantined } from '../../../src/quarantine/listQuarantined';
 import { GRANULARITIES, type Granularity, type RunEvents } from './runEvents';
@@ -11,28 +11,39 @@ const CONSUMER = 'aggregator';
 /** What {@link cleanUpRun} deleted. */
 export interface CleanUpReport {
   readonly aggregates: number;
+  readonly leaderboards: number;
   readonly claims: number;
   readonly quarantined: number;
 }
 
 /**
  * Deletes what one run of the suite wrote, and nothing else: its aggregate items
- * (its own type, its three keys, its windows), the producer-id claims of its ids,
+ * (its own type, its three keys, its windows) and its type's leaderboards, the
+ * producer-id claims of its ids (written with a parallelization factor above 1),
  * and the quarantined records that carry its run id. Kinesis records cannot be
- * deleted; they expire with the stream's retention. Checkpoints are the
- * consumer's and stay. Deleting what is not there is not an error, so this can
+ * deleted; they expire with the stream's retention. Checkpoints and the
+ * seen-id ledger are the consumer's and stay (ledger entries hold only digests
+ * of ids, may hold other producers' too, and expire by TTL). Deleting what is not there is not an error, so this can
  * run twice.
  */
 export async function cleanUpRun(target: Target, run: RunEvents): Promise<CleanUpReport> {
   const { aggregatesTable, checkpointTable, quarantineBucket } = target.resources;
   let aggregates = 0;
+  const boards = new Set<string>();
   for (const granularity of Object.keys(GRANULARITIES) as Granularity[]) {
     for (const row of run.expectedRows[granularity]) {
       await target.dynamo.send(
         new DeleteItemCommand({ TableName: aggregatesTable, Key: { pk: { S: aggregatePk(run.type, granularity, row.key) }, sk: { S: windowSk(Date.parse(row.windowStart)) } } }),
       );
       aggregates += 1;
+      boards.add(`${granularity}|${row.windowStart}`);
     }
+  }
+  for (const board of boards) {
+    const [granularity, windowStart] = board.split('|') as [string, string];
+    await target.dynamo.send(
+      new DeleteItemCommand({ TableName: aggregatesTable, Key: { pk: { S: topKeysPk(run.type, granularity) }, sk: { S: windowSk(Date.parse(windowStart)) } } }),
+    );
   }
   let claims = 0;
   for (const id of run.ids) {
@@ -45,5 +56,5 @@ export async function cleanUpRun(target: Target, run: RunEvents): Promise<CleanU
     await target.s3.send(new DeleteObjectCommand({ Bucket: quarantineBucket, Key: entry.objectKey }));
     quarantined += 1;
   }
-  return { aggregates, claims, quarantined };
+  return { aggregates, leaderboards: boards.size, claims, quarantined };
 }
