@@ -73,6 +73,7 @@ interface ShardEntry {
 }
 
 const DIMENSION = 'FunctionName';
+const MAPPING_DIMENSION = 'EventSourceMappingUUID';
 
 /**
  * A Kinesis event source mapping run locally, following the behaviour Lambda
@@ -82,7 +83,8 @@ const DIMENSION = 'FunctionName';
  * order per partition key, ReportBatchItemFailures, bisect on function error,
  * retry attempts, maximum record age, an S3 on-failure destination, the
  * invoke event exactly as AWS shapes it, and Lambda's IteratorAge,
- * Invocations, Errors and Duration metrics.
+ * Invocations, Errors, Throttles and Duration metrics, and the mapping's
+ * OnFailureDestinationDeliveredEventCount and DroppedEventCount.
  *
  * Its checkpoints live in memory: a mapping started again begins at its
  * starting position, as a new mapping on AWS would.
@@ -321,7 +323,8 @@ export class LocalKinesisEventSourceMapping {
   private async invoke(records: readonly PendingRecord[]): Promise<InvocationOutcome> {
     const outcome = await this.dependencies.invoke(kinesisEvent(records));
     this.metric(EsmMetric.invocations, 1, 'Count');
-    if (outcome.kind === 'error') this.metric(EsmMetric.errors, 1, 'Count');
+    this.metric(EsmMetric.errors, outcome.kind === 'error' ? 1 : 0, 'Count');
+    this.metric(EsmMetric.throttles, 0, 'Count');
     this.metric(EsmMetric.duration, outcome.durationMs, 'Milliseconds');
     // Lambda: how old the batch's last record was when the invocation finished.
     const last = records[records.length - 1];
@@ -338,6 +341,7 @@ export class LocalKinesisEventSourceMapping {
   private async discard(batch: DiscardedBatch): Promise<boolean> {
     const shardId = batch.records[0]?.shardId ?? '';
     if (!this.destination) {
+      this.mappingMetric(EsmMetric.droppedEventCount, batch.records.length);
       this.log(`${shardId}: gave up ${batch.records.length} record(s) (${batch.condition}); no on-failure destination is configured`);
       return true;
     }
@@ -347,7 +351,8 @@ export class LocalKinesisEventSourceMapping {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.destination.put(key, record);
-        this.metric(EsmMetric.onFailureDestinationRecords, batch.records.length, 'Count');
+        this.mappingMetric(EsmMetric.onFailureDestinationDeliveredEventCount, batch.records.length);
+        this.mappingMetric(EsmMetric.droppedEventCount, batch.records.length);
         return true;
       } catch (error) {
         this.metric(EsmMetric.destinationDeliveryFailures, 1, 'Count');
@@ -371,6 +376,10 @@ export class LocalKinesisEventSourceMapping {
 
   private metric(name: EsmMetric, value: number, unit: EsmMetricUnit): void {
     this.dependencies.onMetric?.(name, value, unit, { [DIMENSION]: this.settings.functionName });
+  }
+
+  private mappingMetric(name: EsmMetric, value: number): void {
+    this.dependencies.onMetric?.(name, value, 'Count', { [MAPPING_DIMENSION]: this.uuid });
   }
 
   private accountId(): string {

@@ -229,18 +229,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             invoke: (event) => fn.invoke(event),
             log: (message) => options.log(`[${mapping.functionName}] ${message}`),
             onMetric: (name, value, _unit, dimensions) => {
-              const timestamp = clock();
-              metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp, value });
-              // Lambda reports destination deliveries per mapping, under this name.
-              if (name === 'OnFailureDestinationRecords') {
-                metrics.put({
-                  namespace: 'AWS/Lambda',
-                  metricName: 'OnFailureDestinationDeliveredEventCount',
-                  dimensions: { EventSourceMappingUUID: uuid },
-                  timestamp,
-                  value,
-                });
-              }
+              metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp: clock(), value });
             },
           },
         ),
