@@ -9,10 +9,11 @@ import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureR
 import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
 import { LocalEsmError } from './LocalEsmError';
+import type { MappingCheckpointStore } from './MappingCheckpointFile';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
 import type { PendingRecord } from './PendingRecord';
 import { S3OnFailureDestination } from './S3OnFailureDestination';
-import { ShardPoller, type IteratorStart, type ShardStatus } from './ShardPoller';
+import { ShardPoller, type InitialStart, type IteratorStart, type ShardStatus } from './ShardPoller';
 import { sleep } from './sleep';
 import { validateSettings } from './validateSettings';
 
@@ -32,6 +33,13 @@ export interface MappingDependencies {
   readonly onMetric?: MetricSink;
   /** How often a caught-up shard is polled. Lambda polls once a second; a lower value keeps local latency low. @default 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * Where the mapping persists its per-shard checkpoints and resumes from: a shard with a
+   * checkpoint is read from just after it (AFTER_SEQUENCE_NUMBER), as a mapping on AWS
+   * resumes; the others start at the starting position. @default none: checkpoints live
+   * in memory, and a mapping started again begins at its starting position
+   */
+  readonly checkpoints?: MappingCheckpointStore;
   /** How often ListShards looks for shards created by a reshard. @default 2000 */
   readonly shardDiscoveryIntervalMs?: number;
   /**
@@ -86,8 +94,9 @@ const MAPPING_DIMENSION = 'EventSourceMappingUUID';
  * Invocations, Errors, Throttles and Duration metrics, and the mapping's
  * OnFailureDestinationDeliveredEventCount and DroppedEventCount.
  *
- * Its checkpoints live in memory: a mapping started again begins at its
- * starting position, as a new mapping on AWS would.
+ * Its checkpoints live in memory unless `dependencies.checkpoints` persists
+ * them: then a mapping started again resumes after the last record it
+ * finished on each shard, as the same mapping on AWS does.
  *
  * @example
  * const fn = new LocalFunction({ name: 'consumer', assetDirectory, handler: 'index.handler', timeoutMs: 60_000, memoryMb: 512 });
@@ -201,7 +210,12 @@ export class LocalKinesisEventSourceMapping {
     if (!shardId || this.shards.has(shardId)) return;
     const parentShardIds = [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id));
     const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-    const entry: ShardEntry = { shardId, parentShardIds, start: this.startFor(atStart, closed), phase: 'waiting-for-parents' };
+    const initial = this.startFor(atStart, closed);
+    const checkpoint = this.dependencies.checkpoints?.shards[shardId];
+    const start: IteratorStart | 'skip' = checkpoint
+      ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint, fallback: initial === 'skip' ? { type: StartingPosition.trimHorizon } : initial }
+      : initial;
+    const entry: ShardEntry = { shardId, parentShardIds, start, phase: 'waiting-for-parents' };
     if (entry.start === 'skip') entry.phase = 'finished';
     this.shards.set(shardId, entry);
   }
@@ -212,7 +226,7 @@ export class LocalKinesisEventSourceMapping {
    * or the records between the reshard and its discovery would be lost.
    * With `LATEST`, a shard already closed at the start has nothing to deliver.
    */
-  private startFor(atStart: boolean, closed: boolean): IteratorStart | 'skip' {
+  private startFor(atStart: boolean, closed: boolean): InitialStart | 'skip' {
     if (!atStart) return { type: StartingPosition.trimHorizon };
     switch (this.settings.startingPosition) {
       case StartingPosition.latest:
@@ -279,6 +293,7 @@ export class LocalKinesisEventSourceMapping {
       discard: (batch) => this.discard(batch),
       now: this.now,
       log: this.log,
+      ...(this.dependencies.checkpoints ? { onCheckpoint: (shardId, checkpoint) => this.saveCheckpoint(shardId, checkpoint.sequenceNumber) } : {}),
       signal: this.controller.signal,
     });
     await poller.open();
@@ -361,6 +376,15 @@ export class LocalKinesisEventSourceMapping {
         await sleep(Math.min(5_000, 200 * 2 ** attempt), this.controller.signal);
         if (this.controller.signal.aborted) return false;
       }
+    }
+  }
+
+  /** A checkpoint that cannot be written is logged, not fatal: delivery goes on, and a restart at worst delivers records again. */
+  private saveCheckpoint(shardId: string, sequenceNumber: string): void {
+    try {
+      this.dependencies.checkpoints?.save(shardId, sequenceNumber);
+    } catch (error) {
+      this.log(`${shardId}: could not persist checkpoint ${sequenceNumber}: ${(error as Error).message}`);
     }
   }
 
