@@ -18,12 +18,18 @@ export const EsmMetric = {
   destinationDeliveryFailures: 'DestinationDeliveryFailures',
   /** Per mapping: stream records written to the on-failure destination. */
   onFailureDestinationDeliveredEventCount: 'OnFailureDestinationDeliveredEventCount',
+  /** Per mapping: records dropped because they matched none of the mapping's filters. */
+  filteredOutEventCount: 'FilteredOutEventCount',
   /** Per mapping: records given up for their age or after their last retry (delivered to a destination or not). */
   droppedEventCount: 'DroppedEventCount',
 } as const;
 
 /** The metrics Lambda publishes per event source mapping (dimension `EventSourceMappingUUID`) rather than per function. */
-export const MAPPING_METRICS: ReadonlySet<string> = new Set([EsmMetric.onFailureDestinationDeliveredEventCount, EsmMetric.droppedEventCount]);
+export const MAPPING_METRICS: ReadonlySet<string> = new Set([
+  EsmMetric.onFailureDestinationDeliveredEventCount,
+  EsmMetric.droppedEventCount,
+  EsmMetric.filteredOutEventCount,
+]);
 export type EsmMetric = (typeof EsmMetric)[keyof typeof EsmMetric];
 
 /** CloudWatch units of the metrics above. */

@@ -6,6 +6,7 @@ import type { InvocationOutcome } from '../lambda';
 import type { DeliveryPolicy } from './deliverBatch';
 import { EsmMetric, type EsmMetricUnit, type MetricSink } from './EsmMetric';
 import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureRecord';
+import { recordFilter, type RecordFilter } from './filter/recordFilter';
 import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
 import { LocalEsmError } from './LocalEsmError';
@@ -88,7 +89,7 @@ const MAPPING_DIMENSION = 'EventSourceMappingUUID';
  * documents for Kinesis: one poller per shard, a parent shard fully processed
  * before its children (`ParentShardId`, `AdjacentParentShardId`), batches by
  * size, 6 MB payload and batching window, a parallelization factor that keeps
- * order per partition key, ReportBatchItemFailures, bisect on function error,
+ * order per partition key, FilterCriteria (Lambda's event filtering), ReportBatchItemFailures, bisect on function error,
  * retry attempts, maximum record age, an S3 on-failure destination, the
  * invoke event exactly as AWS shapes it, and Lambda's IteratorAge,
  * Invocations, Errors, Throttles and Duration metrics, and the mapping's
@@ -117,6 +118,7 @@ export class LocalKinesisEventSourceMapping {
   private readonly controller = new AbortController();
   private readonly shards = new Map<string, ShardEntry>();
   private readonly destination: S3OnFailureDestination | undefined;
+  private readonly filter: RecordFilter | undefined;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private started = false;
@@ -140,6 +142,7 @@ export class LocalKinesisEventSourceMapping {
     }
     this.uuid = settings.uuid ?? randomUUID();
     this.destination = settings.onFailure && dependencies.s3 ? new S3OnFailureDestination(dependencies.s3, settings.onFailure.bucket) : undefined;
+    this.filter = settings.filterPatterns && settings.filterPatterns.length > 0 ? recordFilter(settings.filterPatterns) : undefined;
     this.now = dependencies.now ?? Date.now;
     this.log = dependencies.log ?? ((message) => process.stderr.write(`[event source mapping ${this.uuid}] ${message}\n`));
   }
@@ -293,6 +296,7 @@ export class LocalKinesisEventSourceMapping {
       discard: (batch) => this.discard(batch),
       now: this.now,
       log: this.log,
+      ...(this.filter ? { filter: this.filter, onFilteredOut: (count: number) => this.mappingMetric(EsmMetric.filteredOutEventCount, count) } : {}),
       ...(this.dependencies.checkpoints ? { onCheckpoint: (shardId, checkpoint) => this.saveCheckpoint(shardId, checkpoint.sequenceNumber) } : {}),
       signal: this.controller.signal,
     });

@@ -8,6 +8,7 @@ import {
 import type { DeliveryPolicy, DeliveryPorts } from './deliverBatch';
 import type { DiscardedBatch } from './FailureRecord';
 import { eventRecordBytes, toEventRecord, type EventSource } from './kinesisEvent';
+import type { RecordFilter } from './filter/recordFilter';
 import { Lane, type BatchingSettings } from './Lane';
 import { laneOf } from './laneOf';
 import type { PendingRecord } from './PendingRecord';
@@ -43,6 +44,10 @@ export interface ShardPollerContext {
   readonly discard: (batch: DiscardedBatch) => Promise<boolean>;
   readonly now: () => number;
   readonly log: (message: string) => void;
+  /** Which records the function gets; the others are dropped as processed. @default every record */
+  readonly filter?: RecordFilter;
+  /** Called with how many records of a read the filter dropped. */
+  readonly onFilteredOut?: (count: number) => void;
   /** Called with the new end of the settled prefix after each batch that moved it. */
   readonly onCheckpoint?: (shardId: string, checkpoint: ShardCheckpoint) => void;
   readonly signal: AbortSignal;
@@ -205,7 +210,16 @@ export class ShardPoller {
       };
     });
     this.progress.track(pending);
-    for (const record of pending) byLane[laneOf(record.partitionKey, this.lanes.length)]?.push(record);
+    const filter = this.context.filter;
+    const delivered: PendingRecord[] = [];
+    const dropped: PendingRecord[] = [];
+    for (const record of pending) (!filter || filter(record.eventRecord) ? delivered : dropped).push(record);
+    if (dropped.length > 0) {
+      // Lambda drops a record no filter matches and counts it processed: the checkpoint moves past it.
+      this.settle(dropped, 'succeeded');
+      this.context.onFilteredOut?.(dropped.length);
+    }
+    for (const record of delivered) byLane[laneOf(record.partitionKey, this.lanes.length)]?.push(record);
     byLane.forEach((laneRecords, lane) => {
       if (laneRecords.length > 0) this.lanes[lane]?.push(laneRecords);
     });

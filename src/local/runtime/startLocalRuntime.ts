@@ -226,6 +226,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             functionResponseTypes: [...mapping.functionResponseTypes],
             onFailure: mapping.onFailureDestination ? { bucket: mapping.onFailureDestination.bucketName } : undefined,
             tumblingWindowInSeconds: mapping.tumblingWindowInSeconds || undefined,
+            filterPatterns: mapping.filterPatterns,
           },
           {
             kinesis: mappingClients.kinesis,
