@@ -91,8 +91,7 @@ describe('local up, down, up: the event source mapping keeps its UUID and its po
     await waitFor('the first 20 events processed', () => succeeded(first) === 20);
     await first.stop();
     runtime = undefined;
-    const checkpointFile = path.join(projectRoot, '.streamtally', 'data', 'esm');
-    expect(existsSync(checkpointFile)).toBe(true);
+    const checkpointDirectory = path.join(projectRoot, '.streamtally', 'data', 'esm');
 
     // Act: up again on the same data directory
     const second = await up();
@@ -108,7 +107,8 @@ describe('local up, down, up: the event source mapping keeps its UUID and its po
     await waitFor('the 5 new events processed', () => succeeded(second) === 5);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(succeeded(second)).toBe(5);
-    const persisted = JSON.parse(readFileSync(path.join(checkpointFile, `${readdirOne(checkpointFile)}`), 'utf8')) as { uuid: string };
+    expect(existsSync(checkpointDirectory)).toBe(true);
+    const persisted = JSON.parse(readFileSync(path.join(checkpointDirectory, readdirOne(checkpointDirectory)), 'utf8')) as { uuid: string };
     expect(persisted.uuid).toBe(uuid);
   });
 });
