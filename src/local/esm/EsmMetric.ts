@@ -3,7 +3,7 @@
  * mapping emits too, so the template's alarms can be evaluated locally. Only
  * AWS's own metric names: an alarm that works locally works deployed.
  * Per-function metrics carry the dimension `FunctionName`; the event source
- * mapping metrics (see {@link MAPPING_METRICS}) `EventSourceMappingUUID`.
+ * mapping metrics (the `…EventCount` ones) `EventSourceMappingUUID`.
  */
 export const EsmMetric = {
   /** Per invocation: now − arrival of the batch's last record, when the invocation ends. */
@@ -24,12 +24,6 @@ export const EsmMetric = {
   droppedEventCount: 'DroppedEventCount',
 } as const;
 
-/** The metrics Lambda publishes per event source mapping (dimension `EventSourceMappingUUID`) rather than per function. */
-export const MAPPING_METRICS: ReadonlySet<string> = new Set([
-  EsmMetric.onFailureDestinationDeliveredEventCount,
-  EsmMetric.droppedEventCount,
-  EsmMetric.filteredOutEventCount,
-]);
 export type EsmMetric = (typeof EsmMetric)[keyof typeof EsmMetric];
 
 /** CloudWatch units of the metrics above. */
