@@ -21,10 +21,12 @@ export interface KinesisFailureRecord {
     readonly condition: FailureCondition;
     readonly approximateInvokeCount: number;
   };
-  readonly responseContext: {
+  /** The last invocation's response; absent when the records expired, which Lambda reports without one. */
+  readonly responseContext?: {
     readonly statusCode: number;
     readonly executedVersion: string;
-    readonly functionError?: string;
+    /** `Unhandled` after a function error; `null` (present) when the last invocation returned, e.g. a partial batch response. */
+    readonly functionError: string | null;
   };
   readonly version: '1.0';
   readonly timestamp: string;
@@ -60,18 +62,19 @@ export function failureRecord(
   const first = batch.records[0];
   const last = batch.records[batch.records.length - 1];
   if (!first || !last) throw new Error('bug: a failure record needs at least one record');
+  // AWS-recorded failure records (LocalStack's validated snapshots): a batch given up for its
+  // age carries no response and an invoke count of 1, whatever happened to it before.
+  const expired = batch.condition === FailureCondition.recordAgeExceeded;
   return {
     requestContext: {
       requestId: batch.requestId ?? context.requestId,
       functionArn: context.functionArn,
       condition: batch.condition,
-      approximateInvokeCount: batch.invokeCount,
+      approximateInvokeCount: expired ? 1 : batch.invokeCount,
     },
-    responseContext: {
-      statusCode: 200,
-      executedVersion: '$LATEST',
-      ...(batch.functionError ? { functionError: 'Unhandled' } : {}),
-    },
+    ...(expired
+      ? {}
+      : { responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: batch.functionError ? 'Unhandled' : null } }),
     version: '1.0',
     timestamp: new Date(context.nowMs).toISOString(),
     KinesisBatchInfo: {

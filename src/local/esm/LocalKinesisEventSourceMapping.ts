@@ -6,13 +6,15 @@ import type { InvocationOutcome } from '../lambda';
 import type { DeliveryPolicy } from './deliverBatch';
 import { EsmMetric, type EsmMetricUnit, type MetricSink } from './EsmMetric';
 import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureRecord';
+import { recordFilter, type RecordFilter } from './filter/recordFilter';
 import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
 import { LocalEsmError } from './LocalEsmError';
+import type { MappingCheckpointStore } from './MappingCheckpointFile';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
 import type { PendingRecord } from './PendingRecord';
 import { S3OnFailureDestination } from './S3OnFailureDestination';
-import { ShardPoller, type IteratorStart, type ShardStatus } from './ShardPoller';
+import { ShardPoller, type InitialStart, type IteratorStart, type ShardStatus } from './ShardPoller';
 import { sleep } from './sleep';
 import { validateSettings } from './validateSettings';
 
@@ -32,6 +34,13 @@ export interface MappingDependencies {
   readonly onMetric?: MetricSink;
   /** How often a caught-up shard is polled. Lambda polls once a second; a lower value keeps local latency low. @default 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * Where the mapping persists its per-shard checkpoints and resumes from: a shard with a
+   * checkpoint is read from just after it (AFTER_SEQUENCE_NUMBER), as a mapping on AWS
+   * resumes; the others start at the starting position. @default none: checkpoints live
+   * in memory, and a mapping started again begins at its starting position
+   */
+  readonly checkpoints?: MappingCheckpointStore;
   /** How often ListShards looks for shards created by a reshard. @default 2000 */
   readonly shardDiscoveryIntervalMs?: number;
   /**
@@ -73,19 +82,22 @@ interface ShardEntry {
 }
 
 const DIMENSION = 'FunctionName';
+const MAPPING_DIMENSION = 'EventSourceMappingUUID';
 
 /**
  * A Kinesis event source mapping run locally, following the behaviour Lambda
  * documents for Kinesis: one poller per shard, a parent shard fully processed
  * before its children (`ParentShardId`, `AdjacentParentShardId`), batches by
  * size, 6 MB payload and batching window, a parallelization factor that keeps
- * order per partition key, ReportBatchItemFailures, bisect on function error,
+ * order per partition key, FilterCriteria (Lambda's event filtering), ReportBatchItemFailures, bisect on function error,
  * retry attempts, maximum record age, an S3 on-failure destination, the
  * invoke event exactly as AWS shapes it, and Lambda's IteratorAge,
- * Invocations, Errors and Duration metrics.
+ * Invocations, Errors, Throttles and Duration metrics, and the mapping's
+ * OnFailureDestinationDeliveredEventCount and DroppedEventCount.
  *
- * Its checkpoints live in memory: a mapping started again begins at its
- * starting position, as a new mapping on AWS would.
+ * Its checkpoints live in memory unless `dependencies.checkpoints` persists
+ * them: then a mapping started again resumes after the last record it
+ * finished on each shard, as the same mapping on AWS does.
  *
  * @example
  * const fn = new LocalFunction({ name: 'consumer', assetDirectory, handler: 'index.handler', timeoutMs: 60_000, memoryMb: 512 });
@@ -106,6 +118,7 @@ export class LocalKinesisEventSourceMapping {
   private readonly controller = new AbortController();
   private readonly shards = new Map<string, ShardEntry>();
   private readonly destination: S3OnFailureDestination | undefined;
+  private readonly filter: RecordFilter | undefined;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private started = false;
@@ -129,6 +142,7 @@ export class LocalKinesisEventSourceMapping {
     }
     this.uuid = settings.uuid ?? randomUUID();
     this.destination = settings.onFailure && dependencies.s3 ? new S3OnFailureDestination(dependencies.s3, settings.onFailure.bucket) : undefined;
+    this.filter = settings.filterPatterns && settings.filterPatterns.length > 0 ? recordFilter(settings.filterPatterns) : undefined;
     this.now = dependencies.now ?? Date.now;
     this.log = dependencies.log ?? ((message) => process.stderr.write(`[event source mapping ${this.uuid}] ${message}\n`));
   }
@@ -199,7 +213,12 @@ export class LocalKinesisEventSourceMapping {
     if (!shardId || this.shards.has(shardId)) return;
     const parentShardIds = [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id));
     const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-    const entry: ShardEntry = { shardId, parentShardIds, start: this.startFor(atStart, closed), phase: 'waiting-for-parents' };
+    const initial = this.startFor(atStart, closed);
+    const checkpoint = this.dependencies.checkpoints?.shards[shardId];
+    const start: IteratorStart | 'skip' = checkpoint
+      ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint, fallback: initial === 'skip' ? { type: StartingPosition.trimHorizon } : initial }
+      : initial;
+    const entry: ShardEntry = { shardId, parentShardIds, start, phase: 'waiting-for-parents' };
     if (entry.start === 'skip') entry.phase = 'finished';
     this.shards.set(shardId, entry);
   }
@@ -210,7 +229,7 @@ export class LocalKinesisEventSourceMapping {
    * or the records between the reshard and its discovery would be lost.
    * With `LATEST`, a shard already closed at the start has nothing to deliver.
    */
-  private startFor(atStart: boolean, closed: boolean): IteratorStart | 'skip' {
+  private startFor(atStart: boolean, closed: boolean): InitialStart | 'skip' {
     if (!atStart) return { type: StartingPosition.trimHorizon };
     switch (this.settings.startingPosition) {
       case StartingPosition.latest:
@@ -277,6 +296,8 @@ export class LocalKinesisEventSourceMapping {
       discard: (batch) => this.discard(batch),
       now: this.now,
       log: this.log,
+      ...(this.filter ? { filter: this.filter, onFilteredOut: (count: number) => this.mappingMetric(EsmMetric.filteredOutEventCount, count) } : {}),
+      ...(this.dependencies.checkpoints ? { onCheckpoint: (shardId, checkpoint) => this.saveCheckpoint(shardId, checkpoint.sequenceNumber) } : {}),
       signal: this.controller.signal,
     });
     await poller.open();
@@ -321,7 +342,8 @@ export class LocalKinesisEventSourceMapping {
   private async invoke(records: readonly PendingRecord[]): Promise<InvocationOutcome> {
     const outcome = await this.dependencies.invoke(kinesisEvent(records));
     this.metric(EsmMetric.invocations, 1, 'Count');
-    if (outcome.kind === 'error') this.metric(EsmMetric.errors, 1, 'Count');
+    this.metric(EsmMetric.errors, outcome.kind === 'error' ? 1 : 0, 'Count');
+    this.metric(EsmMetric.throttles, 0, 'Count');
     this.metric(EsmMetric.duration, outcome.durationMs, 'Milliseconds');
     // Lambda: how old the batch's last record was when the invocation finished.
     const last = records[records.length - 1];
@@ -338,6 +360,7 @@ export class LocalKinesisEventSourceMapping {
   private async discard(batch: DiscardedBatch): Promise<boolean> {
     const shardId = batch.records[0]?.shardId ?? '';
     if (!this.destination) {
+      this.mappingMetric(EsmMetric.droppedEventCount, batch.records.length);
       this.log(`${shardId}: gave up ${batch.records.length} record(s) (${batch.condition}); no on-failure destination is configured`);
       return true;
     }
@@ -347,7 +370,9 @@ export class LocalKinesisEventSourceMapping {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.destination.put(key, record);
-        this.metric(EsmMetric.onFailureDestinationRecords, batch.records.length, 'Count');
+        // Lambda counts these as delivered, not dropped: DroppedEventCount excludes
+        // what reached an on-failure destination.
+        this.mappingMetric(EsmMetric.onFailureDestinationDeliveredEventCount, batch.records.length);
         return true;
       } catch (error) {
         this.metric(EsmMetric.destinationDeliveryFailures, 1, 'Count');
@@ -356,6 +381,15 @@ export class LocalKinesisEventSourceMapping {
         await sleep(Math.min(5_000, 200 * 2 ** attempt), this.controller.signal);
         if (this.controller.signal.aborted) return false;
       }
+    }
+  }
+
+  /** A checkpoint that cannot be written is logged, not fatal: delivery goes on, and a restart at worst delivers records again. */
+  private saveCheckpoint(shardId: string, sequenceNumber: string): void {
+    try {
+      this.dependencies.checkpoints?.save(shardId, sequenceNumber);
+    } catch (error) {
+      this.log(`${shardId}: could not persist checkpoint ${sequenceNumber}: ${(error as Error).message}`);
     }
   }
 
@@ -371,6 +405,10 @@ export class LocalKinesisEventSourceMapping {
 
   private metric(name: EsmMetric, value: number, unit: EsmMetricUnit): void {
     this.dependencies.onMetric?.(name, value, unit, { [DIMENSION]: this.settings.functionName });
+  }
+
+  private mappingMetric(name: EsmMetric, value: number): void {
+    this.dependencies.onMetric?.(name, value, 'Count', { [MAPPING_DIMENSION]: this.uuid });
   }
 
   private accountId(): string {

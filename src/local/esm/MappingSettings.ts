@@ -43,6 +43,12 @@ export interface MappingSettings {
    * Any other value is refused at construction.
    */
   readonly tumblingWindowInSeconds?: number;
+  /**
+   * The `Pattern`s of the mapping's `FilterCriteria`: a record is delivered when it matches
+   * at least one, and otherwise dropped and counted as processed, as Lambda does.
+   * @default none: every record is delivered
+   */
+  readonly filterPatterns?: readonly string[];
   /** The mapping's UUID: names its on-failure objects. @default a random UUID */
   readonly uuid?: string;
   /** The function's ARN, for failure records. @default arn:aws:lambda:<region>:<account>:function:<functionName> */

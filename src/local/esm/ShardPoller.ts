@@ -8,6 +8,7 @@ import {
 import type { DeliveryPolicy, DeliveryPorts } from './deliverBatch';
 import type { DiscardedBatch } from './FailureRecord';
 import { eventRecordBytes, toEventRecord, type EventSource } from './kinesisEvent';
+import type { RecordFilter } from './filter/recordFilter';
 import { Lane, type BatchingSettings } from './Lane';
 import { laneOf } from './laneOf';
 import type { PendingRecord } from './PendingRecord';
@@ -16,10 +17,19 @@ import { sleep } from './sleep';
 import { INVOKE_PAYLOAD_LIMIT_BYTES } from './takeBatch';
 import { Wakeup } from './Wakeup';
 
-/** Where a shard iterator starts. */
-export type IteratorStart =
+/** Where a shard iterator starts without a checkpoint. */
+export type InitialStart =
   | { readonly type: 'TRIM_HORIZON' | 'LATEST' }
   | { readonly type: 'AT_TIMESTAMP'; readonly timestamp: Date };
+
+/**
+ * Where a shard iterator starts: an initial position, or just after a
+ * persisted checkpoint (with the initial position to fall back on when the
+ * stream no longer holds that sequence number, e.g. its data was reset).
+ */
+export type IteratorStart =
+  | InitialStart
+  | { readonly type: 'AFTER_SEQUENCE_NUMBER'; readonly sequenceNumber: string; readonly fallback: InitialStart };
 
 /** What a shard poller needs from its mapping. */
 export interface ShardPollerContext {
@@ -34,6 +44,12 @@ export interface ShardPollerContext {
   readonly discard: (batch: DiscardedBatch) => Promise<boolean>;
   readonly now: () => number;
   readonly log: (message: string) => void;
+  /** Which records the function gets; the others are dropped as processed. @default every record */
+  readonly filter?: RecordFilter;
+  /** Called with how many records of a read the filter dropped. */
+  readonly onFilteredOut?: (count: number) => void;
+  /** Called with the new end of the settled prefix after each batch that moved it. */
+  readonly onCheckpoint?: (shardId: string, checkpoint: ShardCheckpoint) => void;
   readonly signal: AbortSignal;
 }
 
@@ -102,7 +118,23 @@ export class ShardPoller {
 
   /** Positions the poller at its starting position. Rejects when the shard cannot be read. */
   async open(): Promise<void> {
-    this.iterator = await this.getIterator(this.start);
+    const start = this.start;
+    if (start.type !== 'AFTER_SEQUENCE_NUMBER') {
+      this.iterator = await this.getIterator(start);
+      return;
+    }
+    try {
+      this.iterator = await this.getIterator(start);
+    } catch (error) {
+      // Kinesis refuses a sequence number it does not hold (an InvalidArgumentException, a 4xx):
+      // the stream's data is gone, so its checkpoint means nothing. Transient errors are the caller's to retry.
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === undefined || status >= 500 || (error as Error).name === 'ProvisionedThroughputExceededException') throw error;
+      this.context.log(
+        `${this.shardId}: cannot resume after checkpoint ${start.sequenceNumber} (${(error as Error).name}: ${(error as Error).message}); starting at ${start.fallback.type}`,
+      );
+      this.iterator = await this.getIterator(start.fallback);
+    }
   }
 
   /** Reads and delivers until the shard is finished or the mapping stops. */
@@ -178,7 +210,16 @@ export class ShardPoller {
       };
     });
     this.progress.track(pending);
-    for (const record of pending) byLane[laneOf(record.partitionKey, this.lanes.length)]?.push(record);
+    const filter = this.context.filter;
+    const delivered: PendingRecord[] = [];
+    const dropped: PendingRecord[] = [];
+    for (const record of pending) (!filter || filter(record.eventRecord) ? delivered : dropped).push(record);
+    if (dropped.length > 0) {
+      // Lambda drops a record no filter matches and counts it processed: the checkpoint moves past it.
+      this.settle(dropped, 'succeeded');
+      this.context.onFilteredOut?.(dropped.length);
+    }
+    for (const record of delivered) byLane[laneOf(record.partitionKey, this.lanes.length)]?.push(record);
     byLane.forEach((laneRecords, lane) => {
       if (laneRecords.length > 0) this.lanes[lane]?.push(laneRecords);
     });
@@ -187,7 +228,10 @@ export class ShardPoller {
 
   private settle(records: readonly PendingRecord[], how: 'succeeded' | 'discarded'): void {
     if (records.length === 0) return;
+    const before = this.progress.checkpoint;
     this.progress.settle(records, how);
+    const after = this.progress.checkpoint;
+    if (after && after !== before) this.context.onCheckpoint?.(this.shardId, after);
     this.settledWakeup.notify();
   }
 
@@ -198,7 +242,7 @@ export class ShardPoller {
       // Iterators live 5 minutes; one expires when delivery held reading back that long.
       try {
         this.iterator = await this.getIterator(
-          this.lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead } : this.start,
+          this.lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead, fallback: { type: 'TRIM_HORIZON' } } : this.start,
         );
         return;
       } catch (renewError) {
@@ -212,7 +256,7 @@ export class ShardPoller {
     await sleep(THROTTLE_BACKOFF_MS, signal);
   }
 
-  private async getIterator(start: IteratorStart | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string }): Promise<string> {
+  private async getIterator(start: IteratorStart): Promise<string> {
     const input: GetShardIteratorCommandInput = {
       StreamName: this.context.streamName,
       ShardId: this.shardId,

@@ -6,3 +6,4 @@ export type { ShardCheckpoint } from './ShardProgress';
 export type { ShardStatus } from './ShardPoller';
 export { INVOKE_PAYLOAD_LIMIT_BYTES } from './takeBatch';
 export { LocalEsmError, InvalidMappingSettingError, UnsupportedMappingSettingError } from './LocalEsmError';
+export { MappingCheckpointFile, type MappingCheckpointStore } from './MappingCheckpointFile';

@@ -1,3 +1,4 @@
+import { recordFilter } from './filter/recordFilter';
 import { InvalidMappingSettingError, UnsupportedMappingSettingError } from './LocalEsmError';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
 
@@ -27,6 +28,8 @@ export function validateSettings(settings: MappingSettings): void {
     }
   }
   if (settings.onFailure && !settings.onFailure.bucket) throw new InvalidMappingSettingError('onFailure.bucket', 'must name a bucket');
+  // Compiling refuses a pattern Lambda would refuse, or one using a matcher not emulated.
+  if (settings.filterPatterns && settings.filterPatterns.length > 0) recordFilter(settings.filterPatterns);
   if (settings.tumblingWindowInSeconds !== undefined && settings.tumblingWindowInSeconds !== 0) {
     throw new UnsupportedMappingSettingError(
       'tumblingWindowInSeconds',

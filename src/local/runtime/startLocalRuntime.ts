@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as path from 'node:path';
 import { AlarmEvaluator, type AlarmEvaluation, type AlarmStateChange } from '../alarms/AlarmEvaluator';
@@ -6,7 +5,7 @@ import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
 import { datumsFromEmf } from '../alarms/datumsFromEmf';
 import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
 import { localClientConfig, localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
-import { LocalKinesisEventSourceMapping, type MappingState } from '../esm';
+import { LocalKinesisEventSourceMapping, MappingCheckpointFile, type MappingState } from '../esm';
 import { LocalFunction } from '../lambda';
 import { localPaths, localResourcesFromOutputs, removeLocalState, writeLocalState, type LocalState } from '../state';
 import { describeNotEmulated, planLocalStack, provisionLocalStack, readCloudAssembly, type LocalStackPlan } from '../template';
@@ -149,7 +148,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.log(`${resource.outcome} ${resource.kind} ${resource.name}`);
     }
     const metrics = new InMemoryMetricStore();
-    const mappingUuids = new Map(plan.eventSourceMappings.map((mapping) => [mapping.logicalId, randomUUID()]));
+    // A mapping keeps its UUID and its position across restarts, as the same mapping on AWS does;
+    // a fresh data directory is a new mapping, starting at the template's StartingPosition.
+    const checkpointFiles = new Map(
+      plan.eventSourceMappings.map((mapping) => [mapping.logicalId, new MappingCheckpointFile(path.join(paths.localDir, 'data', 'esm', `${mapping.logicalId}.json`))]),
+    );
+    const mappingUuids = new Map([...checkpointFiles].map(([logicalId, file]) => [logicalId, file.uuid]));
     const physicalIds = new Map<string, string>([
       ...plan.streams.map((stream) => [stream.logicalId, stream.streamName] as const),
       ...plan.tables.map((table) => [table.logicalId, table.tableName] as const),
@@ -222,25 +226,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             functionResponseTypes: [...mapping.functionResponseTypes],
             onFailure: mapping.onFailureDestination ? { bucket: mapping.onFailureDestination.bucketName } : undefined,
             tumblingWindowInSeconds: mapping.tumblingWindowInSeconds || undefined,
+            filterPatterns: mapping.filterPatterns,
           },
           {
             kinesis: mappingClients.kinesis,
             s3: mappingClients.s3,
+            checkpoints: checkpointFiles.get(mapping.logicalId),
             invoke: (event) => fn.invoke(event),
             log: (message) => options.log(`[${mapping.functionName}] ${message}`),
             onMetric: (name, value, _unit, dimensions) => {
-              const timestamp = clock();
-              metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp, value });
-              // Lambda reports destination deliveries per mapping, under this name.
-              if (name === 'OnFailureDestinationRecords') {
-                metrics.put({
-                  namespace: 'AWS/Lambda',
-                  metricName: 'OnFailureDestinationDeliveredEventCount',
-                  dimensions: { EventSourceMappingUUID: uuid },
-                  timestamp,
-                  value,
-                });
-              }
+              metrics.put({ namespace: 'AWS/Lambda', metricName: name, dimensions, timestamp: clock(), value });
             },
           },
         ),

@@ -103,6 +103,12 @@ export interface LocalEventSourceMappingPlan {
   readonly tumblingWindowInSeconds: number;
   /** `FilterCriteria`, as the template gives it. */
   readonly filterCriteria?: { readonly Filters?: readonly { readonly Pattern?: string }[] };
+  /**
+   * The filter patterns the local mapping applies: those of `filterCriteria`, or none when
+   * they use a matcher the local mapping does not emulate (then listed as not emulated,
+   * and every record is delivered).
+   */
+  readonly filterPatterns?: readonly string[];
 }
 
 /** Resources of a type the local runtime does not emulate. */

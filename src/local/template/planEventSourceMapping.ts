@@ -7,6 +7,8 @@ import type {
   NotEmulatedFeature,
 } from './LocalStackPlan';
 import type { PlanContext } from './PlanContext';
+import { recordFilter } from '../esm/filter/recordFilter';
+import { InvalidMappingSettingError, UnsupportedMappingSettingError } from '../esm/LocalEsmError';
 import { TemplateError } from './TemplateError';
 import { unemulatedSettings } from './unemulatedSettings';
 
@@ -75,6 +77,8 @@ export function planEventSourceMapping(
   const functionResponseTypes = ((resolve('FunctionResponseTypes') as unknown[] | undefined) ?? []).map(String);
   const destination = (resolve('DestinationConfig') as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
   const filterCriteria = resolve('FilterCriteria') as LocalEventSourceMappingPlan['filterCriteria'];
+  const features = unemulatedSettings(logicalId, resource, HANDLED, DESCRIPTIONS);
+  const filterPatterns = applicableFilterPatterns(logicalId, resource.Type, filterCriteria, features);
 
   const plan: LocalEventSourceMappingPlan = {
     logicalId,
@@ -98,11 +102,38 @@ export function planEventSourceMapping(
     ...(destination === undefined ? {} : { onFailureDestination: onFailureBucket(logicalId, destination, targets.buckets) }),
     tumblingWindowInSeconds: number('TumblingWindowInSeconds', 0),
     ...(filterCriteria === undefined ? {} : { filterCriteria }),
+    ...(filterPatterns === undefined ? {} : { filterPatterns }),
   };
   if (plan.startingPosition === 'AT_TIMESTAMP' && plan.startingPositionTimestamp === undefined) {
     throw new TemplateError(`event source mapping ${logicalId} starts AT_TIMESTAMP but has no StartingPositionTimestamp`);
   }
-  return { plan, features: unemulatedSettings(logicalId, resource, HANDLED, DESCRIPTIONS) };
+  return { plan, features };
+}
+
+/**
+ * The patterns of `FilterCriteria` when the local mapping can apply them all. A pattern
+ * Lambda would refuse fails the plan; one with a matcher not emulated is listed in
+ * `features` (never silently ignored), and then no filter is applied.
+ */
+function applicableFilterPatterns(
+  logicalId: string,
+  type: string,
+  filterCriteria: LocalEventSourceMappingPlan['filterCriteria'],
+  features: NotEmulatedFeature[],
+): string[] | undefined {
+  const patterns = (filterCriteria?.Filters ?? []).map((filter) => filter.Pattern ?? '');
+  if (patterns.length === 0) return undefined;
+  try {
+    recordFilter(patterns);
+  } catch (error) {
+    if (error instanceof UnsupportedMappingSettingError) {
+      features.push({ logicalId, type, feature: `FilterCriteria (${error.message}; no filter is applied, every record is delivered)` });
+      return undefined;
+    }
+    if (error instanceof InvalidMappingSettingError) throw new TemplateError(`FilterCriteria of event source mapping ${logicalId}: ${error.message}`);
+    throw error;
+  }
+  return patterns;
 }
 
 function onFailureBucket(logicalId: string, destination: unknown, buckets: readonly LocalBucketPlan[]) {

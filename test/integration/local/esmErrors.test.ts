@@ -113,14 +113,25 @@ exports.handler = async (event) => {
     const points = (name: string) => running.metrics.filter((point) => point.name === name);
     const invocations = running.invocations();
     expect(points('Invocations')).toHaveLength(invocations.length);
-    expect(points('Errors')).toHaveLength(invocations.filter((invocation) => invocation.failed).length);
+    // Lambda publishes Errors and Throttles for every invocation, 0 when there was none.
+    expect(points('Errors')).toHaveLength(invocations.length);
+    expect(points('Errors').reduce((sum, point) => sum + point.value, 0)).toBe(invocations.filter((invocation) => invocation.failed).length);
+    expect(points('Throttles').map((point) => point.value)).toEqual(invocations.map(() => 0));
     expect(points('Duration')).toHaveLength(invocations.length);
     expect(points('IteratorAge')).toHaveLength(invocations.length);
     for (const point of points('IteratorAge')) {
       expect(point).toMatchObject({ unit: 'Milliseconds', dimensions: { FunctionName: running.fn.name } });
       expect(point.value).toBeGreaterThanOrEqual(0);
     }
-    expect(points('OnFailureDestinationRecords').reduce((sum, point) => sum + point.value, 0)).toBe(1);
+    // Only AWS's metric names; the mapping's own counts per EventSourceMappingUUID.
+    expect(new Set(running.metrics.map((point) => point.name))).toEqual(
+      new Set(['Invocations', 'Errors', 'Throttles', 'Duration', 'IteratorAge', 'OnFailureDestinationDeliveredEventCount']),
+    );
+    // Delivered to the destination, so not dropped (DroppedEventCount excludes those).
+    const delivered = points('OnFailureDestinationDeliveredEventCount');
+    expect(delivered.map((point) => point.dimensions)).toEqual([{ EventSourceMappingUUID: running.mapping.uuid }]);
+    expect(delivered.reduce((sum, point) => sum + point.value, 0)).toBe(1);
+    expect(points('DroppedEventCount')).toEqual([]);
 
     // The shard moved past everything, the poison record included.
     await waitFor(() => running.mapping.state().shards[0]?.recordsInFlight === 0, 'nothing in flight');
@@ -155,6 +166,36 @@ exports.handler = async (event) => {
     expect(invocations[1]?.records.map((record) => record.data)).toEqual(['r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9']);
     expect(invocations[1]?.records[0]?.sequenceNumber).toBe(results[3]?.SequenceNumber);
     expect(running.mapping.state().shards[0]?.checkpoint?.sequenceNumber).toBe(results[9]?.SequenceNumber);
+  });
+
+  it('after partial batch responses, gives up the failed records with functionError null in the failure record', async () => {
+    // Prepare: r2 is always reported failed; r0 and r1 succeed
+    const streamName = uniqueStreamName('partial-exhausted');
+    await createStream(kinesis, streamName);
+    const bucket = await createBucket(s3, 'partial-exhausted');
+    const results = await putRecords(kinesis, streamName, records('r', 3));
+    const handler = `${RECORDING_PRELUDE}
+exports.handler = async (event) => {
+  const failing = event.Records.filter((record) => decode(record) === 'r2');
+  note(event, {});
+  return { batchItemFailures: failing.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) };
+};`;
+
+    // Act
+    const running = await newHarness().start(handler, {
+      streamName,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      maximumRetryAttempts: 1,
+      onFailure: { bucket },
+    });
+    await waitFor(async () => (await readFailures(s3, bucket, running.mapping.uuid)).length > 0, 'a failure record');
+
+    // Assess: the response was a return, not a function error, and Lambda says so with a null
+    const [failure] = await readFailures(s3, bucket, running.mapping.uuid);
+    expect(failure?.record.responseContext).toStrictEqual({ statusCode: 200, executedVersion: '$LATEST', functionError: null });
+    expect(failure?.record.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
+    expect(failure?.record.KinesisBatchInfo).toMatchObject({ startSequenceNumber: results[2]?.SequenceNumber, batchSize: 1 });
+    expect(payloadData(failure!.record)).toEqual(['r2']);
   });
 
   it('treats a partial batch response naming a record not in the batch as a failure of the whole batch', async () => {
@@ -257,8 +298,9 @@ exports.handler = async (event) => {
 
     // Assess
     const [failure] = await readFailures(s3, bucket, running.mapping.uuid);
-    expect(failure?.record.requestContext.condition).toBe('RecordAgeExceeded');
-    expect(failure?.record.requestContext.approximateInvokeCount).toBeGreaterThanOrEqual(1);
+    // As AWS records it: no responseContext at all, and an invoke count of 1.
+    expect(failure?.record.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 1 });
+    expect(failure?.record).not.toHaveProperty('responseContext');
     expect(payloadData(failure!.record)).toEqual(['bad0', 'bad1']);
     expect(processed(running)).toEqual(['good0', 'good1']);
   });
@@ -282,7 +324,7 @@ exports.handler = async (event) => {
 
     // Assess
     expect(processed(running)).toEqual(['r0', 'r1', 'r2']);
-    expect(running.metrics.filter((point) => point.name === 'Errors')).toHaveLength(3);
+    expect(running.metrics.filter((point) => point.name === 'Errors').map((point) => point.value)).toEqual([1, 1, 1, 0]);
     expect(running.fn.coldStarts).toBe(4);
   });
 });

@@ -161,8 +161,27 @@ describe('planLocalStack on hand-written templates', () => {
       startingPositionTimestamp: 1_700_000_000,
       tumblingWindowInSeconds: 60,
       filterCriteria: { Filters: [{ Pattern: '{"data":{"type":["page_view"]}}' }] },
+      filterPatterns: ['{"data":{"type":["page_view"]}}'],
       onFailureDestination: { bucketName: 'streamtally-failures', arn: 'arn:aws:s3:::streamtally-failures' },
     });
+  });
+
+  it('lists FilterCriteria with a matcher the local mapping does not emulate, and applies no filter then', () => {
+    const template = handWrittenTemplate({
+      mapping: { FilterCriteria: { Filters: [{ Pattern: '{"data":{"type":[{"wildcard":"page_*"}]}}' }] } },
+    });
+    const plan = planLocalStack(template, assembly.dir);
+    expect(plan.eventSourceMappings[0]?.filterPatterns).toBeUndefined();
+    expect(plan.notEmulated.features).toContainEqual({
+      logicalId: expect.any(String),
+      type: 'AWS::Lambda::EventSourceMapping',
+      feature: expect.stringMatching(/^FilterCriteria \(filterCriteria: data\.type: the "wildcard" matcher is not emulated.*every record is delivered\)$/),
+    });
+  });
+
+  it('refuses FilterCriteria that Lambda would refuse', () => {
+    const template = handWrittenTemplate({ mapping: { FilterCriteria: { Filters: [{ Pattern: '{"data":{"type":"page_view"}}' }] } } });
+    expect(() => planLocalStack(template, assembly.dir)).toThrow(/FilterCriteria of event source mapping .*must be an array or an object/);
   });
 
   it('resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split in the environment', () => {
