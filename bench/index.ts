@@ -3,8 +3,9 @@
  * and against the per-record Powertools way, then the DynamoDB requests the
  * real adapters send. A benchmark, not a test: it reports, it never asserts
  * a timing. See BENCHMARKS.md for what each figure means. Then the local
- * stack end to end and the producer (bench/stack, bench/producer);
- * `--only core|stack|producer` (comma-separated) runs some of the three.
+ * stack end to end, the producer, and DynamoDB's bill by its billing rules
+ * (bench/stack, bench/producer, bench/cost); `--only core|stack|producer|cost`
+ * (comma-separated) runs some of them; `--write-cost-doc` renders docs/cost.md.
  */
 import { loadavg } from 'node:os';
 import { configFromEnv } from '../lambdas/aggregator/config';
@@ -20,7 +21,7 @@ import { memoryPorts } from './memory/memoryPorts';
 import { noopPorts } from './memory/noopPorts';
 import { formatReport, type BenchReport } from './report';
 import { formatReplayResult, measureReplay } from './replay/measureReplay';
-import { formatExtraSections, parseBenchArgs, runExtraSections, runWithoutCore } from './stack/sections';
+import { formatExtraSections, parseBenchArgs, runExtraSections, runWithoutCore, writeCostDocIfAsked } from './stack/sections';
 import { DEFAULT_WORKLOAD, generateWorkload } from './workload';
 
 const ROUNDS = 5;
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const startedMs = Date.now();
   const machine = machineInfo();
   const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedMs) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
-  if (!only.has('core')) return runWithoutCore(only, json, progress);
+  if (!only.has('core')) return runWithoutCore(parsed, progress);
 
   progress('generating the workload');
   const workload = generateWorkload(DEFAULT_WORKLOAD);
@@ -171,7 +172,8 @@ async function main(): Promise<void> {
       },
     },
   };
-  const extras = await runExtraSections(only, progress);
+  const extras = await runExtraSections(only, progress, { events: parsed.costEvents });
+  writeCostDocIfAsked(parsed, extras, progress);
   progress('done');
   process.stdout.write(
     json

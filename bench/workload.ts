@@ -10,6 +10,8 @@ export interface WorkloadOptions {
   /** Distinct values of `key`, drawn Zipf-distributed. */
   readonly keys: number;
   readonly zipfExponent: number;
+  /** Every event (producer retries aside) a key never seen before: `keys` and `zipfExponent` are then unused. @default false */
+  readonly uniqueKeys?: boolean;
   /** Share of records that re-send an earlier event unchanged (a producer retry, same `id`). */
   readonly producerRetryRate: number;
   /** Share of records that break docs/contract.md §1 (a `ts` that is not a time). */
@@ -90,7 +92,7 @@ export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): W
       partitionKey = (JSON.parse(payload) as { key: string }).key;
       producerRetries++;
     } else {
-      const key = keyNames[drawKey()]!;
+      const key = options.uniqueKeys ? `/catalog/new-${String(i).padStart(7, '0')}` : keyNames[drawKey()]!;
       const kind = pickType(random());
       // Events reach Kinesis 0.25-1.75 s after they happen.
       const tsMs = arrivalMs - 250 - Math.floor(random() * 1_500);

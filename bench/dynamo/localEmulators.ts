@@ -12,6 +12,8 @@ import { RequestLog } from './RequestLog';
 /** dynalite and s3rver in this process, clients that log their requests, and the stack's table definitions. */
 export interface LocalEmulators {
   readonly dynamo: DynamoDBClient;
+  /** dynalite's endpoint, for a second client (the billing meter's own reads). */
+  readonly dynamoEndpoint: string;
   readonly s3: S3Client;
   readonly log: RequestLog;
   readonly bucket: string;
@@ -44,6 +46,7 @@ export async function startLocalEmulators(): Promise<LocalEmulators> {
 
   return {
     dynamo,
+    dynamoEndpoint: dynalite.endpoint,
     s3,
     log,
     bucket,

@@ -1,22 +1,48 @@
 import { loadavg } from 'node:os';
 import { formatProducer } from '../producer/formatProducer';
 import { measureProducer, type ProducerBenchResult } from '../producer/measureProducer';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCost } from '../cost/formatCost';
+import { renderCostDoc } from '../cost/renderCostDoc';
+import { measureCost, type CostResult } from '../cost/measureCost';
 import { machineInfo } from '../machine';
 import { formatStack } from './formatStack';
 import { measureStack, type StackBenchResult } from './measureStack';
 
-/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer. */
-export const BENCH_SECTIONS = ['core', 'stack', 'producer'] as const;
+/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill. */
+export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
-/** `npm run bench` options: `--json`, and `--only <sections>` (comma-separated; default all). */
-export function parseBenchArgs(args: readonly string[]): { readonly json: boolean; readonly only: ReadonlySet<BenchSection> } | { readonly error: string } {
+/** `npm run bench` options. */
+export interface BenchArgs {
+  readonly json: boolean;
+  readonly only: ReadonlySet<BenchSection>;
+  /** `--write-cost-doc`: render docs/cost.md from the cost section's figures. */
+  readonly writeCostDoc: boolean;
+  /** `--cost-events <n>`: records per cost run. @default 12,000 */
+  readonly costEvents: number | undefined;
+}
+
+/** `npm run bench` options: `--json`, `--only <sections>` (comma-separated; default all), `--write-cost-doc`, `--cost-events <n>`. */
+export function parseBenchArgs(args: readonly string[]): BenchArgs | { readonly error: string } {
   let json = false;
+  let writeCostDoc = false;
+  let costEvents: number | undefined;
   let only: Set<BenchSection> | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--write-cost-doc') {
+      writeCostDoc = true;
+      continue;
+    }
+    if (arg === '--cost-events') {
+      costEvents = Number(args[++index]);
+      if (!Number.isInteger(costEvents) || costEvents < 500) return { error: '--cost-events takes a whole number of records, at least 500' };
       continue;
     }
     const value = arg === '--only' ? args[++index] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
@@ -26,13 +52,14 @@ export function parseBenchArgs(args: readonly string[]): { readonly json: boolea
     if (names.length === 0 || wrong !== undefined) return { error: `--only takes ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${value}"` };
     only = new Set([...(only ?? []), ...(names as BenchSection[])]);
   }
-  return { json, only: only ?? new Set(BENCH_SECTIONS) };
+  return { json, only: only ?? new Set(BENCH_SECTIONS), writeCostDoc, costEvents };
 }
 
 /** The local-stack and producer sections' figures, each with how long it took and the load around it. */
 export interface ExtraSections {
   readonly stack?: StackBenchResult & SectionRun;
   readonly producer?: ProducerBenchResult & SectionRun;
+  readonly cost?: CostResult & SectionRun;
 }
 
 interface SectionRun {
@@ -42,7 +69,11 @@ interface SectionRun {
 }
 
 /** Runs the local-stack and producer sections that `only` selects, one after the other. */
-export async function runExtraSections(only: ReadonlySet<BenchSection>, progress: (message: string) => void): Promise<ExtraSections> {
+export async function runExtraSections(
+  only: ReadonlySet<BenchSection>,
+  progress: (message: string) => void,
+  costOptions: { readonly events?: number } = {},
+): Promise<ExtraSections> {
   const timed = async <T>(measure: () => Promise<T>): Promise<T & SectionRun> => {
     const start = performance.now();
     const loadAverageAtStart = loadavg()[0]!;
@@ -51,7 +82,8 @@ export async function runExtraSections(only: ReadonlySet<BenchSection>, progress
   };
   const stack = only.has('stack') ? await timed(() => measureStack({ onProgress: progress })) : undefined;
   const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
-  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}) };
+  const cost = only.has('cost') ? await timed(() => measureCost({ ...costOptions, onProgress: progress })) : undefined;
+  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}) };
 }
 
 /** The sections as text, after the core report (or alone). */
@@ -61,6 +93,7 @@ export function formatExtraSections(extras: ExtraSections): string {
     `(${run.durationSeconds.toFixed(0)} s, 1-min load average ${run.loadAverageAtStart.toFixed(2)} at start, ${run.loadAverageAtEnd.toFixed(2)} at end)`;
   if (extras.stack) parts.push(`${formatStack(extras.stack)}\n  ${when(extras.stack)}`);
   if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
+  if (extras.cost) parts.push(`${formatCost(extras.cost)}\n  ${when(extras.cost)}`);
   return parts.map((part) => `\n${part}\n`).join('');
 }
 
@@ -68,10 +101,12 @@ export function formatExtraSections(extras: ExtraSections): string {
  * `--only` without `core`: the selected sections alone, printed as the core
  * report would be (one JSON object with `--json`).
  */
-export async function runWithoutCore(only: ReadonlySet<BenchSection>, json: boolean, progress: (message: string) => void): Promise<void> {
+export async function runWithoutCore(args: BenchArgs, progress: (message: string) => void): Promise<void> {
+  const { only, json } = args;
   const startedMs = Date.now();
   const machine = machineInfo();
-  const extras = await runExtraSections(only, progress);
+  const extras = await runExtraSections(only, progress, { events: args.costEvents });
+  writeCostDocIfAsked(args, extras, progress);
   const report = {
     date: new Date(startedMs).toISOString(),
     durationSeconds: (Date.now() - startedMs) / 1000,
@@ -86,4 +121,13 @@ export async function runWithoutCore(only: ReadonlySet<BenchSection>, json: bool
           `machine: ${machine.os}, ${machine.cpuCount} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}\n` +
           formatExtraSections(extras),
   );
+}
+
+/** `--write-cost-doc`: docs/cost.md rendered from this run's cost figures. */
+export function writeCostDocIfAsked(args: BenchArgs, extras: ExtraSections, progress: (message: string) => void): void {
+  if (!args.writeCostDoc) return;
+  if (!extras.cost) throw new Error('--write-cost-doc needs the cost section (--only cost)');
+  const path = join(__dirname, '..', '..', 'docs', 'cost.md');
+  writeFileSync(path, renderCostDoc(extras.cost, new Date().toISOString()));
+  progress(`wrote ${path}`);
 }

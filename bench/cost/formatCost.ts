@@ -1,0 +1,24 @@
+import type { BilledFigures } from './billedFigures';
+import type { CostResult } from './measureCost';
+
+/** The cost section as a readable table: one row per workload × shards × dedup, then the Powertools way. */
+export function formatCost(result: CostResult): string {
+  const lines = [
+    `DynamoDB billed units (on-demand rules), ${result.eventsPerRun} records per run, batch ${result.batchSize}, ${(result.producerRetryRate * 100).toFixed(0)} % producer retries`,
+    `  ${'run'.padEnd(22)} ${'WU/event'.padStart(9)} ${'RU/event'.padStart(9)} ${'hottest WU/s @1k ev/s'.padStart(22)}  write units per event by table/index`,
+  ];
+  const row = (label: string, figures: BilledFigures) =>
+    `  ${label.padEnd(22)} ${figures.writeUnitsPerEvent.toFixed(3).padStart(9)} ${figures.readUnitsPerEvent.toFixed(3).padStart(9)} ${figures.hottestPartitionWriteUnitsPerSecond
+      .toFixed(0)
+      .padStart(22)}  ${Object.entries(figures.writeUnitsPerEventBy)
+      .map(([resource, units]) => `${resource} ${units.toFixed(3)}`)
+      .join(', ')}`;
+  for (const [workload, byShards] of Object.entries(result.runs)) {
+    for (const [shards, pair] of Object.entries(byShards)) {
+      lines.push(row(`${workload} ${shards} shard dedup on`, pair.on), row(`${workload} ${shards} shard dedup off`, pair.off));
+    }
+    lines.push(row(`${workload} Powertools way`, result.powertools[workload as keyof CostResult['powertools']]));
+  }
+  lines.push(`  ratio to the Powertools way (write units per event), zipf 1 shard dedup on: ${result.ratioToPowertools.headline.toFixed(3)}`);
+  return lines.join('\n');
+}

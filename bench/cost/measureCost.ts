@@ -1,0 +1,172 @@
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { configFromEnv } from '../../lambdas/aggregator/config';
+import { processBatch } from '../../lambdas/aggregator/processBatch';
+import { createBatchPorts } from '../../lambdas/aggregator/store/createBatchPorts';
+import { streamRecordsFromEvent } from '../../lambdas/aggregator/streamRecordsFromEvent';
+import { dynamoClient } from '../../test/support/clients';
+import { startLocalEmulators, type LocalEmulators } from '../dynamo/localEmulators';
+import { DEFAULT_WORKLOAD, generateWorkload, type WorkloadOptions } from '../workload';
+import { BillingMeter } from './BillingMeter';
+import { billedFigures, type BilledFigures } from './billedFigures';
+import { runPowertoolsDynamoWay } from './powertoolsDynamoWay';
+import { splitToShards } from './splitToShards';
+
+/** The workloads the cost section prices, by name. */
+export const COST_WORKLOADS = {
+  /** 100 keys drawn uniformly: every batch hits the same few items. */
+  hot: { keys: 100, zipfExponent: 0 },
+  /** 10,000 keys, Zipf s = 1: a few hot keys and a long tail. */
+  zipf: { keys: 10_000, zipfExponent: 1 },
+  /** Every event a key never seen before: nothing to pre-aggregate. */
+  tail: { keys: 1, zipfExponent: 0, uniqueKeys: true },
+} as const satisfies Record<string, Pick<WorkloadOptions, 'keys' | 'zipfExponent' | 'uniqueKeys'>>;
+export type CostWorkload = keyof typeof COST_WORKLOADS;
+
+export const COST_SHARDS = [1, 4] as const;
+/** A realistic share of producer retries (same id re-sent), so dedup has work to do. */
+const PRODUCER_RETRY_RATE = 0.01;
+const BATCH_SIZE = 500;
+
+/** One (workload, shards, dedup) run of the real consumer, priced. */
+export interface CostRun extends BilledFigures {
+  readonly counted: number;
+  readonly duplicates: number;
+  readonly quarantined: number;
+  readonly batches: number;
+  readonly wallSeconds: number;
+}
+
+/** The Powertools way over the same events, priced by the same meter. */
+export interface PowertoolsCostRun extends BilledFigures {
+  readonly counted: number;
+  readonly rejected: number;
+  readonly wallSeconds: number;
+}
+
+/** What `--only cost` reports: `runs.<workload>.<shards>.<on|off>`, the contender per workload, and the ratios. */
+export interface CostResult {
+  readonly eventsPerRun: number;
+  readonly batchSize: number;
+  readonly producerRetryRate: number;
+  readonly runs: Record<CostWorkload, Record<string, { on: CostRun; off: CostRun }>>;
+  readonly powertools: Record<CostWorkload, PowertoolsCostRun>;
+  /**
+   * streamtally's billed write units per event ÷ the Powertools way's, per
+   * workload, shards and dedup; `headline` is zipf, 1 shard, dedup on.
+   */
+  readonly ratioToPowertools: { readonly headline: number } & Record<CostWorkload, Record<string, { on: number; off: number }>>;
+}
+
+/** Options of {@link measureCost}. */
+export interface MeasureCostOptions {
+  /** Kinesis records per run (all shards together). @default 12,000 */
+  readonly events?: number;
+  /** Records the Powertools way is priced over, the first of each workload's. @default events */
+  readonly powertoolsEvents?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+/**
+ * Runs processBatch with the real adapters (built by createBatchPorts, so any
+ * redesign of the stores is what gets priced) against dynalite and s3rver,
+ * for each workload × shard count × dedup on/off, into fresh tables, with
+ * every DynamoDB request priced by the billing meter; then the Powertools way
+ * over the same events through the same meter.
+ */
+export async function measureCost(options: MeasureCostOptions = {}): Promise<CostResult> {
+  const events = options.events ?? 12_000;
+  const powertoolsEvents = options.powertoolsEvents ?? events;
+  const progress = options.onProgress ?? (() => undefined);
+  const emulators = await startLocalEmulators();
+  const probe = dynamoClient(emulators.dynamoEndpoint);
+  const meter = new BillingMeter(probe);
+  meter.attach(emulators.dynamo);
+  try {
+    const runs = {} as CostResult['runs'];
+    const powertools = {} as CostResult['powertools'];
+    for (const name of Object.keys(COST_WORKLOADS) as CostWorkload[]) {
+      const workload = generateWorkload({ ...DEFAULT_WORKLOAD, ...COST_WORKLOADS[name], records: events, batchSize: BATCH_SIZE, producerRetryRate: PRODUCER_RETRY_RATE });
+      const nowMs = workload.lastArrivalMs + 1_000;
+      runs[name] = {};
+      for (const shards of COST_SHARDS) {
+        const batches = splitToShards(workload.batches, shards, BATCH_SIZE);
+        const pair = {} as { on: CostRun; off: CostRun };
+        for (const dedup of [true, false]) {
+          progress(`cost: ${name}, ${shards} shard(s), dedup ${dedup ? 'on' : 'off'}: ${batches.length} batches`);
+          pair[dedup ? 'on' : 'off'] = await priceConsumerRun(emulators, meter, batches, dedup, nowMs, `${name}-${shards}-${dedup ? 'on' : 'off'}`);
+        }
+        runs[name][String(shards)] = pair;
+      }
+      progress(`cost: ${name}, the Powertools way over ${Math.min(powertoolsEvents, events)} records`);
+      const firstRecords = workload.batches.slice(0, Math.ceil(powertoolsEvents / BATCH_SIZE));
+      powertools[name] = await pricePowertoolsRun(emulators, meter, firstRecords, name);
+    }
+    const ratioToPowertools = { headline: 0 } as { headline: number } & Record<CostWorkload, Record<string, { on: number; off: number }>>;
+    for (const name of Object.keys(runs) as CostWorkload[]) {
+      ratioToPowertools[name] = {};
+      for (const [shards, pair] of Object.entries(runs[name])) {
+        ratioToPowertools[name][shards] = {
+          on: pair.on.writeUnitsPerEvent / powertools[name].writeUnitsPerEvent,
+          off: pair.off.writeUnitsPerEvent / powertools[name].writeUnitsPerEvent,
+        };
+      }
+    }
+    ratioToPowertools.headline = ratioToPowertools.zipf['1']!.on;
+    return { eventsPerRun: events, batchSize: BATCH_SIZE, producerRetryRate: PRODUCER_RETRY_RATE, runs, powertools, ratioToPowertools };
+  } finally {
+    probe.destroy();
+    await emulators.close();
+  }
+}
+
+async function priceConsumerRun(
+  emulators: LocalEmulators,
+  meter: BillingMeter,
+  batches: readonly KinesisStreamEvent[],
+  dedup: boolean,
+  nowMs: number,
+  suffix: string,
+): Promise<CostRun> {
+  const { aggregatesTable, checkpointTable } = await emulators.createTables(`cost-${suffix}`);
+  const { config, resources } = configFromEnv({
+    CONSUMER_NAME: 'bench',
+    AGGREGATES_TABLE: aggregatesTable,
+    CHECKPOINT_TABLE: checkpointTable,
+    QUARANTINE_BUCKET: emulators.bucket,
+    DEDUP_PRODUCER_IDS: String(dedup),
+  });
+  const now = () => nowMs;
+  const ports = createBatchPorts({ dynamo: emulators.dynamo, s3: emulators.s3 }, config, resources, now);
+  meter.resetFigures();
+  let records = 0;
+  let counted = 0;
+  let duplicates = 0;
+  let quarantined = 0;
+  const started = performance.now();
+  for (const batch of batches) {
+    const outcome = await processBatch(streamRecordsFromEvent(batch), ports, config, now);
+    if (outcome.failedFrom.size > 0) throw new Error(`a batch failed against dynalite: ${String(outcome.errors[0])}`);
+    records += outcome.stats.records;
+    counted += outcome.stats.aggregated;
+    duplicates += outcome.stats.duplicates;
+    quarantined += outcome.stats.quarantined.invalid + outcome.stats.quarantined.late + outcome.stats.quarantined.future;
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const names = new Map([
+    [aggregatesTable, 'aggregates'],
+    [checkpointTable, 'checkpoints'],
+  ]);
+  return { ...billedFigures(meter, records, names), counted, duplicates, quarantined, batches: batches.length, wallSeconds };
+}
+
+async function pricePowertoolsRun(emulators: LocalEmulators, meter: BillingMeter, batches: readonly KinesisStreamEvent[], suffix: string): Promise<PowertoolsCostRun> {
+  meter.resetFigures();
+  const started = performance.now();
+  const run = await runPowertoolsDynamoWay(emulators.dynamo, batches, `cost-${suffix}`);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const names = new Map([
+    [run.idempotencyTable, 'idempotency'],
+    [run.countersTable, 'counters'],
+  ]);
+  return { ...billedFigures(meter, run.records, names), counted: run.counted, rejected: run.rejected, wallSeconds };
+}

@@ -1,0 +1,66 @@
+import type { CostResult } from './measureCost';
+import { PRICES, type Price } from './prices';
+
+const RATES = [100, 1_000, 10_000] as const;
+const SECONDS_PER_MONTH = 30 * 86_400;
+
+const money = (usd: number) => `$${usd.toLocaleString('en-US', { maximumFractionDigits: usd < 10 ? 2 : 0, minimumFractionDigits: usd < 10 ? 2 : 0 })}`;
+const priceText = (price: Price) => (price.usd === undefined ? 'not found' : `$${(price.usd * 1e6).toFixed(3)} per million`);
+
+/**
+ * docs/cost.md from one cost run: the DynamoDB part of the monthly bill at
+ * 100, 1,000 and 10,000 events/s per workload (4 shards, dedup on and off)
+ * and for the Powertools way, from billed units per event × events per month
+ * × the on-demand unit prices; every price with its source and date, and the
+ * parts whose price was not found named as such.
+ */
+export function renderCostDoc(result: CostResult, generatedAt: string): string {
+  const month = (unitsPerEvent: number, price: Price, rate: number) => (price.usd === undefined ? undefined : unitsPerEvent * rate * SECONDS_PER_MONTH * price.usd);
+  const dynamoMonth = (figures: { writeUnitsPerEvent: number; readUnitsPerEvent: number }, rate: number) =>
+    month(figures.writeUnitsPerEvent, PRICES.dynamoWriteRequestUnit, rate)! + month(figures.readUnitsPerEvent, PRICES.dynamoReadRequestUnit, rate)!;
+  const rows: string[] = [];
+  for (const [workload, byShards] of Object.entries(result.runs)) {
+    for (const [shards, pair] of Object.entries(byShards)) {
+      for (const dedup of ['on', 'off'] as const) {
+        const figures = pair[dedup];
+        rows.push(
+          `| streamtally, ${workload}, ${shards} shard(s), dedup ${dedup} | ${figures.writeUnitsPerEvent.toFixed(3)} | ${figures.readUnitsPerEvent.toFixed(3)} | ${RATES.map((rate) => money(dynamoMonth(figures, rate))).join(' | ')} |`,
+        );
+      }
+    }
+    const powertools = result.powertools[workload as keyof CostResult['powertools']];
+    rows.push(
+      `| Powertools way, ${workload} | ${powertools.writeUnitsPerEvent.toFixed(3)} | ${powertools.readUnitsPerEvent.toFixed(3)} | ${RATES.map((rate) => money(dynamoMonth(powertools, rate))).join(' | ')} |`,
+    );
+  }
+  return `# What streamtally costs on AWS
+
+Generated ${generatedAt} by \`npm run -s bench -- --only cost --write-cost-doc\` from a run of the billing meter
+(bench/cost): ${result.eventsPerRun} Kinesis records per run, batch size ${result.batchSize}, ${(result.producerRetryRate * 100).toFixed(0)} % producer retries,
+every DynamoDB request the real adapters sent to dynalite priced by DynamoDB's documented on-demand rules
+(see bench/cost/pricing.ts for the rules and their sources). A month is 30 days.
+
+## DynamoDB, per month (on-demand, us-east-1)
+
+| run | write units / event | read units / event | 100 events/s | 1,000 events/s | 10,000 events/s |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Ratio of streamtally's billed write units per event to the Powertools way's (zipf, 1 shard, dedup on): ${result.ratioToPowertools.headline.toFixed(3)}.
+
+## Kinesis, Lambda, CloudWatch, Managed Service for Apache Flink
+
+Not priced yet: their unit prices were not found with a source and a date, so no figure is given for them
+(the table below says what each is billed by). A Managed Flink application is billed per KPU-hour (1 vCPU,
+4 GB) plus one KPU per application for orchestration, in one-second increments with a ten-minute minimum
+(https://docs.aws.amazon.com/managed-flink/latest/java/how-pricing.html); its hourly KPU price was not found.
+
+## Prices used
+
+| billed by | price | source | as of |
+|---|---|---|---|
+${Object.values(PRICES)
+  .map((price: Price) => `| ${price.unit} | ${priceText(price)} | ${price.source} | ${price.asOf} |`)
+  .join('\n')}
+`;
+}

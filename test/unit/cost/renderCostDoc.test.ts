@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { BilledFigures } from '../../../bench/cost/billedFigures';
+import type { CostResult, CostRun, PowertoolsCostRun } from '../../../bench/cost/measureCost';
+import { renderCostDoc } from '../../../bench/cost/renderCostDoc';
+
+const figures = (writeUnitsPerEvent: number, readUnitsPerEvent: number): BilledFigures => ({
+  events: 1_000,
+  writeUnits: writeUnitsPerEvent * 1_000,
+  readUnits: readUnitsPerEvent * 1_000,
+  writeUnitsPerEvent,
+  writeUnitsPerEventBy: {},
+  readUnitsPerEvent,
+  readUnitsPerEventBy: {},
+  hottestPartitionWriteUnitsPerSecond: 0,
+  hottestPartitionBy: {},
+});
+const run = (writeUnitsPerEvent: number): CostRun => ({ ...figures(writeUnitsPerEvent, 0), counted: 0, duplicates: 0, quarantined: 0, batches: 0, wallSeconds: 0 });
+const powertools = (writeUnitsPerEvent: number): PowertoolsCostRun => ({ ...figures(writeUnitsPerEvent, 0), counted: 0, rejected: 0, wallSeconds: 0 });
+
+describe('renderCostDoc', () => {
+  it('prices billed units per event at each rate for a 30-day month', () => {
+    // Prepare: zipf, 1 shard, dedup on bills 2 write units per event.
+    const pair = { on: run(2), off: run(1) };
+    const result: CostResult = {
+      eventsPerRun: 1_000,
+      batchSize: 500,
+      producerRetryRate: 0.01,
+      runs: { hot: { '1': pair }, zipf: { '1': pair }, tail: { '1': pair } },
+      powertools: { hot: powertools(5), zipf: powertools(5), tail: powertools(5) },
+      ratioToPowertools: { headline: 0.4, hot: { '1': { on: 0.4, off: 0.2 } }, zipf: { '1': { on: 0.4, off: 0.2 } }, tail: { '1': { on: 0.4, off: 0.2 } } },
+    };
+    // Act
+    const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z');
+    // Assess: 2 units × 100 events/s × 2,592,000 s × $0.625 per million = $324; × 10 and × 100 at the other rates.
+    expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
+    expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
+    expect(doc).toContain('not found');
+  });
+});
