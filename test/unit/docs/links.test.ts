@@ -8,9 +8,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'cdk.out', 'dist', '.streamtally', 'coverage']);
 
-/** Linked documents that may be absent while they are written; each passes whether or not it exists. */
-const MAY_BE_ABSENT = new Set(['docs/cost.md']);
-
 function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -78,7 +75,7 @@ export function brokenLinks(file: string): string[] {
     const [rawPath, anchor] = target.split('#', 2) as [string, string | undefined];
     const linked = rawPath === '' ? file : path.resolve(path.dirname(file), decodeURIComponent(rawPath));
     if (!existsSync(linked)) {
-      if (!MAY_BE_ABSENT.has(relative(linked))) broken.push(`${relative(file)}: ${target} (no such file)`);
+      broken.push(`${relative(file)}: ${target} (no such file)`);
       continue;
     }
     if (anchor && linked.endsWith('.md') && statSync(linked).isFile() && !headingAnchors(readFileSync(linked, 'utf8')).has(anchor)) {
