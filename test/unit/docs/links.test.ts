@@ -100,7 +100,6 @@ export function missingCitedDocuments(root = ROOT): string[] {
       const fromFile = path.resolve(path.dirname(file), cited);
       if (existsSync(fromRoot) || existsSync(fromFile)) continue;
       if (!cited.includes('/') && names.has(cited)) continue;
-      if (MAY_BE_ABSENT.has(relative(fromRoot))) continue;
       missing.push(`${relative(file)}: ${cited}`);
     }
   }
