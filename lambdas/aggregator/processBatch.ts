@@ -4,6 +4,7 @@ import { splitFirstOccurrences } from './core/dropBatchDuplicates';
 import { padSequenceNumber } from './core/sequenceNumber';
 import { QuarantineReason, type StreamEvent, type StreamRecord } from './core/types';
 import { judgeLateness } from './core/judgeLateness';
+import { deaggregateRecord, subSequencePaddedSequence } from './kpl/deaggregateRecord';
 import type { AggregatorConfig } from './config';
 import { mapWithConcurrency } from '../shared/mapWithConcurrency';
 import {
@@ -70,9 +71,21 @@ type Verdict =
 const COUNT: Verdict = { kind: 'count' };
 const DUPLICATE: Verdict = { kind: 'duplicate' };
 
+/**
+ * One event to judge: a Kinesis record, or one user record of a KPL-aggregated
+ * Kinesis record (then `record` carries the user record's partition key and
+ * data, and `subSequenceNumber` its place in the aggregate).
+ */
 interface Entry {
   readonly record: StreamRecord;
+  /**
+   * The entry's identity in high-water marks and claims: the padded sequence
+   * number, with `.<sub-sequence number>` for a user record of an aggregate.
+   */
   readonly paddedSequence: string;
+  /** The Kinesis record's padded sequence number: what checkpoints and the seen-id ledger name. */
+  readonly recordPaddedSequence: string;
+  readonly subSequenceNumber: number | undefined;
   /** `record.arrivalMs`, here too so that an entry is a lateness input as it is. */
   readonly arrivalMs: number;
   readonly event: StreamEvent | undefined;
@@ -130,7 +143,7 @@ async function processShard(
 ): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
   const concurrent = config.parallelizationFactor > 1;
   const checkpoint = await ports.checkpoints.read(shardId);
-  let entries = records.map((record) => decodeEntry(record, config));
+  let entries = records.flatMap((record) => decodeEntries(record, config));
   // Kinesis delivers a shard's records in order: check that in one pass
   // rather than sort (the sort is stable, so sorted input stays as it is).
   if (!isSortedBySequence(entries)) entries.sort(bySequence);
@@ -138,7 +151,7 @@ async function processShard(
   // (it is written after all else), so a re-delivery of it changes nothing.
   // The entries are sorted, so those to skip come first.
   if (!concurrent && checkpoint) {
-    const skip = entries.findIndex((entry) => entry.paddedSequence > checkpoint.paddedSequence);
+    const skip = entries.findIndex((entry) => entry.recordPaddedSequence > checkpoint.paddedSequence);
     if (skip !== 0) entries = skip === -1 ? [] : entries.slice(skip);
   }
   if (entries.length === 0) return undefined;
@@ -191,6 +204,7 @@ async function processShard(
       message: verdict.message,
       shardId,
       sequenceNumber: entry.record.sequenceNumber,
+      ...(entry.subSequenceNumber !== undefined ? { subSequenceNumber: entry.subSequenceNumber } : {}),
       partitionKey: entry.record.partitionKey,
       arrivalMs: entry.record.arrivalMs,
       data: entry.record.data,
@@ -214,6 +228,10 @@ async function processShard(
       undefined,
     )!;
     finalCount = entries.findIndex((entry) => entry.paddedSequence >= lowestFailure);
+    // Checkpoints, the ledger and Lambda's item failures name whole Kinesis
+    // records, so an aggregate is final only whole; its user records already
+    // applied are skipped on the retry by the items' high-water marks.
+    while (finalCount > 0 && entries[finalCount - 1]!.recordPaddedSequence === entries[finalCount]!.recordPaddedSequence) finalCount--;
   }
 
   // The ids this batch counted are recorded before the checkpoint passes them.
@@ -232,7 +250,7 @@ async function processShard(
     const last = entries[finalCount - 1]!;
     await ports.checkpoints.advance({
       shardId,
-      paddedSequence: last.paddedSequence,
+      paddedSequence: last.recordPaddedSequence,
       arrivalMs: last.record.arrivalMs,
       watermarkMs: lateness.watermarks[finalCount - 1],
       updatedMs: commitMs,
@@ -337,26 +355,59 @@ function bySequence(a: Entry, b: Entry): number {
   return a.paddedSequence < b.paddedSequence ? -1 : a.paddedSequence > b.paddedSequence ? 1 : 0;
 }
 
-function decodeEntry(record: StreamRecord, config: AggregatorConfig): Entry {
-  const paddedSequence = padSequenceNumber(record.sequenceNumber);
+/**
+ * The entries of one Kinesis record: itself, or each user record of a
+ * KPL aggregate (docs/exactly-once.md, KPL-aggregated records). A record with
+ * the KPL's magic that is not a well-formed aggregate is one invalid entry.
+ */
+function decodeEntries(record: StreamRecord, config: AggregatorConfig): Entry[] {
+  const recordPaddedSequence = padSequenceNumber(record.sequenceNumber);
+  const aggregate = deaggregateRecord(record.data);
+  if (aggregate.kind === 'plain') return [decodeEntry(record, recordPaddedSequence, recordPaddedSequence, undefined, record.partitionKey, config)];
+  if (aggregate.kind === 'invalid') {
+    return [{ record, paddedSequence: recordPaddedSequence, recordPaddedSequence, subSequenceNumber: undefined, arrivalMs: record.arrivalMs, event: undefined, verdict: invalid(aggregate.message) }];
+  }
+  return aggregate.records.map((user, subSequenceNumber) =>
+    decodeEntry(
+      { ...record, partitionKey: user.partitionKey, data: user.data },
+      subSequencePaddedSequence(recordPaddedSequence, subSequenceNumber),
+      recordPaddedSequence,
+      subSequenceNumber,
+      // Lambda's lanes follow the Kinesis record's partition key, not the user record's.
+      record.partitionKey,
+      config,
+    ),
+  );
+}
+
+function decodeEntry(
+  record: StreamRecord,
+  paddedSequence: string,
+  recordPaddedSequence: string,
+  subSequenceNumber: number | undefined,
+  lanePartitionKey: string,
+  config: AggregatorConfig,
+): Entry {
   const arrivalMs = record.arrivalMs;
   const decoded = decodeRecord(record.data, config.maxRecordBytes);
   if (!decoded.ok) {
-    return { record, paddedSequence, arrivalMs, event: undefined, verdict: invalid(decoded.message) };
+    return { record, paddedSequence, recordPaddedSequence, subSequenceNumber, arrivalMs, event: undefined, verdict: invalid(decoded.message) };
   }
-  if (config.parallelizationFactor > 1 && record.partitionKey !== decoded.event.key) {
+  if (config.parallelizationFactor > 1 && lanePartitionKey !== decoded.event.key) {
     // With a parallelization factor above 1 Lambda keeps order only per
     // partition key; the per-shard high-water marks are exact only when all
     // events of one aggregation key share one partition key.
     return {
       record,
       paddedSequence,
+      recordPaddedSequence,
+      subSequenceNumber,
       arrivalMs,
       event: undefined,
       verdict: invalid('partition key differs from field "key"; the consumer runs with a parallelization factor above 1, which needs events partitioned by their key'),
     };
   }
-  return { record, paddedSequence, arrivalMs, event: decoded.event, verdict: COUNT };
+  return { record, paddedSequence, recordPaddedSequence, subSequenceNumber, arrivalMs, event: decoded.event, verdict: COUNT };
 }
 
 function invalid(message: string): Verdict {
@@ -422,7 +473,7 @@ async function recordCountedIds(shardId: string, entries: readonly Entry[], fina
   if (ids.length === 0) return;
   await ledger.record(
     shardId,
-    { firstPaddedSequence: entries[0]!.paddedSequence, lastPaddedSequence: entries[finalCount - 1]!.paddedSequence },
+    { firstPaddedSequence: entries[0]!.recordPaddedSequence, lastPaddedSequence: entries[finalCount - 1]!.recordPaddedSequence },
     ids,
     Math.ceil((lastArrivalMs + config.dedupRetentionMs) / 1000),
   );

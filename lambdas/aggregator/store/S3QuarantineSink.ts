@@ -21,7 +21,7 @@ export class S3QuarantineSink implements QuarantineSink {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
-        Key: quarantineObjectKey(this.consumerName, record.shardId, record.sequenceNumber),
+        Key: quarantineObjectKey(this.consumerName, record.shardId, record.sequenceNumber, record.subSequenceNumber),
         ContentType: 'application/json',
         Body: JSON.stringify(quarantineDocument(this.consumerName, record)),
       }),
@@ -29,9 +29,10 @@ export class S3QuarantineSink implements QuarantineSink {
   }
 }
 
-/** `quarantine/<consumer>/<shardId>/<sequenceNumber>.json` */
-export function quarantineObjectKey(consumerName: string, shardId: string, sequenceNumber: string): string {
-  return `${QUARANTINE_PREFIX}${consumerName}/${shardId}/${sequenceNumber}.json`;
+/** `quarantine/<consumer>/<shardId>/<sequenceNumber>.json`, or `<sequenceNumber>.<subSequenceNumber>.json` for a user record of a KPL aggregate. */
+export function quarantineObjectKey(consumerName: string, shardId: string, sequenceNumber: string, subSequenceNumber?: number): string {
+  const name = subSequenceNumber === undefined ? sequenceNumber : `${sequenceNumber}.${subSequenceNumber}`;
+  return `${QUARANTINE_PREFIX}${consumerName}/${shardId}/${name}.json`;
 }
 
 /** The stored form of a quarantined record (docs/contract.md §2, `quarantine list --json`). */
@@ -41,6 +42,8 @@ export interface QuarantineDocument {
   readonly message: string;
   readonly shardId: string;
   readonly sequenceNumber: string;
+  /** Only for a user record of a KPL aggregate: its place in the aggregate. */
+  readonly subSequenceNumber?: number;
   readonly partitionKey: string;
   readonly arrivalTime: string;
   readonly data: string;
@@ -53,6 +56,7 @@ function quarantineDocument(consumerName: string, record: QuarantinedRecord): Qu
     message: record.message,
     shardId: record.shardId,
     sequenceNumber: record.sequenceNumber,
+    ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
     partitionKey: record.partitionKey,
     arrivalTime: new Date(record.arrivalMs).toISOString(),
     data: Buffer.from(record.data).toString('base64'),

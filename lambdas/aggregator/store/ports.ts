@@ -114,6 +114,8 @@ export interface QuarantinedRecord {
   readonly shardId: string;
   /** Unpadded, as Kinesis shows it. */
   readonly sequenceNumber: string;
+  /** For a user record of a KPL-aggregated record: its place in the aggregate (the partition key and data are its own). */
+  readonly subSequenceNumber?: number;
   readonly partitionKey: string;
   readonly arrivalMs: number;
   readonly data: Uint8Array;

@@ -37,6 +37,7 @@ export async function quarantineCommand(argv: readonly string[], out: (text: str
       message: document.message,
       shardId: document.shardId,
       sequenceNumber: document.sequenceNumber,
+      ...(document.subSequenceNumber !== undefined ? { subSequenceNumber: document.subSequenceNumber } : {}),
       arrivalTime: document.arrivalTime,
       data: document.data,
     }));
@@ -45,7 +46,13 @@ export async function quarantineCommand(argv: readonly string[], out: (text: str
     return printTable(
       out,
       ['reason', 'shardId', 'sequenceNumber', 'arrivalTime', 'message'],
-      records.map((record) => [record.reason, record.shardId, record.sequenceNumber, record.arrivalTime, record.message]),
+      records.map((record) => [
+        record.reason,
+        record.shardId,
+        record.subSequenceNumber === undefined ? record.sequenceNumber : `${record.sequenceNumber}.${record.subSequenceNumber}`,
+        record.arrivalTime,
+        record.message,
+      ]),
     );
   }
   if (values['dry-run']) {

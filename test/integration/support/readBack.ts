@@ -25,7 +25,12 @@ export async function scanAggregates(client: DynamoDBClient, tableName: string):
   return rows;
 }
 
-/** Every quarantined record under a prefix, keyed by sequence number. */
+/** How a quarantined record is keyed here: its sequence number, and `.<sub-sequence number>` for a user record of a KPL aggregate. */
+export function quarantineId(sequenceNumber: string, subSequenceNumber: number | undefined): string {
+  return subSequenceNumber === undefined ? sequenceNumber : `${sequenceNumber}.${subSequenceNumber}`;
+}
+
+/** Every quarantined record under a prefix, keyed by {@link quarantineId}. */
 export async function listQuarantined(client: S3Client, bucket: string, prefix: string): Promise<Map<string, QuarantineDocument>> {
   const documents = new Map<string, QuarantineDocument>();
   let token: string | undefined;
@@ -34,8 +39,9 @@ export async function listQuarantined(client: S3Client, bucket: string, prefix: 
     for (const object of page.Contents ?? []) {
       const body = await client.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
       const document = JSON.parse(await body.Body!.transformToString()) as QuarantineDocument;
-      if (documents.has(document.sequenceNumber)) throw new Error(`record ${document.sequenceNumber} quarantined twice`);
-      documents.set(document.sequenceNumber, document);
+      const id = quarantineId(document.sequenceNumber, document.subSequenceNumber);
+      if (documents.has(id)) throw new Error(`record ${id} quarantined twice`);
+      documents.set(id, document);
     }
     token = page.NextContinuationToken;
   } while (token);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { StreamRecord } from '../../../lambdas/aggregator/core/types';
+import { framed, kplAggregate } from '../../support/kplAggregate';
 
 /** How a generated record is meant to end, known before any delivery. */
 export type Intent =
@@ -11,7 +12,10 @@ export type Intent =
   | { readonly kind: 'lateCandidate'; readonly id: string; readonly type: string; readonly key: string; readonly tsMs: number; readonly value: number };
 
 export interface GeneratedRecord {
+  /** The Kinesis record; user records of one KPL aggregate share it. */
   readonly record: StreamRecord;
+  /** For a user record of a KPL aggregate: its place in the aggregate. */
+  readonly subSequenceNumber?: number;
   readonly intent: Intent;
   /** The event as sent, for events, duplicates and late candidates. */
   readonly event?: { id: string; type: string; key: string; tsMs: number; value: number };
@@ -39,7 +43,7 @@ const extraArb = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('invalid' as const),
-      variant: fc.constantFrom('notJson', 'array', 'missingId', 'badTs', 'badUtf8', 'badValue', 'protoKey'),
+      variant: fc.constantFrom('notJson', 'array', 'missingId', 'badTs', 'badUtf8', 'badValue', 'protoKey', 'kplBadMd5', 'kplBadProtobuf'),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('future' as const) }) },
@@ -57,8 +61,10 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
     order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 60, maxLength: 60 }),
     shardCount: fc.integer({ min: 1, max: 3 }),
     sequenceBase: sequenceBaseArb,
+    // Per placed record: how many of the following records of its key the producer packs with it into one KPL aggregate.
+    packing: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }), { minLength: 60, maxLength: 60 }),
   })
-  .map(({ events, extras, order, shardCount, sequenceBase }) => {
+  .map(({ events, extras, order, shardCount, sequenceBase, packing }) => {
     type Placed = { position: number; intent: Intent; payload: Uint8Array; key: string; event?: GeneratedRecord['event'] };
     const placed: Placed[] = events.map((generated, index) => {
       const event = { id: `e${index}`, type: generated.type, key: generated.key, tsMs: T0 + generated.offsetMs, value: generated.value };
@@ -83,17 +89,19 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
       }
     });
     placed.sort((a, b) => a.position - b.position);
-    const records = placed.map((item, index): GeneratedRecord => ({
-      intent: item.intent,
-      event: item.event,
-      record: {
-        shardId: `shardId-${String(shardOf(item.key, shardCount)).padStart(12, '0')}`,
+    const records: GeneratedRecord[] = [];
+    packInto(placed, packing).forEach((group, index) => {
+      const first = group[0]!;
+      const record: StreamRecord = {
+        shardId: `shardId-${String(shardOf(first.key, shardCount)).padStart(12, '0')}`,
         sequenceNumber: (sequenceBase + BigInt(index) * 1_000_003n).toString(),
-        partitionKey: item.key,
+        partitionKey: first.key,
         arrivalMs: ARRIVAL_START + index * 10,
-        data: item.payload,
-      },
-    }));
+        data: group.length === 1 ? first.payload : kplAggregate(group.map((item) => ({ partitionKey: item.key, data: item.payload }))),
+      };
+      if (group.length === 1) records.push({ intent: first.intent, event: first.event, record });
+      else group.forEach((item, subSequenceNumber) => records.push({ intent: item.intent, event: item.event, record, subSequenceNumber }));
+    });
     return { records, shardCount };
   });
 
@@ -117,9 +125,43 @@ function invalidPayload(variant: string, index: number): Uint8Array {
       return Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]);
     case 'badValue':
       return Buffer.from(JSON.stringify({ ...valid, value: 'ten' }));
+    case 'kplBadMd5': {
+      // The KPL's framing around a valid aggregate, its digest off by one bit: the whole record is invalid.
+      const aggregate = kplAggregate([{ partitionKey: '/a', data: JSON.stringify(valid) }]);
+      aggregate[aggregate.length - 1]! ^= 1;
+      return aggregate;
+    }
+    case 'kplBadProtobuf':
+      // A length prefix running past the end, under a correct digest.
+      return framed(Uint8Array.from([0x1a, 0x7f, 0x08, 0x00]));
     default:
       return Buffer.from(`{"__proto__": {"id": "x"}, "type": "page_view", "key": "/a", "ts": "${valid.ts}"}`);
   }
+}
+
+/**
+ * Groups records as a KPL producer would: a record with `packing[i]` > 0 takes
+ * up to that many of the later records of its own key into one aggregate (one
+ * key, so that its lane is the same with a parallelization factor above 1).
+ * Pulling a later record forward is harmless: the only order the intents rely
+ * on is a producer duplicate's after its original, and both carry one event.
+ */
+function packInto<T extends { key: string; intent: Intent }>(placed: readonly T[], packing: readonly number[]): T[][] {
+  const taken = new Set<number>();
+  const groups: T[][] = [];
+  for (let i = 0; i < placed.length; i++) {
+    if (taken.has(i)) continue;
+    const group = [placed[i]!];
+    const room = placed[i]!.intent.kind === 'invalid' ? 0 : packing[i % packing.length]!;
+    for (let j = i + 1; j < placed.length && group.length <= room; j++) {
+      if (!taken.has(j) && placed[j]!.key === placed[i]!.key && placed[j]!.intent.kind !== 'invalid') {
+        taken.add(j);
+        group.push(placed[j]!);
+      }
+    }
+    groups.push(group);
+  }
+  return groups;
 }
 
 /** Kinesis maps a partition key to a shard by its MD5 hash; any stable hash does here. */
