@@ -35,7 +35,18 @@ export async function readKeyWindows(
   table: string,
   query: { type: string; granularity: string; key: string; fromWindowMs: number; toWindowMs: number },
 ): Promise<AggregateRow[]> {
-  return readAll(dynamo, {
+  const rows: AggregateRow[] = [];
+  for await (const page of readKeyWindowPages(dynamo, table, query)) rows.push(...page);
+  return rows;
+}
+
+/** {@link readKeyWindows} one DynamoDB page at a time, so a long range is never held whole. */
+export function readKeyWindowPages(
+  dynamo: DynamoDBClient,
+  table: string,
+  query: { type: string; granularity: string; key: string; fromWindowMs: number; toWindowMs: number },
+): AsyncGenerator<AggregateRow[]> {
+  return readPages(dynamo, {
     TableName: table,
     KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
     ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
@@ -89,7 +100,8 @@ export async function readWindowKeys(
   query: { type: string; granularity: string; windowStartMs: number },
 ): Promise<AggregateRow[]> {
   const keys: Record<string, AttributeValue>[] = [];
-  for (let part = 0; part < WINDOW_INDEX_PARTS; part++) {
+  // The parts are independent partitions of the index: read them at once.
+  await Promise.all(Array.from({ length: WINDOW_INDEX_PARTS }, async (_, part) => {
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await dynamo.send(
@@ -105,7 +117,7 @@ export async function readWindowKeys(
       for (const item of page.Items ?? []) keys.push({ [A.pk]: item[A.pk]!, [A.sk]: item[A.sk]! });
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
+  }));
   const rows = await readItems(dynamo, table, keys);
   return rows.sort(compareKeyCounts);
 }
@@ -131,15 +143,13 @@ function itemKeyOf(type: string, granularity: string, key: string, windowStartMs
 
 const BATCH_GET_LIMIT = 100;
 
-async function readAll(dynamo: DynamoDBClient, input: QueryCommandInput): Promise<AggregateRow[]> {
-  const rows: AggregateRow[] = [];
+async function* readPages(dynamo: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<AggregateRow[]> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    rows.push(...(page.Items ?? []).map(rowFromItem));
+    yield (page.Items ?? []).map(rowFromItem);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  return rows;
 }
 
 function rowFromItem(item: Record<string, AttributeValue>): AggregateRow {

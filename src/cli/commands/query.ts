@@ -1,19 +1,23 @@
+import { once } from 'node:events';
 import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
 import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
-import { TopKeysDepthError, readKeyWindows, readTopKeys, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
+import { QUERY_FORMATS, RowWriter, type QueryFormat } from '../../query/formatRows';
+import { TopKeysDepthError, readKeyWindowPages, readTopKeys } from '../../query/readAggregates';
+import { streamWindowRows } from '../../query/streamWindowRows';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
-import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
 import { UserError } from '../UserError';
 
-/** Most windows one `query` reads when no `--key` is given (one index Query each). */
-const MAX_WINDOWS = 1_000;
 /** Windows shown when `--from` is left out. */
 const DEFAULT_WINDOWS = 60;
+/** A read of more windows than this reports its progress on stderr even when stderr is no terminal. */
+const LONG_READ_WINDOWS = 1_000;
 
-export const queryUsage = `streamtally query --type T [--key K] --window 1m|1h|1d [--from ISO] [--to ISO]
+export const queryUsage = `streamtally query --type T [--key K] --window 1m|1h|1d [--from ISO] [--to ISO] [--format table|json|jsonl|csv]
 streamtally query --type T --window 1m --top N [--at ISO]
   Prints window aggregates (count, sum, min, max). Without --key, every key of each window.
+  Any range: rows are printed as they are read (json: one object; jsonl: one row a line; csv: RFC 4180).
+  --json is --format json. Progress goes to stderr on a terminal and for reads of over ${LONG_READ_WINDOWS} windows.
   --top N prints the N keys with the highest count in the window that holds --at (default now).`;
 
 /** `streamtally query`: window aggregates of a type, a key or the top keys. */
@@ -26,48 +30,93 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
     to: { type: 'string' },
     top: { type: 'string' },
     at: { type: 'string' },
+    format: { type: 'string' },
   });
   if (values.help) return out(queryUsage);
   if (!values.type) throw new UserError('query: --type is required (e.g. --type page_view)');
+  const format = formatOf(values.format, values.json);
   const granularity = values.window;
   const sizeMs = tryParseDuration(granularity);
   if (sizeMs === undefined) throw new UserError(`query: --window must be a window such as 1m, 1h or 1d, got "${granularity}"`);
-  const target = await resolveTarget(values);
-  const table = target.resources.aggregatesTable;
+  const type = values.type;
+  const empty = `no aggregates of ${type} in ${granularity} windows for that range`;
 
-  let rows: AggregateRow[];
   if (values.top !== undefined) {
     if (values.key !== undefined) throw new UserError('query: --top and --key cannot be used together');
     const limit = integerFlag('top', values.top, 10, 1, 1_000);
     const windowMs = windowStartMs(timeFlag('at', values.at, Date.now()), sizeMs);
+    const target = await resolveTarget(values);
+    let rows;
     try {
-      rows = await readTopKeys(target.dynamo, table, { type: values.type, granularity, windowStartMs: windowMs, limit });
+      rows = await readTopKeys(target.dynamo, target.resources.aggregatesTable, { type, granularity, windowStartMs: windowMs, limit });
     } catch (error) {
       if (error instanceof TopKeysDepthError) throw new UserError(`query: --top ${limit}: ${error.message}`);
       throw error;
     }
+    const writer = new RowWriter(format, lineWriter(out), { type, window: granularity });
+    writer.add(rows);
+    return writer.end(empty);
+  }
+
+  const toMs = windowStartMs(timeFlag('to', values.to, Date.now()), sizeMs);
+  const fromMs = windowStartMs(timeFlag('from', values.from, toMs - (DEFAULT_WINDOWS - 1) * sizeMs), sizeMs);
+  if (fromMs > toMs) throw new UserError('query: --from is after --to');
+  const target = await resolveTarget(values);
+  const table = target.resources.aggregatesTable;
+  const windows = (toMs - fromMs) / sizeMs + 1;
+  const writer = new RowWriter(format, lineWriter(out), { type, window: granularity });
+  const progress = progressReporter(windows, values.key !== undefined);
+  if (values.key !== undefined) {
+    for await (const page of readKeyWindowPages(target.dynamo, table, { type, granularity, key: values.key, fromWindowMs: fromMs, toWindowMs: toMs })) {
+      writer.add(page);
+      const last = page[page.length - 1];
+      progress?.(last ? (Date.parse(last.windowStart) - fromMs) / sizeMs + 1 : 0, writer.count);
+      await stdoutDrained();
+    }
   } else {
-    const toMs = windowStartMs(timeFlag('to', values.to, Date.now()), sizeMs);
-    const fromMs = windowStartMs(timeFlag('from', values.from, toMs - (DEFAULT_WINDOWS - 1) * sizeMs), sizeMs);
-    if (fromMs > toMs) throw new UserError('query: --from is after --to');
-    if (values.key !== undefined) {
-      rows = await readKeyWindows(target.dynamo, table, { type: values.type, granularity, key: values.key, fromWindowMs: fromMs, toWindowMs: toMs });
-    } else {
-      const windows = (toMs - fromMs) / sizeMs + 1;
-      if (windows > MAX_WINDOWS) {
-        throw new UserError(`query: ${windows} windows of ${granularity} between --from and --to; narrow the range to ${MAX_WINDOWS} or give --key`);
-      }
-      rows = [];
-      for (let start = fromMs; start <= toMs; start += sizeMs) {
-        rows.push(...(await readWindowKeys(target.dynamo, table, { type: values.type, granularity, windowStartMs: start })));
-      }
+    let done = 0;
+    for await (const window of streamWindowRows(target.dynamo, table, { type, granularity, sizeMs, fromWindowMs: fromMs, toWindowMs: toMs })) {
+      writer.add(window.rows);
+      progress?.(++done, writer.count);
+      await stdoutDrained();
     }
   }
-  if (values.json) return out(JSON.stringify({ type: values.type, window: granularity, rows }));
-  if (rows.length === 0) return out(`no aggregates of ${values.type} in ${granularity} windows for that range`);
-  printTable(
-    out,
-    ['windowStart', 'key', 'count', 'sum', 'min', 'max'],
-    rows.map((row) => [row.windowStart, row.key, row.count, row.sum, row.min, row.max]),
-  );
+  progress?.(windows, writer.count, true);
+  writer.end(empty);
+}
+
+function formatOf(text: string | undefined, json: boolean | undefined): QueryFormat {
+  if (text === undefined) return json ? 'json' : 'table';
+  if (!(QUERY_FORMATS as readonly string[]).includes(text)) throw new UserError(`query: --format must be one of ${QUERY_FORMATS.join(', ')}, got "${text}"`);
+  if (json && text !== 'json') throw new UserError(`query: --json and --format ${text} cannot be used together`);
+  return text as QueryFormat;
+}
+
+/** The RowWriter writes whole lines; `out` ends each call with a newline of its own. */
+function lineWriter(out: (text: string) => void): (text: string) => void {
+  return (text) => out(text.endsWith('\n') ? text.slice(0, -1) : text);
+}
+
+/** Waits while stdout's buffer is full, so a slow reader of the output bounds what is held. */
+async function stdoutDrained(): Promise<void> {
+  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+}
+
+/**
+ * Progress on stderr: rewritten in place on a terminal, otherwise a line per
+ * tenth of a long read. Nothing for a short read off a terminal.
+ */
+function progressReporter(windows: number, byKey: boolean): ((done: number, rows: number, final?: boolean) => void) | undefined {
+  const tty = process.stderr.isTTY === true;
+  if (!tty && windows <= LONG_READ_WINDOWS) return undefined;
+  let lastTenth = 0;
+  return (done, rows, final = false) => {
+    const line = `query: ${Math.min(done, windows)}/${windows} windows${byKey ? ' of the key' : ''} read, ${rows} rows`;
+    if (tty) process.stderr.write(`\r${line}${final ? '\n' : ''}`);
+    else {
+      const tenth = Math.floor((10 * done) / windows);
+      if (tenth > lastTenth) process.stderr.write(`${line}\n`);
+      lastTenth = Math.max(lastTenth, tenth);
+    }
+  };
 }
