@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Builds KPL-aggregated records by the published format
- * (awslabs/amazon-kinesis-producer, aggregation-format.md), written from the
+ * (the aggregation format document of awslabs/amazon-kinesis-producer), written from the
  * spec and protobuf's wire format alone so that tests of the consumer's
  * decoder do not build their data with it:
  *

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * De-aggregation of records the Kinesis Producer Library (KPL) packed
- * together, by the published format (awslabs/amazon-kinesis-producer,
- * aggregation-format.md):
+ * together, by the published format (the aggregation format document of
+ * awslabs/amazon-kinesis-producer):
  *
  *   4 magic bytes F3 89 9A C2 | protobuf AggregatedRecord | MD5 of the protobuf bytes (16)
  *
