@@ -45,21 +45,25 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     log: () => undefined,
     onAlarmLine: (line) => alarmLines.push(line),
   });
-  const dashboard = await listenForCli(
-    new DashboardReader({
-      dynamo: runtime.clients.dynamodb,
-      s3: runtime.clients.s3,
-      kinesis: runtime.clients.kinesis,
-      resources: runtime.state.resources,
-      consumers: ['aggregator'],
-      alarmStates: async () => Object.entries(runtime.alarmStates()).map(([name, state]) => ({ name, state })),
-    }),
-    '127.0.0.1',
-    dashboardPort,
-  ).catch(async (error: unknown) => {
-    await runtime.stop();
-    throw error;
+  const reader = new DashboardReader({
+    dynamo: runtime.clients.dynamodb,
+    s3: runtime.clients.s3,
+    kinesis: runtime.clients.kinesis,
+    resources: runtime.state.resources,
+    consumers: ['aggregator'],
+    alarmStates: async () => Object.entries(runtime.alarmStates()).map(([name, state]) => ({ name, state })),
   });
+  // The default port may be taken (another demo, another dashboard): then any free port
+  // will do, since the address is printed. A port asked for is a port required.
+  const dashboard = await listenForCli(reader, '127.0.0.1', dashboardPort)
+    .catch((error: unknown) => {
+      if (values['dashboard-port'] !== undefined || !(error instanceof UserError)) throw error;
+      return listenForCli(reader, '127.0.0.1', 0);
+    })
+    .catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
   say(`dashboard at ${dashboard.url}`);
   const stopOnSignal = () => void dashboard.close().then(() => runtime.stop()).finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
