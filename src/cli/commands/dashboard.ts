@@ -1,10 +1,13 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DashboardReader } from '../../dashboard/DashboardReader';
 import type { AlarmStatus } from '../../dashboard/DashboardSource';
+import { readCloudWatchAlarms } from '../../dashboard/readCloudWatchAlarms';
 import { readLocalAlarmLog } from '../../dashboard/readLocalAlarmLog';
 import { startDashboardServer, type DashboardServer } from '../../dashboard/startDashboardServer';
 import { TargetName } from '../targets/Target';
 import { readLocalStateForCli } from '../targets/localTarget';
-import { resolveTarget } from '../targets/resolveTarget';
+import { DEFAULT_STAGE, LOCALSTACK_CREDENTIALS, resolveTarget } from '../targets/resolveTarget';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
 
@@ -39,6 +42,12 @@ export async function dashboardCommand(argv: readonly string[], out: (text: stri
     const projectRoot = process.cwd();
     const { startedAt } = readLocalStateForCli(projectRoot);
     alarmStates = () => readLocalAlarmLog(projectRoot, startedAt);
+  } else {
+    const cloudwatch =
+      target.name === TargetName.localstack
+        ? new CloudWatchClient({ region: target.region, endpoint: target.endpoint, credentials: LOCALSTACK_CREDENTIALS, requestHandler: new NodeHttpHandler() })
+        : new CloudWatchClient({ region: target.region });
+    alarmStates = () => readCloudWatchAlarms(cloudwatch, `streamtally-${values.stage ?? DEFAULT_STAGE}-`);
   }
   const reader = new DashboardReader({ ...target, consumers: values.consumer ?? ['aggregator'], eventTypes, alarmStates });
   const server = await listenForCli(reader, values.host, port);
