@@ -1,8 +1,6 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DashboardReader } from '../../dashboard/DashboardReader';
 import type { AlarmStatus } from '../../dashboard/DashboardSource';
-import { readCloudWatchAlarms } from '../../dashboard/readCloudWatchAlarms';
 import { readLocalAlarmLog } from '../../dashboard/readLocalAlarmLog';
 import { startDashboardServer, type DashboardServer } from '../../dashboard/startDashboardServer';
 import { TargetName } from '../targets/Target';
@@ -43,6 +41,9 @@ export async function dashboardCommand(argv: readonly string[], out: (text: stri
     const { startedAt } = readLocalStateForCli(projectRoot);
     alarmStates = () => readLocalAlarmLog(projectRoot, startedAt);
   } else {
+    // Loaded only here: every command (and `demo`) imports this file, and the local target needs no CloudWatch client.
+    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+    const { readCloudWatchAlarms } = await import('../../dashboard/readCloudWatchAlarms');
     const cloudwatch =
       target.name === TargetName.localstack
         ? new CloudWatchClient({ region: target.region, endpoint: target.endpoint, credentials: LOCALSTACK_CREDENTIALS, requestHandler: new NodeHttpHandler() })
