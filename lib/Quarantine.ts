@@ -95,6 +95,33 @@ export class Quarantine extends Construct {
   }
 
   /**
+   * Lets a reader (the dashboard API) count quarantined records: s3:ListBucket on the
+   * bucket, limited to the `quarantine/` prefix, and s3:GetObject under it only.
+   */
+  public grantQuarantineRead(grantee: iam.IGrantable): iam.Grant {
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${QUARANTINE_PREFIX}*`] } },
+    });
+    const principal: unknown = grantee.grantPrincipal;
+    if (Construct.isConstruct(principal)) {
+      const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+      Validations.of(principal as IConstruct).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${QUARANTINE_PREFIX}*]`,
+        reason: `s3:GetObject on the ${QUARANTINE_PREFIX} prefix of the quarantine bucket only: one object per quarantined record, under keys not known in advance.`,
+      });
+    }
+    const get = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+    });
+    return list.combine(get);
+  }
+
+  /**
    * Lets the grantee's event source mapping write failed batches: what Lambda needs
    * for an S3 on-failure destination, s3:ListBucket on the bucket and s3:PutObject
    * under `aws/lambda/` only (CDK's S3OnFailureDestination would grant read-write on

@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { AggregatesStore } from './AggregatesStore';
+import { DashboardApi } from './DashboardApi';
 import { assertExactlyOnce } from './assertExactlyOnce';
 import { type StreamtallyConfig, StreamModeName } from './config/StreamtallyConfig';
 import { EventStream } from './EventStream';
@@ -39,6 +40,8 @@ export class StreamtallyStack extends Stack {
   public readonly aggregator: StreamConsumer;
   /** The alarm topic and dashboard. */
   public readonly monitoring: Monitoring;
+  /** The dashboard's HTTP API, when `dashboardApi` is on. */
+  public readonly dashboardApi?: DashboardApi;
 
   constructor(scope: Construct, id: string, props: StreamtallyStackProps) {
     super(scope, id, {
@@ -116,6 +119,18 @@ export class StreamtallyStack extends Stack {
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic every alarm notifies' },
       DashboardName: { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
     };
+    if (config.dashboardApi) {
+      this.dashboardApi = new DashboardApi(this, 'DashboardApi', {
+        stage: config.stage,
+        stream: this.eventStream.stream,
+        store: this.store,
+        quarantine: this.quarantine,
+        consumerNames: [consumerName],
+        eventTypes: config.dashboardApiEventTypes.split(',').filter((type) => type !== ''),
+        monitoring: this.monitoring,
+      });
+      outputs.DashboardApiUrl = { value: this.dashboardApi.url, description: 'Base URL of the dashboard HTTP API (IAM auth; endpoints under api/)' };
+    }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
 }

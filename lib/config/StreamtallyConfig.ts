@@ -74,6 +74,16 @@ export interface StreamtallyConfig {
    * @default - 1 (applied by the monitoring construct)
    */
   readonly errorRateSlaPercent?: number;
+  /**
+   * Deploy the dashboard's HTTP API (API Gateway HTTP API, IAM auth, a read-only Lambda;
+   * docs/dashboard.md). @default false
+   */
+  readonly dashboardApi: boolean;
+  /**
+   * The event types the dashboard API shows, comma-separated: its Lambda has the reader
+   * grant, which has no Scan to discover them. @default '' (none)
+   */
+  readonly dashboardApiEventTypes: string;
 }
 
 /** The CDK context key that holds a {@link StreamtallyConfig} object. */
@@ -97,6 +107,8 @@ const DEFAULTS = {
   eventsPartitionedByKey: true,
   retryAttempts: 10,
   quarantineExpirationDays: 30,
+  dashboardApi: false,
+  dashboardApiEventTypes: '',
 } as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName>;
 
 /** Monitoring settings: optional, their defaults are derived by the monitoring construct. */
@@ -124,6 +136,8 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   freshnessSlaMs: 'integer',
   processingLatencySlaMs: 'integer',
   errorRateSlaPercent: 'number',
+  dashboardApi: 'boolean',
+  dashboardApiEventTypes: 'string',
 };
 const FIELD_NAMES = Object.keys(FIELD_KINDS) as (keyof StreamtallyConfig)[];
 
@@ -175,6 +189,10 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
     }
   }
 
+  const badType = merged.dashboardApiEventTypes.split(',').find((type) => type !== '' && !/^[A-Za-z0-9_.:-]{1,64}$/.test(type));
+  if (badType !== undefined) {
+    throw new StreamtallyConfigError(`dashboardApiEventTypes must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "${badType}"`);
+  }
   const alarmEmail = merged.alarmEmail;
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     throw new StreamtallyConfigError(`alarmEmail must be an e-mail address, got "${alarmEmail}"`);

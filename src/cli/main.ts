@@ -1,3 +1,4 @@
+import { dashboardCommand, dashboardUsage } from './commands/dashboard';
 import { demoCommand, demoUsage } from './commands/demo';
 import { localCommand, localUsage } from './commands/local';
 import { produceCommand, produceUsage } from './commands/produce';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   offsets: { run: offsetsCommand, usage: offsetsUsage },
   query: { run: queryCommand, usage: queryUsage },
   quarantine: { run: quarantineCommand, usage: quarantineUsage },
+  dashboard: { run: dashboardCommand, usage: dashboardUsage },
   replay: { run: replayCommand, usage: replayUsage },
   reconcile: { run: reconcileCommand, usage: reconcileUsage },
 };

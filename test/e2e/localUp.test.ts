@@ -178,6 +178,8 @@ describe('streamtally demo (npm start)', () => {
         child.once('exit', (code) => resolve({ code, stdout, stderr }));
       });
       expect(result.code, result.stderr).toBe(0);
+      // --json sends progress to stderr: the dashboard's address is among it.
+      expect(result.stderr).toMatch(/^dashboard at http:\/\/127\.0\.0\.1:\d+\/$/m);
       const summary = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
         generated: Record<string, number>;
         producer: { sent: number; failed: number };

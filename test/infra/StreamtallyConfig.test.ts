@@ -28,6 +28,8 @@ describe('resolveConfig', () => {
       retryAttempts: 10,
       maxRecordAgeHours: 6,
       quarantineExpirationDays: 30,
+      dashboardApi: false,
+      dashboardApiEventTypes: '',
     });
   });
 

@@ -35,6 +35,13 @@ const STATELESS = new Set([
   // service key; ours hold resource names and settings, no secret.
   'AWS::Lambda::Function',
   'AWS::Lambda::EventSourceMapping',
+  // The dashboard HTTP API (dashboardApi): routing and configuration, no data at rest; its
+  // access logs go to a log group, which is checked.
+  'AWS::Lambda::Permission',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::Integration',
+  'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::Stage',
   'AWS::CloudWatch::Alarm',
   'AWS::CloudWatch::CompositeAlarm',
   'AWS::CloudWatch::Dashboard',
@@ -147,6 +154,7 @@ describe('encryption at rest', () => {
   it.each<[string, Partial<StreamtallyConfig>]>([
     ['the default configuration', {}],
     ['an on-demand stream, alarm e-mail, parallel batches', { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 }],
+    ['the dashboard HTTP API on', { dashboardApi: true, dashboardApiEventTypes: 'page_view' }],
   ])('%s: every stateful resource is encrypted, every bucket private and TLS-only', (_name, partial) => {
     expect(encryptionProblems(Template.fromStack(build(partial)))).toEqual([]);
   });

@@ -217,6 +217,7 @@ describe('least privilege of every function role', () => {
     ['the default configuration', {}],
     ['an on-demand stream, alarm e-mail, parallel batches', { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 }],
     ['no producer-id dedup', { dedupProducerIds: false }],
+    ['the dashboard HTTP API on', { dashboardApi: true, dashboardApiEventTypes: 'page_view,search' }],
   ])('%s: every statement names only the function own stream, tables, indexes, quarantine, key and log group', (_name, partial) => {
     expect(leastPrivilegeViolations(Template.fromStack(build(partial)))).toEqual([]);
   });

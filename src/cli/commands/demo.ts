@@ -2,15 +2,18 @@ import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/c
 import { checkConservation } from '../../demo/checkConservation';
 import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
 import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { DashboardReader } from '../../dashboard/DashboardReader';
 import { Producer } from '../../producer';
 import { readTopKeys } from '../../query/readAggregates';
 import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
+import { DEFAULT_DASHBOARD_PORT, listenForCli } from './dashboard';
 import { startRuntimeForCli } from './local';
 
-export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--json]   (npm start)
-  Starts the local stack, sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
+export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--dashboard-port N] [--json]   (npm start)
+  Starts the local stack and the web dashboard (docs/dashboard.md; --dashboard-port, default
+  ${DEFAULT_DASHBOARD_PORT}, 0 picks a free one), sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
   malformed, late and future events) and shows it flowing; ends with a summary that checks that every
   record sent was aggregated, dropped as a duplicate or quarantined. Exits non-zero if not.`;
 
@@ -23,11 +26,13 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     rate: { type: 'string' },
     seed: { type: 'string' },
     stack: { type: 'string' },
+    'dashboard-port': { type: 'string' },
   });
   if (values.help) return out(demoUsage);
   const durationS = integerFlag('duration', values.duration, 60, 1, 86_400);
   const rate = integerFlag('rate', values.rate, 200, 1, 100_000);
   const seed = integerFlag('seed', values.seed, 1, 0, 2 ** 31 - 1);
+  const dashboardPort = integerFlag('dashboard-port', values['dashboard-port'], DEFAULT_DASHBOARD_PORT, 0, 65_535);
   const interactive = Boolean(process.stdout.isTTY) && !values.json;
   const alarmLines: string[] = [];
   const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : out(line));
@@ -40,7 +45,27 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     log: () => undefined,
     onAlarmLine: (line) => alarmLines.push(line),
   });
-  const stopOnSignal = () => void runtime.stop().finally(() => process.exit(130));
+  const reader = new DashboardReader({
+    dynamo: runtime.clients.dynamodb,
+    s3: runtime.clients.s3,
+    kinesis: runtime.clients.kinesis,
+    resources: runtime.state.resources,
+    consumers: ['aggregator'],
+    alarmStates: async () => Object.entries(runtime.alarmStates()).map(([name, state]) => ({ name, state })),
+  });
+  // The default port may be taken (another demo, another dashboard): then any free port
+  // will do, since the address is printed. A port asked for is a port required.
+  const dashboard = await listenForCli(reader, '127.0.0.1', dashboardPort)
+    .catch((error: unknown) => {
+      if (values['dashboard-port'] !== undefined || !(error instanceof UserError)) throw error;
+      return listenForCli(reader, '127.0.0.1', 0);
+    })
+    .catch(async (error: unknown) => {
+      await runtime.stop();
+      throw error;
+    });
+  say(`dashboard at ${dashboard.url}`);
+  const stopOnSignal = () => void dashboard.close().then(() => runtime.stop()).finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
@@ -121,6 +146,7 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
   } finally {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
+    await dashboard.close();
     await runtime.stop();
   }
 }

@@ -9,6 +9,8 @@ export interface LocalTargetState {
   readonly resources: StackResources;
   /** The stack the local stack was provisioned from. */
   readonly stackName: string;
+  /** When the local stack became ready, ISO-8601. */
+  readonly startedAt: string;
 }
 
 /** Reads the running local stack's state file, as a one-line error when there is none. */

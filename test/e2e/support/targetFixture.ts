@@ -24,6 +24,8 @@ export interface TargetFixture {
   readonly settings: E2eSettings;
   /** Resolved as the CLI resolves it: stack outputs, or the local state file. */
   readonly target: Target;
+  /** The project the local stack runs in (its `.streamtally/`, its `cdk.out`); absent for other targets. */
+  readonly projectRoot?: string;
   /** Runs `streamtally <args> <target flags>` as a user would, from the project the target belongs to. */
   cli(args: readonly string[], input?: string): Promise<CliResult>;
   /** The template the target's stack runs: as deployed (CloudFormation) or as the local stack read it (cdk.out). */
@@ -86,6 +88,7 @@ async function openLocalTarget(settings: E2eSettings): Promise<TargetFixture> {
   return {
     settings,
     target,
+    projectRoot: project,
     cli: (args, input) => runCli([...args, ...targetFlags(settings)], project, input),
     deployedTemplate: async () => readCloudAssembly(path.join(project, 'cdk.out'), target.stackName).template,
     close: async () => {
