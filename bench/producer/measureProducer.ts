@@ -7,7 +7,7 @@ import { Producer } from '../../src/producer';
 import type { ProducerEvent } from '../../src/producer';
 import { SyntheticEvents } from '../../src/synthetic';
 import { FaultProxy } from '../../test/integration/producer/support/FaultProxy';
-import { createStream, readStream } from '../../test/integration/producer/support/kinesisLocal';
+import { createStream, readStream } from '../../test/integration/producer/support/streamRecords';
 import { capacityPlan } from '../../test/integration/producer/support/plans';
 import { collectGarbage } from '../gc';
 import type { TargetCheck } from '../report';
