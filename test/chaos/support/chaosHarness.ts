@@ -180,8 +180,8 @@ export interface ProduceOptions {
 
 /** Sends synthetic items through the real producer and records each one's expected fate. */
 export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: Iterable<SyntheticItem>, options: ProduceOptions = {}): Promise<ProducerReport> {
-  // kinesis-mock slows as its shards fill (seconds per put at tens of thousands of records): a
-  // request timed out and sent again would leave the ground truth unknown, so it is given time.
+  // A busy machine can slow an answer past the SDK's default timeout: a request timed out and
+  // sent again would leave the ground truth unknown, so it is given time.
   const producer = new Producer({
     requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS,
     ...options.producer,

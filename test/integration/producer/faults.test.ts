@@ -8,7 +8,7 @@ import { startTestKinesis, type TestKinesis } from '../../support/startTestKines
 import { hashFraction, idOf } from './support/plans';
 
 /**
- * The producer against kinesis-local through a fault-injecting proxy. After
+ * The producer against kinesalite through a fault-injecting proxy. After
  * each scenario the stream is read back and every event must be on it at
  * least once and reported sent, or reported failed; a copy beyond the first
  * may only come from a write whose answer never reached the producer (the
@@ -98,7 +98,7 @@ function expectFullAccounting(outcome: Outcome): void {
   }
 }
 
-describe('Producer against kinesis-local through a fault-injecting proxy', () => {
+describe('Producer against kinesalite through a fault-injecting proxy', () => {
   it('partial failures: only the refused records are retried, and every event is on the stream once', async () => {
     // Prepare: about 30% of records refused, each at most twice; throttled on even requests, internal failures on odd ones
     const refusals = new Map<string, number>();

@@ -47,7 +47,7 @@ interface ReconcileJson {
   remaining: number;
 }
 
-describe('replay and reconcile against kinesis-local, dynalite and s3rver', () => {
+describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
   const dynamo = dynamoClient(inject('dynamoEndpoint'));
   const s3 = s3Client(inject('s3Endpoint'));
   let kinesisFixture: TestKinesis;
