@@ -5,7 +5,7 @@
  * a timing. See BENCHMARKS.md for what each figure means. Then the local
  * stack end to end, the producer, and DynamoDB's bill by its billing rules
  * (bench/stack, bench/producer, bench/cost); `--only core|stack|producer|cost`
- * (comma-separated) runs some of them; `--write-cost-doc` renders docs/cost.md.
+ * (comma-separated; also kinesis-engines, bench/kinesisEngines) runs some of them; `--write-cost-doc` renders docs/cost.md.
  */
 import { loadavg } from 'node:os';
 import { configFromEnv } from '../lambdas/aggregator/config';

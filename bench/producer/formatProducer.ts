@@ -13,7 +13,7 @@ export function formatProducer(result: ProducerBenchResult): string {
   lines.push(
     `Producer (issue 5): against ${result.emulator}; ${result.shards} shards, a fresh stream per run, events of ~${Math.round(result.meanEventBytes)} B; ${result.producerSettings}`,
   );
-  lines.push('  straight to kinesis-local:');
+  lines.push('  straight to kinesalite:');
   for (const run of result.direct.runs) lines.push(`    ${runLine(run)}`);
   lines.push(
     `  Producer / PutRecords loop = ${int(result.direct.producerEventsPerSecond)} / ${int(result.direct.putRecordsLoopEventsPerSecond)} = ${result.producerToPutRecordsLoop.value.toFixed(2)} ` +

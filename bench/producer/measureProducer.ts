@@ -7,7 +7,7 @@ import { Producer } from '../../src/producer';
 import type { ProducerEvent } from '../../src/producer';
 import { SyntheticEvents } from '../../src/synthetic';
 import { FaultProxy } from '../../test/integration/producer/support/FaultProxy';
-import { createStream, readStream } from '../../test/integration/producer/support/kinesisLocal';
+import { createStream, readStream } from '../../test/integration/producer/support/streamRecords';
 import { capacityPlan } from '../../test/integration/producer/support/plans';
 import { collectGarbage } from '../gc';
 import type { TargetCheck } from '../report';
@@ -55,7 +55,7 @@ export interface ProducerBenchResult {
   readonly shards: number;
   readonly meanEventBytes: number;
   readonly producerSettings: string;
-  /** Straight to kinesis-local. */
+  /** Straight to the Kinesis emulator. */
   readonly direct: {
     readonly runs: readonly ProducerRun[];
     readonly putRecordsLoopEventsPerSecond: number;
@@ -113,7 +113,7 @@ const RATIO_TARGET = 0.9;
 const PUT_RECORD_RATIO_TARGET = 20;
 
 /**
- * Issue 5's figures against one kinesis-local: the producer's throughput
+ * Issue 5's figures against one Kinesis emulator: the producer's throughput
  * against a hand-written PutRecords loop and a one-PutRecord-per-call loop,
  * straight and behind a fixed-delay proxy, and its memory when the caller
  * offers ten times what a throttled stream takes.
@@ -132,7 +132,7 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
   const runId = Date.now().toString(36);
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-bench-producer-'));
-  progress(`producer: starting kinesis-local; ${n.toLocaleString('en-US')} events per run, ${shards} shards, a fresh stream per run`);
+  progress(`producer: starting kinesalite; ${n.toLocaleString('en-US')} events per run, ${shards} shards, a fresh stream per run`);
   const emulator = await startKinesisEmulator({ dataDir });
   const direct = new KinesisClient(localClientConfig(emulator.endpoint, { maxAttempts: 1 }));
   let streams = 0;
@@ -223,7 +223,7 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
       (candidate) => candidate.lost === 0 && candidate.onStream?.records === candidate.events && candidate.onStream.distinctIds === candidate.events,
     );
     return {
-      emulator: 'kinesis-local (kinesis-mock), started by startKinesisEmulator as the local stack starts it, its own child process',
+      emulator: 'kinesalite (patched), started by startKinesisEmulator as the local stack starts it, its own child process',
       shards,
       meanEventBytes,
       producerSettings: 'new Producer({ streamName, client }) with the defaults (maxConcurrentRequests 8, lingerMs 50, maxBufferedEvents 10,000); client maxAttempts 1, NodeHttpHandler',

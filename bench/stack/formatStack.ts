@@ -11,8 +11,8 @@ export function formatStack(result: StackBenchResult): string {
       `synth ${stack.synthSeconds.toFixed(1)} s, READY after ${stack.readySeconds.toFixed(1)} s, warm-up (cold start + 500 records) ${stack.warmUpSeconds.toFixed(1)} s`,
   );
   lines.push(`workload: ${result.workload}`);
-  lines.push(`  raw PutRecords, bare kinesis-local, before the stack   ${loopLine(raw.before.loop)}; cpu: ${cpuLine(raw.before.cpu)}`);
-  lines.push(`  raw PutRecords, bare kinesis-local, after the stack    ${loopLine(raw.after.loop)}; cpu: ${cpuLine(raw.after.cpu)}`);
+  lines.push(`  raw PutRecords, bare kinesalite, before the stack   ${loopLine(raw.before.loop)}; cpu: ${cpuLine(raw.before.cpu)}`);
+  lines.push(`  raw PutRecords, bare kinesalite, after the stack    ${loopLine(raw.after.loop)}; cpu: ${cpuLine(raw.after.cpu)}`);
   lines.push(`  the same loop against the stack                        ${loopLine(endToEnd.loop)}`);
   lines.push(
     `  end to end: ${int(endToEnd.records)} events aggregated ${endToEnd.seconds.toFixed(1)} s after the first put = ${int(endToEnd.eventsPerSecond)} events/s ` +

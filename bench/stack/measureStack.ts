@@ -58,7 +58,7 @@ export interface StackBenchResult {
   };
   readonly workload: string;
   /**
-   * The bare emulator: kinesis-local alone, the same launcher and settings, no consumer; 500 records
+   * The bare emulator: kinesalite alone, the same launcher and settings, no consumer; 500 records
    * of warm-up, then the timed ones. Measured before and after the stack, so that a change in the
    * machine's load during the run falls on both sides; the rate is over both.
    */
@@ -132,7 +132,7 @@ export interface LoopSummary {
   readonly requests: number;
   readonly seconds: number;
   readonly recordsPerSecond: number;
-  /** The first and the last request's time, ms: kinesis-local's cost per record grows with the records its shard holds. */
+  /** The first and the last request's time, ms: kinesis-mock's cost per record grew with the records its shard held; kinesalite's does not. */
   readonly firstRequestMs: number;
   readonly lastRequestMs: number;
 }
@@ -153,13 +153,13 @@ const SAMPLE_INTERVAL_MS = 250;
 const PROBE_POLL_MS = 50;
 
 /**
- * Issue 3's figures, in one run. First a bare kinesis-local takes a fixed
+ * Issue 3's figures, in one run. First a bare kinesalite takes a fixed
  * number of records from the hand-written PutRecords loop. Then the whole
  * local stack (`streamtally local up` on a freshly synthesized default stack)
  * gets the same records from the same loop, and the time runs until the last
- * of them is aggregated. The same count on both sides matters: kinesis-local's
- * cost per record grows with the records its shard already holds, so a rate
- * over a fixed time would compare different amounts of work. After that,
+ * of them is aggregated. The same count on both sides matters: an emulator whose
+ * cost per record grows with the records a shard holds (kinesis-mock's did) would
+ * otherwise be compared on different amounts of work. After that,
  * freshness probes at half the end-to-end rate; the peak RSS of the stack's
  * processes throughout.
  */
@@ -173,7 +173,7 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
   const runId = Date.now().toString(36);
 
   // 1. The bare emulator.
-  progress(`stack: raw PutRecords loop against a bare kinesis-local, ${config.shardCount} shard(s), ${WARM_UP_RECORDS} + ${records} records`);
+  progress(`stack: raw PutRecords loop against a bare kinesalite, ${config.shardCount} shard(s), ${WARM_UP_RECORDS} + ${records} records`);
   const rawBefore = await measureRaw(config.shardCount, records, `${runId}-1`);
   progress(`stack:   ${Math.round(rawBefore.loop.recordsPerSecond)} records/s`);
 
@@ -287,7 +287,7 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
     stopped = await stack.stop();
     sampler.stop();
 
-    progress(`stack: the raw loop once more, on a fresh bare kinesis-local`);
+    progress(`stack: the raw loop once more, on a fresh bare kinesalite`);
     const rawAfter = await measureRaw(config.shardCount, records, `${runId}-2`);
     progress(`stack:   ${Math.round(rawAfter.loop.recordsPerSecond)} records/s`);
     const rawRate = (rawBefore.loop.accepted + rawAfter.loop.accepted) / ((rawBefore.loop.elapsedMs + rawAfter.loop.elapsedMs) / 1000);
@@ -366,7 +366,7 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
   }
 }
 
-/** The loop against a bare kinesis-local started the way the local stack starts its own. */
+/** The loop against a bare kinesalite started the way the local stack starts its own. */
 async function measureRaw(shards: number, records: number, runId: string): Promise<{ loop: PutLoopResult; cpu: PhaseCpu; peakRssBytes: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-bench-raw-'));
   const emulator = await startKinesisEmulator({ dataDir });

@@ -7,11 +7,13 @@ import { formatCost } from '../cost/formatCost';
 import { renderCostDoc } from '../cost/renderCostDoc';
 import { measureCost, type CostResult } from '../cost/measureCost';
 import { machineInfo } from '../machine';
+import { formatKinesisEngines } from '../kinesisEngines/formatKinesisEngines';
+import { measureKinesisEngines, type KinesisEnginesResult } from '../kinesisEngines/measureKinesisEngines';
 import { formatStack } from './formatStack';
 import { measureStack, type StackBenchResult } from './measureStack';
 
-/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill. */
-export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost'] as const;
+/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill, the local Kinesis engines compared. */
+export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'kinesis-engines'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** `npm run bench` options. */
@@ -60,6 +62,7 @@ export interface ExtraSections {
   readonly stack?: StackBenchResult & SectionRun;
   readonly producer?: ProducerBenchResult & SectionRun;
   readonly cost?: CostResult & SectionRun;
+  readonly kinesisEngines?: KinesisEnginesResult & SectionRun;
 }
 
 interface SectionRun {
@@ -83,7 +86,8 @@ export async function runExtraSections(
   const stack = only.has('stack') ? await timed(() => measureStack({ onProgress: progress })) : undefined;
   const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
   const cost = only.has('cost') ? await timed(() => measureCost({ ...costOptions, onProgress: progress })) : undefined;
-  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}) };
+  const kinesisEngines = only.has('kinesis-engines') ? await timed(() => measureKinesisEngines({ onProgress: progress })) : undefined;
+  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}), ...(kinesisEngines ? { kinesisEngines } : {}) };
 }
 
 /** The sections as text, after the core report (or alone). */
@@ -94,6 +98,7 @@ export function formatExtraSections(extras: ExtraSections): string {
   if (extras.stack) parts.push(`${formatStack(extras.stack)}\n  ${when(extras.stack)}`);
   if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
   if (extras.cost) parts.push(`${formatCost(extras.cost)}\n  ${when(extras.cost)}`);
+  if (extras.kinesisEngines) parts.push(`${formatKinesisEngines(extras.kinesisEngines)}\n\n  ${when(extras.kinesisEngines)}`);
   return parts.map((part) => `\n${part}\n`).join('');
 }
 

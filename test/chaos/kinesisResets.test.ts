@@ -23,7 +23,7 @@ import { recordResult } from './support/results';
  * Kinesis-side faults on both paths of the stream: the local event source mapping's
  * reads (DescribeStreamSummary, ListShards, GetShardIterator, GetRecords) and the
  * producer's writes (PutRecords) go through a fault-injecting proxy in front of
- * kinesis-local. The restart of the emulator itself is another scenario.
+ * kinesalite. The restart of the emulator itself is another scenario.
  */
 
 const SCENARIO_ID = 'g-kinesis-connection-resets';
@@ -149,7 +149,7 @@ describe.sequential('chaos: Kinesis connection resets; nothing lost, nothing cou
             id: SCENARIO_ID,
             fault: 'Kinesis connection resets, throttling, 5xx, latency spikes (consumer reads and producer writes)',
             injection:
-              'HTTP fault proxy between kinesis-local and both the event source mappings (from their start) and the producer (one attempt per request). ' +
+              'HTTP fault proxy between kinesalite and both the event source mappings (from their start) and the producer (one attempt per request). ' +
               'Reads (GetRecords, GetShardIterator, ListShards, DescribeStreamSummary): 10 % reset before forwarding, 5 % forwarded then reset (the answer lost, the iterator reused), ' +
               '10 % 400 ProvisionedThroughputExceededException, 5 % 500 InternalFailure / 503 ServiceUnavailable, 5 % delayed 0.1–1 s. ' +
               'PutRecords (about 25 records a request): 5 % reset, 5 % forwarded then reset (the records land, the producer re-sends them: duplicates on the stream), 10 % throttled, 5 % 5xx, 5 % delayed. ' +

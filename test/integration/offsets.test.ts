@@ -87,7 +87,7 @@ afterAll(async () => {
 const read = (consumers: readonly string[] | 'all', maxCountedRecords?: number) =>
   readOffsets({ kinesis: fixture.kinesis, dynamo }, { streamName: STREAM, checkpointTable: table, consumers, maxCountedRecords });
 
-describe('offsets against kinesis-local and dynalite', () => {
+describe('offsets against kinesalite and dynalite', () => {
   it('shows a consumer held back at record k of n as n − k records behind, and the time between them', async () => {
     const [aggregator] = await read(['aggregator']);
     const held = shard0[K - 1] as (typeof shard0)[number];

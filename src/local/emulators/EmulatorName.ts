@@ -1,6 +1,6 @@
 /** The emulators of the local stack, by the AWS service they stand in for. */
 export const EmulatorName = {
-  /** Kinesis Data Streams: kinesis-local (kinesis-mock, the engine LocalStack uses). */
+  /** Kinesis Data Streams: kinesalite (patched, see docs/local-runtime.md). */
   kinesis: 'kinesis',
   /** DynamoDB: dynalite. */
   dynamodb: 'dynamodb',

@@ -58,7 +58,7 @@ export async function launchEmulator(launch: EmulatorLaunch, options: EmulatorOp
     if (options.port !== undefined) await assertPortFree(options.port, launch.name);
     const started = await startOnce(launch, port, dataDir, options);
     if (started.kind === 'running') return started.emulator;
-    // An emulator may bind more than one port (kinesis-mock also serves TLS): only the
+    // An emulator may bind more than one port: only the
     // one asked for is the user's to change.
     if (options.port !== undefined && started.output.includes(`:${port}`)) throw portTakenError(launch.name, port);
     if (attempt >= PORT_RACE_ATTEMPTS) throw new EmulatorError(launch.name, `${launch.name} emulator found no free port after ${attempt} attempts: ${started.output}`);

@@ -5,7 +5,8 @@ import { EmulatorName } from './EmulatorName';
 import type { LocalEndpoints } from './LocalEndpoints';
 import type { RunningEmulator } from './RunningEmulator';
 import { startDynamoEmulator } from './startDynamoEmulator';
-import { startJournaledKinesis } from '../kinesisJournal/startJournaledKinesis';
+import { startKinesisEmulator } from './startKinesisEmulator';
+import { startRestartingEmulator } from './startRestartingEmulator';
 import { startS3Emulator } from './startS3Emulator';
 
 /** Options of {@link startEmulators}. */
@@ -27,12 +28,8 @@ export interface StartEmulatorsOptions {
   readonly startTimeoutMs?: number;
   /** How long a stop waits after SIGTERM before SIGKILL. @default 5000 */
   readonly stopGraceMs?: number;
-  /** How often Kinesis data is written to disk. @default 5000 */
-  readonly kinesisPersistIntervalMs?: number;
-  /** Notices (a Kinesis emulator restarted and restored), one line each. @default - dropped */
+  /** Notices (the Kinesis emulator died and was restarted), one line each. @default - dropped */
   readonly log?: (line: string) => void;
-  /** After the Kinesis emulator was restarted, before its lost records are put back: create again the streams it lost. */
-  readonly beforeKinesisRestore?: (kinesisEmulatorEndpoint: string) => Promise<void>;
   /** After the Kinesis emulator was restarted, with its new process id. */
   readonly onKinesisRestart?: (pid: number) => void;
 }
@@ -55,7 +52,7 @@ export interface LocalEmulators {
 
 /**
  * Starts Kinesis, DynamoDB and S3 emulators side by side as child processes (Kinesis
- * behind its write-ahead journal, see {@link startJournaledKinesis}). If one
+ * restarted when it dies, see {@link startRestartingEmulator}). If one
  * fails to start, the others are stopped before the (one-line) error is thrown, so a
  * failed start leaves no process behind.
  *
@@ -72,13 +69,10 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     stopGraceMs: options.stopGraceMs,
   });
   const results = await Promise.allSettled([
-    // Behind its journal: a killed Kinesis emulator is restarted and loses no acknowledged record.
-    startJournaledKinesis({
-      ...common(EmulatorName.kinesis),
-      region: options.region,
-      persistIntervalMs: options.kinesisPersistIntervalMs,
+    // kinesalite keeps every acknowledged record in LevelDB: a killed one is restarted on
+    // its data and port, and its clients' retries go on where they were.
+    startRestartingEmulator((port) => startKinesisEmulator({ ...common(EmulatorName.kinesis), ...(port === undefined ? {} : { port }), region: options.region }), {
       log: options.log,
-      beforeRestore: options.beforeKinesisRestore,
       onRestart: options.onKinesisRestart,
     }),
     startDynamoEmulator(common(EmulatorName.dynamodb)),

@@ -1,7 +1,6 @@
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { EmulatorOptions } from './EmulatorOptions';
 import { EmulatorName } from './EmulatorName';
-import { findFreePort } from './findFreePort';
 import { launchEmulator } from './launchEmulator';
 import { localClientConfig } from './localClientConfig';
 import type { RunningEmulator } from './RunningEmulator';
@@ -13,23 +12,17 @@ export interface KinesisEmulatorOptions extends EmulatorOptions {
    * @default 'us-east-1'
    */
   readonly region?: string;
-  /**
-   * How often kinesis-mock writes all of its data to disk. A stop (SIGTERM) always writes
-   * it; an emulator killed outright loses at most this much of the latest records.
-   * Each write serialises every stream, so shorter costs emulator CPU.
-   * @default 5000
-   */
-  readonly persistIntervalMs?: number;
 }
 
 /**
- * Starts kinesis-local (kinesis-mock, the engine LocalStack uses) as a child process on
- * 127.0.0.1, plain HTTP, with its data persisted to `<dataDir>/kinesis-data.json`.
- * Resolves once it answers ListStreams.
+ * Starts kinesalite (patched, see docs/local-runtime.md) as a child process on
+ * 127.0.0.1, plain HTTP, its streams in a LevelDB store in `dataDir`: every
+ * acknowledged record is in LevelDB's log before the answer, so a killed emulator
+ * loses none. Resolves once it answers ListStreams.
  *
  * @example
  * const kinesis = await startKinesisEmulator({ dataDir: '/tmp/k' });
- * // new KinesisClient({ endpoint: kinesis.endpoint, requestHandler: new NodeHttpHandler(), ... })
+ * // new KinesisClient(localClientConfig(kinesis.endpoint))
  * await kinesis.stop();
  */
 export function startKinesisEmulator(options: KinesisEmulatorOptions = {}): Promise<RunningEmulator> {
@@ -39,23 +32,7 @@ export function startKinesisEmulator(options: KinesisEmulatorOptions = {}): Prom
       name: EmulatorName.kinesis,
       launcher: 'kinesis.cjs',
       probeName: 'ListStreams',
-      prepare: async (port, dataDir) => ({
-        args: [],
-        env: {
-          KINESIS_MOCK_CERT_PATH: require.resolve('kinesis-local/server.json'),
-          KINESIS_MOCK_PLAIN_PORT: String(port),
-          // Always served by kinesis-mock; nobody here uses it.
-          KINESIS_MOCK_TLS_PORT: String(await findFreePort()),
-          SHOULD_PERSIST_DATA: 'true',
-          LOAD_DATA_IF_EXISTS: 'true',
-          PERSIST_PATH: dataDir,
-          PERSIST_FILE_NAME: 'kinesis-data.json',
-          PERSIST_INTERVAL: `${options.persistIntervalMs ?? 5000}ms`,
-          AWS_REGION: region,
-          // INFO logs every request: CPU the emulator, the bottleneck of the local stack, needs.
-          LOG_LEVEL: 'WARN',
-        },
-      }),
+      prepare: async (port, dataDir) => ({ args: [JSON.stringify({ port, host: '127.0.0.1', path: dataDir, region })], env: {} }),
       probe: (endpoint) => {
         const client = new KinesisClient(localClientConfig(endpoint, { region, maxAttempts: 1, requestTimeoutMs: 2000 }));
         return { send: () => client.send(new ListStreamsCommand({})), destroy: () => client.destroy() };

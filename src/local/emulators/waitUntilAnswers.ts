@@ -8,8 +8,8 @@ export type WaitOutcome =
 
 /**
  * Calls `probe` (one real API call) every `intervalMs` until it succeeds, the process
- * has exited, or `timeoutMs` have passed. A listening socket is not enough: kinesis-mock,
- * for one, listens before its streams cache is ready.
+ * has exited, or `timeoutMs` have passed. A listening socket is not enough: an emulator
+ * may listen before its store is open.
  */
 export async function waitUntilAnswers(
   probe: () => Promise<unknown>,

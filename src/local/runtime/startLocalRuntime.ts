@@ -1,15 +1,13 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import * as path from 'node:path';
 import { AlarmEvaluator, type AlarmEvaluation, type AlarmStateChange } from '../alarms/AlarmEvaluator';
 import { alarmsFromTemplate } from '../alarms/alarmsFromTemplate';
 import { datumsFromEmf } from '../alarms/datumsFromEmf';
 import { InMemoryMetricStore } from '../alarms/InMemoryMetricStore';
-import { localClientConfig, localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
+import { localClients, startEmulators, type EmulatorError, type LocalClients, type LocalEndpoints } from '../emulators';
 import { LocalKinesisEventSourceMapping, MappingCheckpointFile, type MappingState } from '../esm';
 import { LocalFunction } from '../lambda';
 import { localPaths, localResourcesFromOutputs, removeLocalState, writeLocalState, type LocalState } from '../state';
 import { describeNotEmulated, planLocalStack, provisionLocalStack, readCloudAssembly, type LocalStackPlan } from '../template';
-import { provisionStream } from '../template/provisionStream';
 
 /** How to start the local stack. */
 export interface LocalRuntimeOptions {
@@ -103,15 +101,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ports: options.ports,
     region: plan.region,
     log: options.log,
-    // A stream created after the emulator's last snapshot is gone after its restart.
-    beforeKinesisRestore: async (endpoint) => {
-      const kinesis = new KinesisClient(localClientConfig(endpoint, { region: plan.region }));
-      try {
-        for (const stream of plan.streams) await provisionStream(kinesis, stream, 30_000);
-      } finally {
-        kinesis.destroy();
-      }
-    },
     onKinesisRestart: (pid) => {
       if (!state || stopped) return;
       state = { ...state, emulatorPids: { ...state.emulatorPids, kinesis: pid } };

@@ -2,7 +2,7 @@
 export interface LocalEnvironment {
   /** @default 'us-east-1' */
   readonly region: string;
-  /** kinesis-mock's default account, so the stream ARNs of the plan are the ones it reports. @default '000000000000' */
+  /** The Kinesis emulator's account, so the stream ARNs of the plan are the ones it reports. @default '000000000000' */
   readonly accountId: string;
   /** `AWS::StackName`. */
   readonly stackName: string;

@@ -4,13 +4,13 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export interface LocalStreamPlan {
   readonly logicalId: string;
   readonly streamName: string;
-  /** The ARN kinesis-local reports for it. */
+  /** The ARN the Kinesis emulator reports for it. */
   readonly streamArn: string;
   /** `PROVISIONED` or `ON_DEMAND`. */
   readonly mode: 'PROVISIONED' | 'ON_DEMAND';
   /**
    * Open shards: the template's `ShardCount` for a provisioned stream. An on-demand stream
-   * has {@link ON_DEMAND_LOCAL_SHARDS} locally (kinesis-mock's fixed count; AWS starts one at
+   * has {@link ON_DEMAND_LOCAL_SHARDS} locally (the patched kinesalite's count; AWS starts one at
    * 4 and scales it, which nothing here emulates).
    */
   readonly shardCount: number;

@@ -27,7 +27,7 @@ import { TemplateError } from './TemplateError';
 export interface PlanLocalStackOptions {
   /** @default 'us-east-1' */
   readonly region?: string;
-  /** @default '000000000000' (kinesis-mock's account) */
+  /** @default '000000000000' (the Kinesis emulator's account) */
   readonly accountId?: string;
   /** `AWS::StackName`; pass the stack's name from {@link readCloudAssembly}. @default 'streamtally-local' */
   readonly stackName?: string;

@@ -55,7 +55,7 @@ const ERROR_SHAPES: Record<AwsJsonService, { readonly contentType: string } & Re
 
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1 in front of an AWS JSON-protocol
- * endpoint: DynamoDB (dynalite) or Kinesis (kinesis-local). Every request
+ * endpoint: DynamoDB (dynalite) or Kinesis (kinesalite). Every request
  * meets the fault its plan chooses, answered in the service's own error
  * shape; the proxy counts what it applied, per kind and per operation, and
  * remembers when the last fault happened (the end of the fault period, for

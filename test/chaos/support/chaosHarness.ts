@@ -179,9 +179,9 @@ export interface ProduceOptions {
 }
 
 /** Sends synthetic items through the real producer and records each one's expected fate. */
-export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: readonly SyntheticItem[], options: ProduceOptions = {}): Promise<ProducerReport> {
-  // kinesis-mock slows as its shards fill (seconds per put at tens of thousands of records): a
-  // request timed out and sent again would leave the ground truth unknown, so it is given time.
+export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: Iterable<SyntheticItem>, options: ProduceOptions = {}): Promise<ProducerReport> {
+  // A busy machine can slow an answer past the SDK's default timeout: a request timed out and
+  // sent again would leave the ground truth unknown, so it is given time.
   const producer = new Producer({
     requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS,
     ...options.producer,
@@ -189,7 +189,10 @@ export async function produceSynthetic(runtime: LocalRuntime, workload: Workload
     client: options.client ?? runtime.clients.kinesis,
   });
   const sends: Promise<void>[] = [];
-  for (const [index, item] of items.entries()) {
+  // Items may be made as they are taken (a generator): the ground truth is what was sent.
+  const sent: SyntheticItem[] = [];
+  for (const item of items) {
+    const index = sent.push(item) - 1;
     if (item.kind === 'event') sends.push(producer.send(item.event));
     else sends.push(producer.sendRawUnvalidated(item.data, item.partitionKey));
     if (options.flushEvery !== undefined && (index + 1) % options.flushEvery === 0) {
@@ -204,7 +207,7 @@ export async function produceSynthetic(runtime: LocalRuntime, workload: Workload
     throw new Error(`producer: ${report.possibleDuplicates} possible duplicates; the workload's ground truth would be unknown`);
   }
   workload.possibleProducerDuplicates += report.possibleDuplicates;
-  for (const item of items) {
+  for (const item of sent) {
     if (item.kind === 'malformed') workload.record('invalid');
     else workload.record(item.tag === 'duplicate' ? 'duplicate' : item.tag, item.event);
   }

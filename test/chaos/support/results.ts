@@ -110,7 +110,7 @@ export function renderReliabilityReport(
     `Generated ${options.date} by \`${options.command}\` (${results.mode === 'soak' ? 'soak workload' : 'CI workload'}).`,
     '',
     'Each scenario runs a workload with exactly known expected aggregates through the real local runtime',
-    '(producer → kinesis-local behind its journal front → local event source mapping → bundled aggregator in a worker → dynalite and s3rver),',
+    '(producer → kinesalite → local event source mapping → bundled aggregator in a worker → dynalite and s3rver),',
     'injects its fault, and then checks conservation: every record sent is aggregated exactly once, dropped as a',
     'producer duplicate, or quarantined, and every aggregate item (each type, granularity, key and window) equals',
     'the count recomputed from the unique valid events. *Lost* = valid events missing from the aggregates plus bad',

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { localClientConfig, startDynamoEmulator, startS3Emulator, type RunningEmulator } from '../../../src/local/emulators';
 
 /**
- * The local stack restarts only the Kinesis emulator after a death (behind its journal);
+ * The local stack restarts only the Kinesis emulator after a death (kinesalite, durable on its own);
  * DynamoDB and S3 must not need it: what they acknowledged is on disk when they answer.
  */
 const root = mkdtempSync(path.join(tmpdir(), 'streamtally-durability-'));

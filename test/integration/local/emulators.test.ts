@@ -5,17 +5,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EmulatorError,
   type LocalEmulators,
+  localClientConfig,
   localClients,
   startDynamoEmulator,
   startEmulators,
   startKinesisEmulator,
 } from '../../../src/local/emulators';
+import { startRestartingEmulator } from '../../../src/local/emulators/startRestartingEmulator';
 import { isProcessAlive } from '../../../src/local/state';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -154,6 +156,47 @@ describe('the local emulators', () => {
     expect(error.message).toMatch(new RegExp(`^dynamodb emulator \\(pid ${dynamodb.pid}\\) exited unexpectedly \\(killed by SIGKILL\\): `));
     expect(error.message).not.toContain('\n');
     await dynamodb.stop();
+  });
+
+  it('restart a killed Kinesis emulator on its port and data, and report only a death past the restart limit', async () => {
+    // Prepare: a stream with a record in it, behind the restarting wrapper as startEmulators uses it.
+    const restarts: number[] = [];
+    const lines: string[] = [];
+    const deaths: EmulatorError[] = [];
+    const dataDir = path.join(root, 'restarting');
+    const kinesis = await startRestartingEmulator((port) => startKinesisEmulator({ dataDir, ...(port === undefined ? {} : { port }) }), {
+      log: (line) => lines.push(line),
+      onRestart: (pid) => restarts.push(pid),
+      maxRestarts: 1,
+    });
+    kinesis.onExit((error) => deaths.push(error));
+    const client = new KinesisClient(localClientConfig(kinesis.endpoint));
+    try {
+      await client.send(new CreateStreamCommand({ StreamName: 'kept', ShardCount: 1 }));
+      await sleep(100);
+      await client.send(new PutRecordCommand({ StreamName: 'kept', PartitionKey: 'k', Data: Buffer.from('acknowledged') }));
+      const firstPid = kinesis.pid;
+      // Act: killed once.
+      process.kill(firstPid, 'SIGKILL');
+      for (let waited = 0; restarts.length === 0 && waited < 20_000; waited += 50) await sleep(50);
+      // Assess: back on the same endpoint, with the record; the wrapper's pid is the new one.
+      expect(restarts).toHaveLength(1);
+      expect(kinesis.pid).toBe(restarts[0]);
+      expect(kinesis.pid).not.toBe(firstPid);
+      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'kept', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+      const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+      expect(Records.map((record) => Buffer.from(record.Data!).toString())).toEqual(['acknowledged']);
+      expect(lines.some((line) => /^kinesis: .*killed by SIGKILL.*restarting it on its data \(restart 1\)$/.test(line))).toBe(true);
+      expect(deaths).toEqual([]);
+      // Act: killed again, past maxRestarts.
+      process.kill(kinesis.pid, 'SIGKILL');
+      for (let waited = 0; deaths.length === 0 && waited < 10_000; waited += 50) await sleep(50);
+      expect(deaths).toHaveLength(1);
+      expect(deaths[0]!.message).toMatch(/^kinesis emulator \(pid \d+\) exited unexpectedly \(killed by SIGKILL\)/);
+    } finally {
+      client.destroy();
+      await kinesis.stop();
+    }
   });
 
   it('refuse a data directory another running emulator holds, in one line with its stderr', async () => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_PAYLOAD_LIMIT_BYTES, LocalKinesisEventSourceMapping, UnsupportedMappingSettingError } from '../../../src/local/esm';
 import { EsmHarness } from './support/esmHarness';
 import { RECORDING_PRELUDE } from './support/functionAssets';
-import { startKinesisLocal, type KinesisLocal } from './support/startKinesisLocal';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { createStream, putRecords, uniqueStreamName } from './support/streams';
 import { waitFor } from './support/waitFor';
 
@@ -16,14 +16,14 @@ const RECORDING_HANDLER = `${RECORDING_PRELUDE}
 exports.handler = async (event) => { note(event, {}); };
 `;
 
-let kinesisLocal: KinesisLocal;
+let kinesisLocal: TestKinesis;
 let kinesis: KinesisClient;
 let root: string;
 let harness: EsmHarness;
 
 beforeAll(async () => {
-  kinesisLocal = await startKinesisLocal();
-  kinesis = kinesisLocal.client();
+  kinesisLocal = await startTestKinesis();
+  kinesis = kinesisLocal.kinesis;
   root = mkdtempSync(join(tmpdir(), 'streamtally-esm-delivery-'));
 });
 

@@ -8,19 +8,19 @@ import { s3Client } from '../../support/clients';
 import { EsmHarness, type RunningMapping } from './support/esmHarness';
 import { createBucket, payloadData, readFailures } from './support/failureDestination';
 import { RECORDING_PRELUDE } from './support/functionAssets';
-import { startKinesisLocal, type KinesisLocal } from './support/startKinesisLocal';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { createStream, putRecords, uniqueStreamName } from './support/streams';
 import { waitFor } from './support/waitFor';
 
-let kinesisLocal: KinesisLocal;
+let kinesisLocal: TestKinesis;
 let kinesis: KinesisClient;
 let s3: S3Client;
 let root: string;
 let harness: EsmHarness;
 
 beforeAll(async () => {
-  kinesisLocal = await startKinesisLocal();
-  kinesis = kinesisLocal.client();
+  kinesisLocal = await startTestKinesis();
+  kinesis = kinesisLocal.kinesis;
   s3 = s3Client(inject('s3Endpoint'));
   root = mkdtempSync(join(tmpdir(), 'streamtally-esm-errors-'));
 });

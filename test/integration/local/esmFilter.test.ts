@@ -5,18 +5,18 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EsmHarness } from './support/esmHarness';
 import { RECORDING_PRELUDE } from './support/functionAssets';
-import { startKinesisLocal, type KinesisLocal } from './support/startKinesisLocal';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { createStream, putRecords, uniqueStreamName } from './support/streams';
 import { waitFor } from './support/waitFor';
 
-let kinesisLocal: KinesisLocal;
+let kinesisLocal: TestKinesis;
 let kinesis: KinesisClient;
 let root: string;
 let harness: EsmHarness;
 
 beforeAll(async () => {
-  kinesisLocal = await startKinesisLocal();
-  kinesis = kinesisLocal.client();
+  kinesisLocal = await startTestKinesis();
+  kinesis = kinesisLocal.kinesis;
   root = mkdtempSync(join(tmpdir(), 'streamtally-esm-filter-'));
   harness = new EsmHarness(root, kinesis);
 });

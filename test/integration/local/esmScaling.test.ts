@@ -6,18 +6,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { laneOf } from '../../../src/local/esm/laneOf';
 import { EsmHarness } from './support/esmHarness';
 import { RECORDING_PRELUDE, type SeenInvocation } from './support/functionAssets';
-import { startKinesisLocal, type KinesisLocal } from './support/startKinesisLocal';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { createStream, listShards, putRecords, splitShard, uniqueStreamName } from './support/streams';
 import { waitFor } from './support/waitFor';
 
-let kinesisLocal: KinesisLocal;
+let kinesisLocal: TestKinesis;
 let kinesis: KinesisClient;
 let root: string;
 let harness: EsmHarness;
 
 beforeAll(async () => {
-  kinesisLocal = await startKinesisLocal();
-  kinesis = kinesisLocal.client();
+  kinesisLocal = await startTestKinesis();
+  kinesis = kinesisLocal.kinesis;
   root = mkdtempSync(join(tmpdir(), 'streamtally-esm-scaling-'));
 });
 

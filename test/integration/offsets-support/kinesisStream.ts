@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
-import { localClientConfig, startKinesisEmulator, type RunningEmulator } from '../../../src/local/emulators';
+import type { RunningEmulator } from '../../../src/local/emulators';
+import { startTestKinesis } from '../../support/startTestKinesis';
 
-/** A kinesis-local child process with its client, for one test file. */
+/** A Kinesis emulator with its client and stream helpers, for one test file. */
 export interface KinesisFixture {
   readonly emulator: RunningEmulator;
   readonly kinesis: KinesisClient;
@@ -23,11 +21,9 @@ export interface KinesisFixture {
   close(): Promise<void>;
 }
 
-/** Starts kinesis-local (the project's own launcher) with its data in a temporary directory. */
+/** Starts the local stack's Kinesis emulator with its data in a temporary directory. */
 export async function startKinesisFixture(): Promise<KinesisFixture> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-offsets-kinesis-'));
-  const emulator = await startKinesisEmulator({ dataDir });
-  const kinesis = new KinesisClient(localClientConfig(emulator.endpoint));
+  const { emulator, kinesis, close } = await startTestKinesis();
   return {
     emulator,
     kinesis,
@@ -51,10 +47,6 @@ export async function startKinesisFixture(): Promise<KinesisFixture> {
       if (FailedRecordCount) throw new Error(`${FailedRecordCount} records failed`);
       return Records.map((record: PutRecordsResultEntry) => ({ sequenceNumber: record.SequenceNumber as string, shardId: record.ShardId as string }));
     },
-    async close() {
-      kinesis.destroy();
-      await emulator.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }

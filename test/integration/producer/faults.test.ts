@@ -3,29 +3,30 @@ import { Producer } from '../../../src/producer/Producer';
 import type { ProducerOptions, ProducerReport } from '../../../src/producer/types';
 import { seededRandom } from '../../../src/synthetic/seededRandom';
 import { FaultProxy, type Fault, type FaultPlan } from './support/FaultProxy';
-import { createStream, kinesisClient, readStream, startKinesisLocal, type KinesisLocal, type StoredRecord } from './support/kinesisLocal';
+import { createStream, kinesisClient, readStream, type StoredRecord } from './support/streamRecords';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { hashFraction, idOf } from './support/plans';
 
 /**
- * The producer against kinesis-local through a fault-injecting proxy. After
+ * The producer against kinesalite through a fault-injecting proxy. After
  * each scenario the stream is read back and every event must be on it at
  * least once and reported sent, or reported failed; a copy beyond the first
  * may only come from a write whose answer never reached the producer (the
  * proxy records those), which is the one duplicate a producer cannot avoid.
  */
 
-let kinesis: KinesisLocal;
+let kinesis: TestKinesis;
 let proxy: FaultProxy;
 let streams = 0;
 
 beforeAll(async () => {
-  kinesis = await startKinesisLocal();
+  kinesis = await startTestKinesis();
   proxy = await FaultProxy.start(kinesis.endpoint);
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await kinesis?.stop();
+  await kinesis?.close();
 });
 
 interface Outcome {
@@ -41,7 +42,7 @@ const KEYS = 12;
 /** Sends `count` events through the proxy under `plan` into a new two-shard stream, and reads the stream back. */
 async function scenario(plan: FaultPlan, count: number, options: Partial<ProducerOptions> = {}): Promise<Outcome> {
   const streamName = `producer-faults-${++streams}`;
-  await createStream(kinesis.client, streamName, 2);
+  await createStream(kinesis.kinesis, streamName, 2);
   proxy.reset(plan);
   const client = kinesisClient(proxy.endpoint);
   const producer = new Producer({
@@ -65,7 +66,7 @@ async function scenario(plan: FaultPlan, count: number, options: Partial<Produce
   }
   const report = await producer.close();
   client.destroy();
-  const stored = await readStream(kinesis.client, streamName);
+  const stored = await readStream(kinesis.kinesis, streamName);
   const copies = new Map<string, number>();
   for (const record of stored) copies.set(idOf(record), (copies.get(idOf(record)) ?? 0) + 1);
   return { ids, report, stored, copies };
@@ -97,7 +98,7 @@ function expectFullAccounting(outcome: Outcome): void {
   }
 }
 
-describe('Producer against kinesis-local through a fault-injecting proxy', () => {
+describe('Producer against kinesalite through a fault-injecting proxy', () => {
   it('partial failures: only the refused records are retried, and every event is on the stream once', async () => {
     // Prepare: about 30% of records refused, each at most twice; throttled on even requests, internal failures on odd ones
     const refusals = new Map<string, number>();

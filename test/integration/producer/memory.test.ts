@@ -3,24 +3,25 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Producer } from '../../../src/producer/Producer';
 import { FaultProxy } from './support/FaultProxy';
-import { createStream, kinesisClient, readStream, startKinesisLocal, type KinesisLocal } from './support/kinesisLocal';
+import { createStream, kinesisClient, readStream } from './support/streamRecords';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { capacityPlan } from './support/plans';
 
 // Memory is measured after a forced collection, so that it shows what is retained, not garbage not yet collected.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-let kinesis: KinesisLocal;
+let kinesis: TestKinesis;
 let proxy: FaultProxy;
 
 beforeAll(async () => {
-  kinesis = await startKinesisLocal();
+  kinesis = await startTestKinesis();
   proxy = await FaultProxy.start(kinesis.endpoint);
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await kinesis?.stop();
+  await kinesis?.close();
 });
 
 describe('Producer memory under overload', () => {
@@ -30,7 +31,7 @@ describe('Producer memory under overload', () => {
     // bounded, 200 events are under 1 MB, plus the requests in flight (base64 bodies, this process's proxy).
     const capacity = 400;
     const maxBufferedEvents = 200;
-    await createStream(kinesis.client, 'producer-memory', 1);
+    await createStream(kinesis.kinesis, 'producer-memory', 1);
     proxy.reset(capacityPlan(capacity));
     const client = kinesisClient(proxy.endpoint);
     const producer = new Producer({ streamName: 'producer-memory', client, maxBufferedEvents });
@@ -65,7 +66,7 @@ describe('Producer memory under overload', () => {
     const report = await producer.close();
     clearInterval(sampler);
     client.destroy();
-    const stored = await readStream(kinesis.client, 'producer-memory');
+    const stored = await readStream(kinesis.kinesis, 'producer-memory');
 
     // Assess: the bound held, the caller was held back, and nothing was lost
     expect(peakBuffered).toBeLessThanOrEqual(maxBufferedEvents);

@@ -7,22 +7,23 @@ import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
 import { produceCommand, type ProduceEnvironment, type ProduceSummary } from '../../../src/cli/commands/produce';
 import { UserError } from '../../../src/cli/UserError';
 import { FaultProxy } from './support/FaultProxy';
-import { createStream, kinesisClient, readStream, startKinesisLocal, type KinesisLocal } from './support/kinesisLocal';
+import { createStream, kinesisClient, readStream } from './support/streamRecords';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 
-let kinesis: KinesisLocal;
+let kinesis: TestKinesis;
 let proxy: FaultProxy;
 let directory: string;
 let streams = 0;
 
 beforeAll(async () => {
-  kinesis = await startKinesisLocal();
+  kinesis = await startTestKinesis();
   proxy = await FaultProxy.start(kinesis.endpoint);
   directory = mkdtempSync(join(tmpdir(), 'streamtally-produce-'));
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await kinesis?.stop();
+  await kinesis?.close();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -32,7 +33,7 @@ async function produce(
   options: { stdin?: Readable; endpoint?: string; progress?: (line: string) => void; onInterrupt?: (handler: () => void) => void } = {},
 ) {
   const streamName = `produce-${++streams}`;
-  await createStream(kinesis.client, streamName, 2);
+  await createStream(kinesis.kinesis, streamName, 2);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const client = kinesisClient(options.endpoint ?? kinesis.endpoint);
@@ -56,7 +57,7 @@ async function produce(
     error = caught.message;
   }
   client.destroy();
-  const stored = await readStream(kinesis.client, streamName);
+  const stored = await readStream(kinesis.kinesis, streamName);
   return { stdout, stderr, exitCode, error, stored };
 }
 

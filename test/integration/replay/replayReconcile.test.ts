@@ -24,7 +24,8 @@ import { expectedAggregates, type AggregateRow } from '../support/expectedAggreg
 import { scanAggregates } from '../support/readBack';
 import { ceilTo, eventRecord, makeEvents, recordsFor, type TestEvent } from './support/events';
 import { eventIdOf, LiveConsumer } from './support/liveConsumer';
-import { createTestStack, liveConfig, putRecords, SETTINGS, splitOnlyShard, startKinesis, WINDOWS, type TestStack } from './support/replayFixture';
+import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
+import { createTestStack, liveConfig, putRecords, SETTINGS, splitOnlyShard, WINDOWS, type TestStack } from './support/replayFixture';
 
 const MINUTE = 60_000;
 const GRANULARITIES = parseGranularities(WINDOWS);
@@ -46,14 +47,14 @@ interface ReconcileJson {
   remaining: number;
 }
 
-describe('replay and reconcile against kinesis-local, dynalite and s3rver', () => {
+describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
   const dynamo = dynamoClient(inject('dynamoEndpoint'));
   const s3 = s3Client(inject('s3Endpoint'));
-  let kinesisFixture: Awaited<ReturnType<typeof startKinesis>>;
+  let kinesisFixture: TestKinesis;
   let projectRoot: string;
 
   beforeAll(async () => {
-    kinesisFixture = await startKinesis();
+    kinesisFixture = await startTestKinesis();
     projectRoot = mkdtempSync(path.join(tmpdir(), 'streamtally-replay-project-'));
   });
 

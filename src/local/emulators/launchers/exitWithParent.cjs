@@ -1,6 +1,6 @@
 'use strict';
 
-// Taken now, before an emulator loads: kinesis-mock replaces process.exit with a graceful
+// Taken now, before an emulator loads: an emulator may replace process.exit with a graceful
 // exit, which is what may be hanging when this fallback is needed.
 const hardExit = process.exit.bind(process);
 

@@ -1,45 +1,49 @@
 'use strict';
 
-// Runs kinesis-local (kinesis-mock) in this process. Configured by the environment
-// (KINESIS_MOCK_PLAIN_PORT, KINESIS_MOCK_TLS_PORT, persistence variables): see startKinesisEmulator.ts.
-const net = require('node:net');
+// Runs kinesalite in this process, its streams in a LevelDB store. Arguments: one JSON
+// object { port, host, path, region }. kinesalite is patched (patches/kinesalite+*.patch,
+// applied by `npm ci`): see docs/local-runtime.md for what the patch changes and why.
 const exitWithParent = require('./exitWithParent.cjs');
 
-// kinesis-mock has no setting for its listen address and binds every interface. An
-// emulator that accepts any credentials must not be reachable from the network, so a
-// listen() on a port alone is pinned to loopback.
-const listen = net.Server.prototype.listen;
-const sockets = new Set();
-net.Server.prototype.listen = function listenOnLoopback(...args) {
-  this.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  if (typeof args[0] === 'number' && (args.length === 1 || typeof args[1] === 'function')) {
-    return listen.call(this, args[0], '127.0.0.1', ...args.slice(1));
-  }
-  return listen.apply(this, args);
-};
+const { port, host, path, region } = JSON.parse(process.argv[2]);
+// kinesalite reads its region (of the ARNs it reports) and account from the environment.
+process.env.AWS_REGION = region;
+process.env.AWS_ACCOUNT_ID = '000000000000';
 
-// kinesis-mock persists its data on SIGTERM (a cats-effect finalizer), but only once its
-// HTTP server has shut down, and that waits until every client has closed its keep-alive
-// connection: a consumer holding one would keep it up for good. Requests in flight get a
-// moment to finish; then each connection is half-closed (FIN), which its reader sees as an
-// end of stream. (Destroying the socket is not enough: the server's reader waits for an end.)
-process.on('SIGTERM', () => {
-  setTimeout(() => {
-    for (const socket of sockets) socket.end();
-  }, 200).unref();
-});
+const kinesalite = require('kinesalite');
+if (!kinesalite.streamtallyPatch) {
+  console.error('kinesalite: this copy is not patched for streamtally (run `npx patch-package` or `npm ci`)');
+  process.exit(1);
+}
 
-// A parent that disappears gets the same clean stop as `stop()`.
-exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
-
-require('kinesis-local/main.js');
-
-// A terminal's Ctrl-C reaches the whole process group, this emulator too. The parent decides
-// when the emulator stops (and then sends SIGTERM); stopping on SIGINT by itself would show
-// as an unexpected exit in the middle of the parent's orderly shutdown. cats-effect
-// registered its SIGINT handler while main.js loaded.
-process.removeAllListeners('SIGINT');
+// Until the server runs there is nothing to close.
+let stop = () => process.exit(0);
+process.on('SIGTERM', () => stop());
+// A terminal's Ctrl-C reaches the whole process group; the parent decides when to stop us
+// (SIGTERM), so a SIGINT of our own is not an exit to report.
 process.on('SIGINT', () => {});
+exitWithParent(() => stop());
+
+// Streams are ACTIVE at once (the default keeps them CREATING/UPDATING for 500 ms): the
+// local stack is provisioned on every start and nothing here depends on the delay.
+// shardLimit: kinesalite's per-account shard cap (10 by default) is AWS's default quota of
+// long ago; one local account holds every stream of every test.
+const server = kinesalite({ path, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 1000 });
+// The AWS SDK keeps idle sockets open and reuses them; Node's default 5 s keep-alive
+// timeout closes them under it, and the next request on one fails with ECONNRESET.
+// Longer than any client's idle time here, as AWS's own load balancers do.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+// kinesalite's close() closes the LevelDB store after the HTTP server, so every
+// acknowledged record is on disk and the directory's LOCK is released for the next start.
+// Idle keep-alive connections would hold close() open: they are ended first.
+stop = () => {
+  server.closeIdleConnections?.();
+  server.close(() => process.exit(0));
+  setTimeout(() => server.closeAllConnections?.(), 500).unref();
+};
+server.on('error', (error) => {
+  console.error(`kinesalite: ${error.message}`);
+  process.exit(1);
+});
+server.listen(port, host);

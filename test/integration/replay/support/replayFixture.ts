@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AggregatorConfig } from '../../../../lambdas/aggregator/config';
 import { parseGranularities } from '../../../../lambdas/aggregator/core/granularity';
@@ -11,7 +8,6 @@ import { DynamoAggregateStore } from '../../../../lambdas/aggregator/store/Dynam
 import { DynamoCheckpointStore } from '../../../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore } from '../../../../lambdas/aggregator/store/DynamoClaimStore';
 import { S3QuarantineSink } from '../../../../lambdas/aggregator/store/S3QuarantineSink';
-import { localClientConfig, startKinesisEmulator, type RunningEmulator } from '../../../../src/local/emulators';
 import { tablesFromTemplate } from '../../../../src/local/template/tablesFromTemplate';
 import type { ReplaySettings } from '../../../../src/replay/ReplaySettings';
 import { outputLogicalId, synthesizedTemplate } from '../../../support/synthesizedTemplate';
@@ -110,18 +106,3 @@ async function waitUntilActive(kinesis: KinesisClient, streamName: string): Prom
   throw new Error(`stream ${streamName} did not become ACTIVE`);
 }
 
-/** kinesis-local as a child process, for one test file. */
-export async function startKinesis(): Promise<{ emulator: RunningEmulator; kinesis: KinesisClient; close(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-replay-kinesis-'));
-  const emulator = await startKinesisEmulator({ dataDir, persistIntervalMs: 600_000 });
-  const kinesis = new KinesisClient(localClientConfig(emulator.endpoint));
-  return {
-    emulator,
-    kinesis,
-    close: async () => {
-      kinesis.destroy();
-      await emulator.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
