@@ -121,7 +121,9 @@ async function localUpDetached(projectRoot: string, argv: readonly string[], out
   mkdirSync(paths.localDir, { recursive: true });
   const logFile = path.join(paths.localDir, 'local-up.log');
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', '..', 'bin', 'streamtally.js'), 'local', ...argv.filter((arg) => arg !== '--detach')], {
+  // The same entry, the same way (compiled through bin/streamtally.js, or the sources through tsx in tests).
+  const self = [...process.execArgv, process.argv[1]!];
+  const child = spawn(process.execPath, [...self, 'local', ...argv.filter((arg) => arg !== '--detach')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', logFd, logFd],
