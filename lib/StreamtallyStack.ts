@@ -32,9 +32,10 @@ export interface StreamtallyStackProps extends StackProps {
    */
   readonly config: StreamtallyConfig;
   /**
-   * An existing stream to aggregate (e.g. `kinesis.Stream.fromStreamArn`, or
-   * `fromStreamAttributes` with its `encryptionKey` when it is KMS-encrypted, so the
-   * consumer may decrypt) instead of a new {@link EventStream}.
+   * An existing stream to aggregate instead of a new {@link EventStream}: one another
+   * stack of the app creates (a cross-stack reference), or one imported into a stack
+   * of the app with `kinesis.Stream.fromStreamArn` (`fromStreamAttributes` with its
+   * `encryptionKey` when it is KMS-encrypted, so that the consumer may decrypt).
    * @default - a new encrypted stream from `config`
    */
   readonly stream?: kinesis.IStream;
