@@ -4,7 +4,8 @@
  * real adapters send. A benchmark, not a test: it reports, it never asserts
  * a timing. See BENCHMARKS.md for what each figure means. Then the local
  * stack end to end, the producer, and DynamoDB's bill by its billing rules
- * (bench/stack, bench/producer, bench/cost); `--only core|stack|producer|cost`
+ * (bench/stack, bench/producer, bench/cost), and the CLI's start-up (bench/cli);
+ * `--only core|stack|producer|cost|cli`
  * (comma-separated) runs some of them; `--write-cost-doc` renders docs/cost.md.
  */
 import { loadavg } from 'node:os';

@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { formatCliStartup } from '../cli/formatCliStartup';
+import { measureCliStartup, type CliStartupResult } from '../cli/measureCliStartup';
 import { formatProducer } from '../producer/formatProducer';
 import { measureProducer, type ProducerBenchResult } from '../producer/measureProducer';
 import { writeFileSync } from 'node:fs';
@@ -10,8 +12,8 @@ import { machineInfo } from '../machine';
 import { formatStack } from './formatStack';
 import { measureStack, type StackBenchResult } from './measureStack';
 
-/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill. */
-export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost'] as const;
+/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill, the CLI's start-up. */
+export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'cli'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** `npm run bench` options. */
@@ -60,6 +62,7 @@ export interface ExtraSections {
   readonly stack?: StackBenchResult & SectionRun;
   readonly producer?: ProducerBenchResult & SectionRun;
   readonly cost?: CostResult & SectionRun;
+  readonly cli?: CliStartupResult & SectionRun;
 }
 
 interface SectionRun {
@@ -68,7 +71,7 @@ interface SectionRun {
   readonly loadAverageAtEnd: number;
 }
 
-/** Runs the local-stack and producer sections that `only` selects, one after the other. */
+/** Runs the local-stack, producer, cost and CLI sections that `only` selects, one after the other. */
 export async function runExtraSections(
   only: ReadonlySet<BenchSection>,
   progress: (message: string) => void,
@@ -83,7 +86,8 @@ export async function runExtraSections(
   const stack = only.has('stack') ? await timed(() => measureStack({ onProgress: progress })) : undefined;
   const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
   const cost = only.has('cost') ? await timed(() => measureCost({ ...costOptions, onProgress: progress })) : undefined;
-  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}) };
+  const cli = only.has('cli') ? await timed(async () => measureCliStartup(progress)) : undefined;
+  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}), ...(cli ? { cli } : {}) };
 }
 
 /** The sections as text, after the core report (or alone). */
@@ -94,6 +98,7 @@ export function formatExtraSections(extras: ExtraSections): string {
   if (extras.stack) parts.push(`${formatStack(extras.stack)}\n  ${when(extras.stack)}`);
   if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
   if (extras.cost) parts.push(`${formatCost(extras.cost)}\n  ${when(extras.cost)}`);
+  if (extras.cli) parts.push(`${formatCliStartup(extras.cli)}\n  ${when(extras.cli)}`);
   return parts.map((part) => `\n${part}\n`).join('');
 }
 

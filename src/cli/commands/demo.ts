@@ -8,11 +8,7 @@ import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
 import { startRuntimeForCli } from './local';
-
-export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--json]   (npm start)
-  Starts the local stack, sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
-  malformed, late and future events) and shows it flowing; ends with a summary that checks that every
-  record sent was aggregated, dropped as a duplicate or quarantined. Exits non-zero if not.`;
+import { demoUsage } from './demoUsage';
 
 const DRAIN_TIMEOUT_MS = 120_000;
 

@@ -8,12 +8,7 @@ import { isProcessAlive, LocalStateError, localPaths, readLocalState, removeLoca
 import { ProvisionError, TemplateError } from '../../local/template';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
-
-export const localUsage = `streamtally local up [--detach] [--stack NAME] [--kinesis-port N] [--dynamodb-port N] [--s3-port N]
-streamtally local down
-  up: starts the emulators, the resources of cdk.out and the consumers on this machine (run \`npx cdk synth\` first);
-      prints READY <state-file> once events can be sent, runs until Ctrl-C (--detach: in the background).
-  down: stops a local stack started with --detach (or in another terminal).`;
+import { localUsage } from './localUsage';
 
 const PORT_FLAGS = {
   'kinesis-port': { type: 'string' },

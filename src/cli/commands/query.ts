@@ -5,16 +5,12 @@ import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
 import { UserError } from '../UserError';
+import { queryUsage } from './queryUsage';
 
 /** Most windows one `query` reads when no `--key` is given (one index Query each). */
 const MAX_WINDOWS = 1_000;
 /** Windows shown when `--from` is left out. */
 const DEFAULT_WINDOWS = 60;
-
-export const queryUsage = `streamtally query --type T [--key K] --window 1m|1h|1d [--from ISO] [--to ISO]
-streamtally query --type T --window 1m --top N [--at ISO]
-  Prints window aggregates (count, sum, min, max). Without --key, every key of each window.
-  --top N prints the N keys with the highest count in the window that holds --at (default now).`;
 
 /** `streamtally query`: window aggregates of a type, a key or the top keys. */
 export async function queryCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {
