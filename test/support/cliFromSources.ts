@@ -1,4 +1,8 @@
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** tsx's loader by its URL: `--import tsx` would resolve from the working directory, and the CLI runs in temporary projects. */
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 /**
  * How tests and benchmarks run the CLI: `node <CLI_NODE_ARGS> <command> ...`, the
@@ -6,4 +10,4 @@ import * as path from 'node:path';
  * through tsx, so they always exercise the current code and never a stale dist/
  * (bin/streamtally.js itself is exercised by test/infra/package.test.ts).
  */
-export const CLI_NODE_ARGS: readonly string[] = ['--import', 'tsx', path.resolve(__dirname, '..', '..', 'src', 'cli', 'run.ts')];
+export const CLI_NODE_ARGS: readonly string[] = ['--import', TSX_LOADER, path.resolve(__dirname, '..', '..', 'src', 'cli', 'run.ts')];
