@@ -4,8 +4,10 @@
  * real adapters send. A benchmark, not a test: it reports, it never asserts
  * a timing. See BENCHMARKS.md for what each figure means. Then the local
  * stack end to end, the producer, and DynamoDB's bill by its billing rules
- * (bench/stack, bench/producer, bench/cost); `--only core|stack|producer|cost`
- * (comma-separated; also kinesis-engines, bench/kinesisEngines) runs some of them; `--write-cost-doc` renders docs/cost.md.
+ * (bench/stack, bench/producer, bench/cost), the local Kinesis engines compared
+ * (bench/kinesisEngines) and the CLI's start-up (bench/cli);
+ * `--only core|stack|producer|cost|kinesis-engines|cli` (comma-separated) runs
+ * some of them; `--write-cost-doc` renders docs/cost.md.
  */
 import { loadavg } from 'node:os';
 import { configFromEnv } from '../lambdas/aggregator/config';

@@ -1,18 +1,13 @@
 #!/usr/bin/env node
-// The AWS SDK warns on every start that its 2027 releases need Node 22; the
-// CLI supports Node 20 and 22, so that notice is kept off the user's screen.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// The CLI runs its TypeScript sources through tsx, so a clone needs no build step.
-require('tsx/cjs');
-const { main } = require('../src/cli/main.ts');
+// Runs the compiled CLI: `npm run build` writes dist/, and `npm ci` runs it through
+// the `prepare` script, so a clone needs no extra step and nothing here needs tsx.
+const path = require('node:path');
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    // Not a user's mistake: a bug, reported with its stack trace.
-    console.error(error);
-    process.exitCode = 70;
-  },
-);
+const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'run.js');
+try {
+  require.resolve(entry);
+} catch {
+  console.error('streamtally: the CLI is not built (dist/ is missing): run `npm run build`');
+  process.exit(1);
+}
+require(entry);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -16,7 +17,11 @@ import { Concern } from './monitoring/Concern';
 import type { Monitoring } from './Monitoring';
 import type { Quarantine } from './Quarantine';
 
+/** The repository root when run from the sources (lib/), `dist/` when compiled (dist/lib/). */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+const SOURCE_ENTRY = path.join(PROJECT_ROOT, 'lambdas', 'dashboardApi', 'handler.ts');
+/** The API's Lambda as `npm run build` bundled it (scripts/buildAssets.ts), deployed by the compiled library. */
+export const DASHBOARD_API_BUNDLE_DIR = path.join(PROJECT_ROOT, 'assets', 'dashboardApi');
 
 /** Properties of a {@link DashboardApi}. */
 export interface DashboardApiProps {
@@ -40,7 +45,7 @@ export interface DashboardApiProps {
  */
 export class DashboardApi extends Construct {
   public readonly api: apigw.HttpApi;
-  public readonly fn: nodejs.NodejsFunction;
+  public readonly fn: lambda.Function;
   /** The base URL; the endpoints are under `api/`. */
   public readonly url: string;
 
@@ -49,10 +54,7 @@ export class DashboardApi extends Construct {
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH });
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'streamtally dashboard API (read-only)' });
     logGroup.grantWrite(role);
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, 'lambdas', 'dashboardApi', 'handler.ts'),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    const settings = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -69,9 +71,19 @@ export class DashboardApi extends Construct {
         EVENT_TYPES: props.eventTypes.join(','),
         NODE_OPTIONS: '--enable-source-maps',
       },
-      // As the aggregator is bundled (lib/StreamConsumer.ts): the SDK at the locked version.
-      bundling: { forceDockerBundling: false, minify: true, sourceMap: true, sourcesContent: false, target: 'node22', bundleAwsSDK: true, externalModules: [] },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    // From the sources its TypeScript is bundled at synth; compiled (the package) there is
+    // no TypeScript, and the bundle `npm run build` made from the same settings is deployed.
+    this.fn = existsSync(SOURCE_ENTRY)
+      ? new nodejs.NodejsFunction(this, 'Function', {
+          ...settings,
+          entry: SOURCE_ENTRY,
+          projectRoot: PROJECT_ROOT,
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          // As the aggregator is bundled (lib/StreamConsumer.ts): the SDK at the locked version.
+          bundling: { forceDockerBundling: false, minify: true, sourceMap: true, sourcesContent: false, target: 'node22', bundleAwsSDK: true, externalModules: [] },
+        })
+      : new lambda.Function(this, 'Function', { ...settings, handler: 'index.handler', code: bundledCode() });
     props.store.grantRead(this.fn);
     props.stream.grantRead(this.fn);
     props.quarantine.grantQuarantineRead(this.fn);
@@ -121,4 +133,11 @@ export class DashboardApi extends Construct {
       reason: 'The function is invoked synchronously by API Gateway only, never asynchronously, so a function DLQ would never receive anything.',
     });
   }
+}
+
+function bundledCode(): lambda.Code {
+  if (!existsSync(path.join(DASHBOARD_API_BUNDLE_DIR, 'index.js'))) {
+    throw new Error(`DashboardApi: the API bundle ${DASHBOARD_API_BUNDLE_DIR} is missing: run \`npm run build\` in streamtally`);
+  }
+  return lambda.Code.fromAsset(DASHBOARD_API_BUNDLE_DIR);
 }

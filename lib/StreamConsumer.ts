@@ -31,20 +31,31 @@ export interface StreamConsumerProps {
    */
   readonly streamRetention?: Duration;
 
-  /** Path of the handler's TypeScript entry file, bundled with the local esbuild. */
-  readonly entry: string;
   /**
-   * Exported name of the handler function in `entry`.
-   * @default 'handler'
+   * Path of the handler's TypeScript entry file, bundled at synth with the local
+   * esbuild (a NodejsFunction). Exactly one of `entry` and `code` is given.
+   * @default - none; `code` is required then
+   */
+  readonly entry?: string;
+  /**
+   * Code already bundled, e.g. `lambda.Code.fromAsset(dir)`: no bundling at synth,
+   * no esbuild needed. Exactly one of `entry` and `code` is given.
+   * @default - none; `entry` is required then
+   */
+  readonly code?: lambda.Code;
+  /**
+   * With `entry`, the exported name of the handler function in it; with `code`,
+   * the Lambda handler string (`file.export`).
+   * @default 'handler' with `entry`, 'index.handler' with `code`
    */
   readonly handler?: string;
   /**
-   * The project root (holds package.json and the lock file) for bundling.
+   * The project root (holds package.json and the lock file) for bundling `entry`.
    * @default - the directory of `depsLockFilePath`, else found from the working directory
    */
   readonly projectRoot?: string;
   /**
-   * The lock file that pins the bundled dependencies.
+   * The lock file that pins the dependencies bundled from `entry`.
    * @default - found from the working directory upwards
    */
   readonly depsLockFilePath?: string;
@@ -162,8 +173,8 @@ const MAX_RECORD_AGE_LIMIT = Duration.days(7);
 export class StreamConsumer extends Construct {
   /** The consumer's name, also its checkpoint namespace. */
   public readonly consumerName: string;
-  /** The consuming function. */
-  public readonly fn: nodejs.NodejsFunction;
+  /** The consuming function (a NodejsFunction when built from `entry`). */
+  public readonly fn: lambda.Function;
   /** The function's execution role. */
   public readonly role: iam.Role;
   /** The function's log group. */
@@ -200,6 +211,9 @@ export class StreamConsumer extends Construct {
     if (props.onFailure === undefined && props.quarantine === undefined) {
       throw new Error(`${where}: failed batches need a destination: pass quarantine (the default S3 destination) or onFailure`);
     }
+    if ((props.entry === undefined) === (props.code === undefined)) {
+      throw new Error(`${where}: give exactly one of entry (TypeScript bundled at synth) and code (already bundled)`);
+    }
     const givenName = props.environment?.CONSUMER_NAME;
     if (givenName !== undefined && givenName !== props.consumerName) {
       throw new Error(`${where}: CONSUMER_NAME is set from consumerName; leave it out of environment`);
@@ -216,11 +230,7 @@ export class StreamConsumer extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler ?? 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: props.depsLockFilePath,
+    const functionProps = {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -236,17 +246,26 @@ export class StreamConsumer extends Construct {
         ...props.environment,
         CONSUMER_NAME: props.consumerName,
       },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        // The SDK is bundled at the locked version instead of relying on the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    this.fn = props.code
+      ? new lambda.Function(this, 'Function', { ...functionProps, code: props.code, handler: props.handler ?? 'index.handler' })
+      : new nodejs.NodejsFunction(this, 'Function', {
+          ...functionProps,
+          entry: props.entry,
+          handler: props.handler ?? 'handler',
+          projectRoot: props.projectRoot,
+          depsLockFilePath: props.depsLockFilePath,
+          bundling: {
+            forceDockerBundling: false,
+            minify: true,
+            sourceMap: true,
+            sourcesContent: false,
+            target: 'node22',
+            // The SDK is bundled at the locked version instead of relying on the runtime's copy.
+            bundleAwsSDK: true,
+            externalModules: [],
+          },
+        });
 
     const useFanOut = props.enhancedFanOut === true || props.fanOutConsumer !== undefined;
     let eventSourceArn: string;

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AggregatesStore } from './AggregatesStore';
 import { DashboardApi } from './DashboardApi';
@@ -9,17 +11,38 @@ import { type StreamtallyConfig, StreamModeName } from './config/StreamtallyConf
 import { EventStream } from './EventStream';
 import { Monitoring } from './Monitoring';
 import { Quarantine } from './Quarantine';
-import { METRICS_NAMESPACE, StreamConsumer } from './StreamConsumer';
+import { METRICS_NAMESPACE, StreamConsumer, type StreamConsumerProps } from './StreamConsumer';
 
+/** The repository root when run from the sources (lib/), `dist/` when compiled (dist/lib/). */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+const AGGREGATOR_SOURCE_ENTRY = path.join(PROJECT_ROOT, 'lambdas', 'aggregator', 'handler.ts');
+/**
+ * The aggregator as `npm run build` bundled it (scripts/buildAssets.ts: the asset a
+ * synth from the sources makes), next to the compiled library: a project that
+ * installs the package has no TypeScript sources to bundle and maybe no esbuild,
+ * so the compiled library deploys this instead (see {@link aggregatorCode}).
+ */
+export const AGGREGATOR_BUNDLE_DIR = path.join(PROJECT_ROOT, 'assets', 'aggregator');
 
 /** Properties of a {@link StreamtallyStack}. */
 export interface StreamtallyStackProps extends StackProps {
-  /** The resolved configuration (see `configFromContext` / `resolveConfig`). */
+  /**
+   * The resolved configuration (see `configFromContext` / `resolveConfig`). With
+   * `stream`, `retentionHours` must state that stream's retention (the maximum record
+   * age is checked against it) and `streamMode` and `shardCount` are not used.
+   */
   readonly config: StreamtallyConfig;
   /**
-   * Entry file of the aggregator handler.
-   * @default '<project root>/lambdas/aggregator/handler.ts'
+   * An existing stream to aggregate instead of a new {@link EventStream}: one another
+   * stack of the app creates (a cross-stack reference), or one imported into a stack
+   * of the app with `kinesis.Stream.fromStreamArn` (`fromStreamAttributes` with its
+   * `encryptionKey` when it is KMS-encrypted, so that the consumer may decrypt).
+   * @default - a new encrypted stream from `config`
+   */
+  readonly stream?: kinesis.IStream;
+  /**
+   * Entry file of the aggregator handler, bundled with the local esbuild at synth.
+   * @default - the handler's TypeScript when run from the sources, else the bundle shipped with the compiled library
    */
   readonly aggregatorEntry?: string;
 }
@@ -30,8 +53,10 @@ export interface StreamtallyStackProps extends StackProps {
  * Refuses settings that would break exactly-once aggregation.
  */
 export class StreamtallyStack extends Stack {
-  /** The Kinesis stream producers write to. */
-  public readonly eventStream: EventStream;
+  /** The Kinesis stream producers write to: the new one, or the `stream` given. */
+  public readonly stream: kinesis.IStream;
+  /** The stream this stack created; undefined when it was given an existing `stream`. */
+  public readonly eventStream?: EventStream;
   /** The aggregates and checkpoint tables. */
   public readonly store: AggregatesStore;
   /** The quarantine bucket. */
@@ -52,11 +77,15 @@ export class StreamtallyStack extends Stack {
     assertExactlyOnce(config);
 
     const provisioned = config.streamMode === StreamModeName.provisioned;
-    this.eventStream = new EventStream(this, 'EventStream', {
-      retention: Duration.hours(config.retentionHours),
-      streamMode: provisioned ? kinesis.StreamMode.PROVISIONED : kinesis.StreamMode.ON_DEMAND,
-      shardCount: provisioned ? config.shardCount : undefined,
-    });
+    const retention = Duration.hours(config.retentionHours);
+    this.eventStream = props.stream
+      ? undefined
+      : new EventStream(this, 'EventStream', {
+          retention,
+          streamMode: provisioned ? kinesis.StreamMode.PROVISIONED : kinesis.StreamMode.ON_DEMAND,
+          shardCount: provisioned ? config.shardCount : undefined,
+        });
+    this.stream = props.stream ?? this.eventStream!.stream;
     this.store = new AggregatesStore(this, 'AggregatesStore');
     this.quarantine = new Quarantine(this, 'Quarantine', {
       expiration: Duration.days(config.quarantineExpirationDays),
@@ -66,10 +95,9 @@ export class StreamtallyStack extends Stack {
     const maxRecordAge = config.maxRecordAgeHours === -1 ? 'unlimited' : Duration.seconds(Math.round(config.maxRecordAgeHours * 3600));
     this.aggregator = new StreamConsumer(this, 'Aggregator', {
       consumerName,
-      stream: this.eventStream,
-      entry: props.aggregatorEntry ?? path.join(PROJECT_ROOT, 'lambdas', 'aggregator', 'handler.ts'),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      stream: this.eventStream ?? this.stream,
+      streamRetention: retention,
+      ...aggregatorCode(props.aggregatorEntry),
       // The names lambdas/aggregator/config.ts reads.
       environment: {
         AGGREGATES_TABLE: this.store.aggregatesTable.tableName,
@@ -98,8 +126,8 @@ export class StreamtallyStack extends Stack {
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: config.stage,
-      stream: this.eventStream.stream,
-      streamRetention: this.eventStream.retention,
+      stream: this.stream,
+      streamRetention: retention,
       consumers: [this.aggregator],
       tables: { aggregates: this.store.aggregatesTable, checkpoints: this.store.checkpointTable },
       maxRecordAge,
@@ -111,8 +139,8 @@ export class StreamtallyStack extends Stack {
 
     // docs/contract.md §4: the localstack and aws targets find their resources by these names.
     const outputs: Record<string, { value: string; description: string }> = {
-      StreamName: { value: this.eventStream.stream.streamName, description: 'Kinesis stream producers write to' },
-      StreamArn: { value: this.eventStream.stream.streamArn, description: 'ARN of the Kinesis stream' },
+      StreamName: { value: this.stream.streamName, description: 'Kinesis stream producers write to' },
+      StreamArn: { value: this.stream.streamArn, description: 'ARN of the Kinesis stream' },
       AggregatesTableName: { value: this.store.aggregatesTable.tableName, description: 'DynamoDB table of window aggregates' },
       CheckpointTableName: { value: this.store.checkpointTable.tableName, description: 'DynamoDB table of consumer checkpoints and producer-id claims' },
       QuarantineName: { value: this.quarantine.bucket.bucketName, description: 'S3 bucket of quarantined records and failed batches' },
@@ -122,7 +150,7 @@ export class StreamtallyStack extends Stack {
     if (config.dashboardApi) {
       this.dashboardApi = new DashboardApi(this, 'DashboardApi', {
         stage: config.stage,
-        stream: this.eventStream.stream,
+        stream: this.stream,
         store: this.store,
         quarantine: this.quarantine,
         consumerNames: [consumerName],
@@ -133,4 +161,23 @@ export class StreamtallyStack extends Stack {
     }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
+}
+
+/**
+ * Where the aggregator's code comes from. From the sources (this repository), its
+ * TypeScript is bundled at synth, so a change to the handler needs no build step.
+ * Compiled (dist/lib, what `npm pack` ships) there is no TypeScript next to it, and
+ * the bundle built with it is deployed as it is: the same bundle, made by the same
+ * NodejsFunction settings, so both synthesize the same function.
+ */
+function aggregatorCode(entry: string | undefined): Pick<StreamConsumerProps, 'entry' | 'code' | 'projectRoot' | 'depsLockFilePath'> {
+  if (existsSync(AGGREGATOR_SOURCE_ENTRY)) {
+    return { entry: entry ?? AGGREGATOR_SOURCE_ENTRY, projectRoot: PROJECT_ROOT, depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json') };
+  }
+  // Compiled, with the caller's own handler: NodejsFunction finds its project from the working directory.
+  if (entry !== undefined) return { entry };
+  if (!existsSync(path.join(AGGREGATOR_BUNDLE_DIR, 'index.js'))) {
+    throw new Error(`StreamtallyStack: the aggregator bundle ${AGGREGATOR_BUNDLE_DIR} is missing: run \`npm run build\` in streamtally`);
+  }
+  return { code: lambda.Code.fromAsset(AGGREGATOR_BUNDLE_DIR) };
 }

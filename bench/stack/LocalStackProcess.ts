@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
 import { isProcessAlive } from '../../src/local/state/isProcessAlive';
+import { CLI_NODE_ARGS } from '../../test/support/cliFromSources';
 import { synthesizedAssembly, type SynthesizedAssembly } from '../../test/unit/local/support/synthesizedAssembly';
 
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'streamtally.js');
+const CLI = CLI_NODE_ARGS;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -58,7 +59,7 @@ export class LocalStackProcess {
     const logFile = path.join(project, 'local-up.log');
     const log = openSync(logFile, 'w');
     const startMs = Date.now();
-    const child = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', log] });
+    const child = spawn(process.execPath, [...CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', log] });
     closeSync(log);
     if (child.pid !== undefined) onSpawn?.(child.pid);
     try {

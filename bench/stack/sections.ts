@@ -1,4 +1,6 @@
 import { loadavg } from 'node:os';
+import { formatCliStartup } from '../cli/formatCliStartup';
+import { measureCliStartup, type CliStartupResult } from '../cli/measureCliStartup';
 import { formatProducer } from '../producer/formatProducer';
 import { measureProducer, type ProducerBenchResult } from '../producer/measureProducer';
 import { writeFileSync } from 'node:fs';
@@ -12,8 +14,8 @@ import { measureKinesisEngines, type KinesisEnginesResult } from '../kinesisEngi
 import { formatStack } from './formatStack';
 import { measureStack, type StackBenchResult } from './measureStack';
 
-/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill, the local Kinesis engines compared. */
-export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'kinesis-engines'] as const;
+/** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill, the local Kinesis engines compared, the CLI's start-up. */
+export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'kinesis-engines', 'cli'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** `npm run bench` options. */
@@ -63,6 +65,7 @@ export interface ExtraSections {
   readonly producer?: ProducerBenchResult & SectionRun;
   readonly cost?: CostResult & SectionRun;
   readonly kinesisEngines?: KinesisEnginesResult & SectionRun;
+  readonly cli?: CliStartupResult & SectionRun;
 }
 
 interface SectionRun {
@@ -71,7 +74,7 @@ interface SectionRun {
   readonly loadAverageAtEnd: number;
 }
 
-/** Runs the local-stack and producer sections that `only` selects, one after the other. */
+/** Runs the local-stack, producer, cost and CLI sections that `only` selects, one after the other. */
 export async function runExtraSections(
   only: ReadonlySet<BenchSection>,
   progress: (message: string) => void,
@@ -87,7 +90,14 @@ export async function runExtraSections(
   const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
   const cost = only.has('cost') ? await timed(() => measureCost({ ...costOptions, onProgress: progress })) : undefined;
   const kinesisEngines = only.has('kinesis-engines') ? await timed(() => measureKinesisEngines({ onProgress: progress })) : undefined;
-  return { ...(stack ? { stack } : {}), ...(producer ? { producer } : {}), ...(cost ? { cost } : {}), ...(kinesisEngines ? { kinesisEngines } : {}) };
+  const cli = only.has('cli') ? await timed(async () => measureCliStartup(progress)) : undefined;
+  return {
+    ...(stack ? { stack } : {}),
+    ...(producer ? { producer } : {}),
+    ...(cost ? { cost } : {}),
+    ...(kinesisEngines ? { kinesisEngines } : {}),
+    ...(cli ? { cli } : {}),
+  };
 }
 
 /** The sections as text, after the core report (or alone). */
@@ -99,6 +109,7 @@ export function formatExtraSections(extras: ExtraSections): string {
   if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
   if (extras.cost) parts.push(`${formatCost(extras.cost)}\n  ${when(extras.cost)}`);
   if (extras.kinesisEngines) parts.push(`${formatKinesisEngines(extras.kinesisEngines)}\n\n  ${when(extras.kinesisEngines)}`);
+  if (extras.cli) parts.push(`${formatCliStartup(extras.cli)}\n  ${when(extras.cli)}`);
   return parts.map((part) => `\n${part}\n`).join('');
 }
 

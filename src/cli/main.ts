@@ -1,27 +1,31 @@
-import { dashboardCommand, dashboardUsage } from './commands/dashboard';
-import { demoCommand, demoUsage } from './commands/demo';
-import { localCommand, localUsage } from './commands/local';
-import { produceCommand, produceUsage } from './commands/produce';
-import { offsetsCommand, offsetsUsage } from './commands/offsets';
-import { queryCommand, queryUsage } from './commands/query';
-import { quarantineCommand, quarantineUsage } from './commands/quarantine';
-import { reconcileCommand, reconcileUsage } from './commands/reconcile';
-import { replayCommand, replayUsage } from './commands/replay';
+import { dashboardUsage } from './commands/dashboardUsage';
+import { demoUsage } from './commands/demoUsage';
+import { localUsage } from './commands/localUsage';
+import { offsetsUsage } from './commands/offsetsUsage';
+import { produceUsage } from './commands/produceUsage';
+import { quarantineUsage } from './commands/quarantineUsage';
+import { queryUsage } from './commands/queryUsage';
+import { reconcileUsage } from './commands/reconcileUsage';
+import { replayUsage } from './commands/replayUsage';
 import { UserError } from './UserError';
 
 type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
 
-/** Every command by name. */
-export const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  local: { run: localCommand, usage: localUsage },
-  demo: { run: demoCommand, usage: demoUsage },
-  produce: { run: produceCommand, usage: produceUsage },
-  offsets: { run: offsetsCommand, usage: offsetsUsage },
-  query: { run: queryCommand, usage: queryUsage },
-  quarantine: { run: quarantineCommand, usage: quarantineUsage },
-  dashboard: { run: dashboardCommand, usage: dashboardUsage },
-  replay: { run: replayCommand, usage: replayUsage },
-  reconcile: { run: reconcileCommand, usage: reconcileUsage },
+/**
+ * Every command by name: its usage, and how to load it. A command's module (and the
+ * AWS SDK behind it) is loaded only when that command runs, so `--help` and a
+ * mistyped command cost no more than Node.js starting (`npm run bench -- --only cli`).
+ */
+export const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> = {
+  local: { load: async () => (await import('./commands/local')).localCommand, usage: localUsage },
+  demo: { load: async () => (await import('./commands/demo')).demoCommand, usage: demoUsage },
+  produce: { load: async () => (await import('./commands/produce')).produceCommand, usage: produceUsage },
+  offsets: { load: async () => (await import('./commands/offsets')).offsetsCommand, usage: offsetsUsage },
+  query: { load: async () => (await import('./commands/query')).queryCommand, usage: queryUsage },
+  quarantine: { load: async () => (await import('./commands/quarantine')).quarantineCommand, usage: quarantineUsage },
+  dashboard: { load: async () => (await import('./commands/dashboard')).dashboardCommand, usage: dashboardUsage },
+  replay: { load: async () => (await import('./commands/replay')).replayCommand, usage: replayUsage },
+  reconcile: { load: async () => (await import('./commands/reconcile')).reconcileCommand, usage: reconcileUsage },
 };
 
 const USAGE = `streamtally <command> [--target local|localstack|aws] [--json]
@@ -43,7 +47,8 @@ export async function main(argv: readonly string[], out = (text: string) => proc
   const command = COMMANDS[name];
   try {
     if (!command) throw new UserError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
-    await command.run(rest, out);
+    const run = await command.load();
+    await run(rest, out);
     return 0;
   } catch (error) {
     if (error instanceof UserError) {

@@ -13,11 +13,19 @@ export const COMMON_FLAGS = {
   endpoint: { type: 'string' },
 } as const satisfies Options;
 
+/** What {@link parseFlags} returns: parseArgs' result for the common flags and `O` (named, so declarations can be emitted). */
+export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_FLAGS & O; strict: true; allowPositionals: boolean }>>;
+
 /**
  * node:util's parseArgs in strict mode, with its errors turned into one line
  * for the user (`unknown option --fro for "query"`).
  */
-export function parseFlags<const O extends Options>(command: string, argv: readonly string[], options: O, allowPositionals = false) {
+export function parseFlags<const O extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: O,
+  allowPositionals = false,
+): ParsedFlags<O> {
   try {
     return parseArgs({ args: [...argv], options: { ...COMMON_FLAGS, ...options }, strict: true, allowPositionals });
   } catch (error) {

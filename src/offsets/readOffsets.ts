@@ -4,6 +4,7 @@ import { unpadSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumbe
 import type { ConsumerOffsets, ShardOffset } from './ConsumerOffsets';
 import { measureShardLag } from './measureShardLag';
 import { discoverConsumers, readCheckpoints } from './readCheckpoints';
+import { DEFAULT_MAX_COUNTED_RECORDS } from './defaults';
 
 /** Where to look and how far to count. */
 export interface ReadOffsetsOptions {
@@ -18,8 +19,7 @@ export interface ReadOffsetsOptions {
   readonly maxCountedRecords?: number;
 }
 
-/** Records counted per shard before `offsets` reports "at least". */
-export const DEFAULT_MAX_COUNTED_RECORDS = 100_000;
+export { DEFAULT_MAX_COUNTED_RECORDS };
 
 /**
  * Per consumer and shard: the checkpoint (sequence number, arrival time, watermark)

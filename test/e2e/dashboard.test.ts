@@ -12,7 +12,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetName } from '../../src/cli/targets/Target';
 import { Producer } from '../../src/producer';
-import { CLI, openTarget, type TargetFixture } from './support/targetFixture';
+import { CLI_NODE_ARGS } from '../support/cliFromSources';
+import { openTarget, type TargetFixture } from './support/targetFixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -30,7 +31,7 @@ describe('streamtally dashboard on the local stack', () => {
 
   beforeAll(async () => {
     fixture = await openTarget({ target: TargetName.local, stage: 'dev' });
-    dashboard = spawn(process.execPath, [CLI, 'dashboard', '--port', '0', '--json'], { cwd: fixture.projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    dashboard = spawn(process.execPath, [...CLI_NODE_ARGS, 'dashboard', '--port', '0', '--json'], { cwd: fixture.projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     url = await new Promise<string>((resolve, reject) => {
       let output = '';
       dashboard!.stdout!.on('data', (chunk: Buffer) => {

@@ -7,12 +7,13 @@ import { KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive, readLocalState } from '../../src/local/state';
+import { CLI_NODE_ARGS } from '../support/cliFromSources';
 import { synthesizedAssembly, type SynthesizedAssembly } from '../unit/local/support/synthesizedAssembly';
 
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'streamtally.js');
+const CLI = CLI_NODE_ARGS;
 
 function cli(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [...CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -68,7 +69,7 @@ describe('streamtally local up / local down, as a user runs them', () => {
   it('prints READY with the state file, which any SDK client can use, and local down leaves no process behind', async () => {
     // Its progress lines go to a file: nothing reads a pipe while the test waits, and a full pipe would stall it.
     const progress = openSync(path.join(project, 'local-up.log'), 'w');
-    stack = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', progress] });
+    stack = spawn(process.execPath, [...CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', progress] });
     const ready = await waitForLine(stack, /^READY .+$/m, 120_000);
     expect(ready).toBe(`READY ${path.join(project, '.streamtally', 'local.json')}`);
     const state = readLocalState(project);
@@ -101,7 +102,7 @@ describe('streamtally local up --detach', () => {
     const root = projectWith(assembly);
     try {
       const up = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'local', 'up', '--detach'], { cwd: root });
+        const child = spawn(process.execPath, [...CLI, 'local', 'up', '--detach'], { cwd: root });
         let stdout = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.once('exit', (code) => resolve({ code, stdout }));
@@ -170,7 +171,7 @@ describe('streamtally demo (npm start)', () => {
     const root = projectWith(assembly);
     try {
       const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'demo', '--duration', '8', '--rate', '100', '--json'], { cwd: root });
+        const child = spawn(process.execPath, [...CLI, 'demo', '--duration', '8', '--rate', '100', '--json'], { cwd: root });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

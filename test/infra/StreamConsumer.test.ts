@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +108,20 @@ describe('StreamConsumer', () => {
   it('needs an on-failure destination', () => {
     const { consumer } = fixture();
     expect(() => consumer('lost', { quarantine: undefined })).toThrow(/failed batches need a destination/);
+  });
+
+  it('deploys code already bundled as it is, and wants exactly one of entry and code', () => {
+    const { stack, consumer } = fixture();
+    const bundle = path.resolve(__dirname, '..', '..', 'src', 'local', 'lambda', 'runtime');
+    const fn = consumer('prebuilt', { entry: undefined, code: lambda.Code.fromAsset(bundle) });
+    expect(fn.fn).not.toBeInstanceOf(nodejs.NodejsFunction);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs22.x',
+      Environment: { Variables: Match.objectLike({ CONSUMER_NAME: 'prebuilt', NODE_OPTIONS: '--enable-source-maps' }) },
+    });
+    expect(() => consumer('both', { code: lambda.Code.fromAsset(bundle) })).toThrow(/give exactly one of entry .* and code/);
+    expect(() => consumer('neither', { entry: undefined })).toThrow(/give exactly one of entry .* and code/);
   });
 
   it('takes another on-failure destination', () => {

@@ -8,14 +8,10 @@ import { readTopKeys } from '../../query/readAggregates';
 import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
-import { DEFAULT_DASHBOARD_PORT, listenForCli } from './dashboard';
+import { listenForCli } from './dashboard';
+import { DEFAULT_DASHBOARD_PORT } from './dashboardUsage';
 import { startRuntimeForCli } from './local';
-
-export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--dashboard-port N] [--json]   (npm start)
-  Starts the local stack and the web dashboard (docs/dashboard.md; --dashboard-port, default
-  ${DEFAULT_DASHBOARD_PORT}, 0 picks a free one), sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
-  malformed, late and future events) and shows it flowing; ends with a summary that checks that every
-  record sent was aggregated, dropped as a duplicate or quarantined. Exits non-zero if not.`;
+import { demoUsage } from './demoUsage';
 
 const DRAIN_TIMEOUT_MS = 120_000;
 

@@ -8,12 +8,7 @@ import { isProcessAlive, LocalStateError, localPaths, readLocalState, removeLoca
 import { ProvisionError, TemplateError } from '../../local/template';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { UserError } from '../UserError';
-
-export const localUsage = `streamtally local up [--detach] [--stack NAME] [--kinesis-port N] [--dynamodb-port N] [--s3-port N]
-streamtally local down
-  up: starts the emulators, the resources of cdk.out and the consumers on this machine (run \`npx cdk synth\` first);
-      prints READY <state-file> once events can be sent, runs until Ctrl-C (--detach: in the background).
-  down: stops a local stack started with --detach (or in another terminal).`;
+import { localUsage } from './localUsage';
 
 const PORT_FLAGS = {
   'kinesis-port': { type: 'string' },
@@ -121,7 +116,9 @@ async function localUpDetached(projectRoot: string, argv: readonly string[], out
   mkdirSync(paths.localDir, { recursive: true });
   const logFile = path.join(paths.localDir, 'local-up.log');
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', '..', 'bin', 'streamtally.js'), 'local', ...argv.filter((arg) => arg !== '--detach')], {
+  // The same entry, the same way (compiled through bin/streamtally.js, or the sources through tsx in tests).
+  const self = [...process.execArgv, process.argv[1]!];
+  const child = spawn(process.execPath, [...self, 'local', ...argv.filter((arg) => arg !== '--detach')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', logFd, logFd],

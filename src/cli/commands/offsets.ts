@@ -3,24 +3,9 @@ import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
 import { UserError } from '../UserError';
+import { STACK_CONSUMER, offsetsUsage } from './offsetsUsage';
 
 /** The consumer the stack deploys (lib/StreamtallyStack.ts), reported when none is named. */
-const STACK_CONSUMER = 'aggregator';
-
-/** The usage text of `streamtally offsets`, with the shape of its `--json` output. */
-export const offsetsUsage = `streamtally offsets [--consumer NAME]... [--all-consumers] [--max-records N]
-  Per consumer and shard: the checkpointed sequence number and its arrival time, the
-  shard's latest sequence number, and the lag in records and milliseconds.
-  --consumer NAME     the consumers to report (repeatable; default: ${STACK_CONSUMER})
-  --all-consumers     every consumer with a checkpoint (scans the whole checkpoint table,
-                      producer-id claims included: fine locally, costly on a busy table)
-  --max-records N     records counted per shard before the lag shows as "≥N" (default ${DEFAULT_MAX_COUNTED_RECORDS});
-                      the counting reads the shard (GetRecords), sharing its read limits with the consumers
-  --json prints {"consumers":[{"consumer":"aggregator","shards":[{"shardId":"...",
-    "checkpoint":"<sequence number>"|null,"checkpointArrivalTime":"<ISO>"|null,
-    "latestSequenceNumber":"..."|null,"lagRecords":N,"lagRecordsCapped":false,
-    "lagMs":N,"watermark":"<ISO>"|null}]}]}
-  lagMs is how much later the shard's newest record arrived than the checkpointed one.`;
 
 /** `streamtally offsets`: consumer lag per shard (docs/contract.md §2). */
 export async function offsetsCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {

@@ -4,11 +4,7 @@ import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
 import { UserError } from '../UserError';
-
-export const quarantineUsage = `streamtally quarantine list [--reason invalid|late|future] [--limit N]
-streamtally quarantine redrive [--reason R] [--limit N] [--dry-run]
-  list: the records set aside by the consumer, with reason and message.
-  redrive: sends them back to the stream (original bytes and partition key) and removes them from the quarantine.`;
+import { quarantineUsage } from './quarantineUsage';
 
 const REASONS = ['invalid', 'late', 'future'];
 

@@ -7,18 +7,10 @@ import { streamWindowRows } from '../../query/streamWindowRows';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
 import { UserError } from '../UserError';
+import { LONG_READ_WINDOWS, queryUsage } from './queryUsage';
 
 /** Windows shown when `--from` is left out. */
 const DEFAULT_WINDOWS = 60;
-/** A read of more windows than this reports its progress on stderr even when stderr is no terminal. */
-const LONG_READ_WINDOWS = 1_000;
-
-export const queryUsage = `streamtally query --type T [--key K] --window 1m|1h|1d [--from ISO] [--to ISO] [--format table|json|jsonl|csv]
-streamtally query --type T --window 1m --top N [--at ISO]
-  Prints window aggregates (count, sum, min, max). Without --key, every key of each window.
-  Any range: rows are printed as they are read (json: one object; jsonl: one row a line; csv: RFC 4180).
-  --json is --format json. Progress goes to stderr on a terminal and for reads of over ${LONG_READ_WINDOWS} windows.
-  --top N prints the N keys with the highest count in the window that holds --at (default now).`;
 
 /** `streamtally query`: window aggregates of a type, a key or the top keys. */
 export async function queryCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {

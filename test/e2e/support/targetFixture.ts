@@ -7,10 +7,11 @@ import { cloudFormationClient } from '../../../src/cli/targets/resolveTarget';
 import { TargetName, type Target } from '../../../src/cli/targets/Target';
 import { isProcessAlive, readLocalState } from '../../../src/local/state';
 import { readCloudAssembly, type CloudFormationTemplate } from '../../../src/local/template';
+import { CLI_NODE_ARGS } from '../../support/cliFromSources';
 import { synthesizedAssembly, type SynthesizedAssembly } from '../../unit/local/support/synthesizedAssembly';
 import { resolveE2eTarget, targetFlags, type E2eSettings } from './e2eSettings';
 
-export const CLI = path.resolve(__dirname, '..', '..', '..', 'bin', 'streamtally.js');
+const CLI = CLI_NODE_ARGS;
 
 /** What a `streamtally` command printed and how it exited. */
 export interface CliResult {
@@ -73,7 +74,7 @@ async function openLocalTarget(settings: E2eSettings): Promise<TargetFixture> {
   // Its progress goes to a file: nothing reads a pipe while the tests run, and a full pipe would stall it.
   const logFile = path.join(project, 'local-up.log');
   const progress = openSync(logFile, 'w');
-  const stack = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', progress] });
+  const stack = spawn(process.execPath, [...CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', 'pipe', progress] });
   closeSync(progress);
   let target: Target;
   try {
@@ -106,7 +107,7 @@ async function openLocalTarget(settings: E2eSettings): Promise<TargetFixture> {
 /** Runs the CLI without blocking the event loop; `input` goes to its stdin. */
 export function runCli(args: readonly string[], cwd: string, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
