@@ -8,7 +8,8 @@ import { type StreamtallyConfig, StreamModeName } from './config/StreamtallyConf
 import { EventStream } from './EventStream';
 import { Monitoring } from './Monitoring';
 import { Quarantine } from './Quarantine';
-import { METRICS_NAMESPACE, StreamConsumer } from './StreamConsumer';
+import { ConsumerEnv, METRICS_NAMESPACE } from '../core';
+import { StreamConsumer } from './StreamConsumer';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -67,20 +68,20 @@ export class StreamtallyStack extends Stack {
       entry: props.aggregatorEntry ?? path.join(PROJECT_ROOT, 'lambdas', 'aggregator', 'handler.ts'),
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      // The names lambdas/aggregator/config.ts reads.
+      // The names lambdas/aggregator/config.ts reads (core/environment.ts).
       environment: {
-        AGGREGATES_TABLE: this.store.aggregatesTable.tableName,
-        CHECKPOINT_TABLE: this.store.checkpointTable.tableName,
-        QUARANTINE_BUCKET: this.quarantine.bucket.bucketName,
-        CONSUMER_NAME: consumerName,
-        WINDOWS: config.windows,
-        ALLOWED_LATENESS_MS: String(config.allowedLatenessMs),
-        MAX_CLOCK_SKEW_MS: String(config.maxClockSkewMs),
-        DEDUP_PRODUCER_IDS: String(config.dedupProducerIds),
-        PARALLELIZATION_FACTOR: String(config.parallelizationFactor),
-        TOP_KEYS_DEPTH: String(config.topKeysDepth),
+        [ConsumerEnv.aggregatesTable]: this.store.aggregatesTable.tableName,
+        [ConsumerEnv.checkpointTable]: this.store.checkpointTable.tableName,
+        [ConsumerEnv.quarantineBucket]: this.quarantine.bucket.bucketName,
+        [ConsumerEnv.consumerName]: consumerName,
+        [ConsumerEnv.windows]: config.windows,
+        [ConsumerEnv.allowedLatenessMs]: String(config.allowedLatenessMs),
+        [ConsumerEnv.maxClockSkewMs]: String(config.maxClockSkewMs),
+        [ConsumerEnv.dedupProducerIds]: String(config.dedupProducerIds),
+        [ConsumerEnv.parallelizationFactor]: String(config.parallelizationFactor),
+        [ConsumerEnv.topKeysDepth]: String(config.topKeysDepth),
         POWERTOOLS_SERVICE_NAME: consumerName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        [ConsumerEnv.metricsNamespace]: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       quarantine: this.quarantine,

@@ -1,9 +1,14 @@
-import { buildItemDeltas } from './core/buildItemDeltas';
-import { decodeRecord } from './core/decodeRecord';
-import { splitFirstOccurrences } from './core/dropBatchDuplicates';
-import { padSequenceNumber } from './core/sequenceNumber';
-import { QuarantineReason, type StreamEvent, type StreamRecord } from './core/types';
-import { judgeLateness } from './core/judgeLateness';
+import {
+  buildItemDeltas,
+  decodeRecord,
+  splitFirstOccurrences,
+  padSequenceNumber,
+  QuarantineReason,
+  type StreamEvent,
+  type StreamRecord,
+  judgeLateness,
+  type ItemDelta,
+} from '../../core';
 import type { AggregatorConfig } from './config';
 import { mapWithConcurrency } from '../shared/mapWithConcurrency';
 import {
@@ -17,7 +22,6 @@ import {
   type TopKeysOffer,
   type TopKeysStore,
 } from './store/ports';
-import type { ItemDelta } from './core/types';
 
 /**
  * Where processBatch writes. Producer-id dedup uses `seenIds` with one batch

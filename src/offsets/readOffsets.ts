@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
-import { unpadSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
+import { unpadSequenceNumber } from '../../core';
 import type { ConsumerOffsets, ShardOffset } from './ConsumerOffsets';
 import { measureShardLag } from './measureShardLag';
 import { discoverConsumers, readCheckpoints } from './readCheckpoints';

@@ -15,8 +15,8 @@ import {
   topKeysPk,
   windowPartPk,
   windowSk,
-} from '../../lambdas/aggregator/core/itemKeys';
-import { compareKeyCounts } from '../../lambdas/aggregator/core/rankTopKeys';
+  compareKeyCounts,
+} from '../../core';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 
 /** One aggregate as `query --json` prints it (docs/contract.md §2). */

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mapWithConcurrency } from '../../lambdas/shared/mapWithConcurrency';
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
+import { parseGranularities } from '../../core';
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../replay/completeWindows';
 import type { ReplayManifest } from '../replay/ReplayManifest';
 import { ReplayStateStore } from '../replay/ReplayStateStore';

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CLAIM_SK, claimPk } from '../../lambdas/aggregator/core/itemKeys';
+import { CLAIM_SK, claimPk } from '../../core';
 import { ClaimOutcome, type ClaimStore } from '../../lambdas/aggregator/store/ports';
 
 /**

@@ -5,7 +5,7 @@ import {
   type KinesisClient,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 import { StopReason } from './ReplayManifest';
 import { recordFromKinesis } from './recordFromKinesis';
 

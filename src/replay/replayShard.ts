@@ -1,5 +1,5 @@
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 import { processBatch, type BatchPorts, type BatchStats } from '../../lambdas/aggregator/processBatch';
 import { emptyCounts, type ShardCounts, type StopReason } from './ReplayManifest';
 import type { ShardPage } from './readShardPages';

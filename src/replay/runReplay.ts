@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { unpadSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
+import { unpadSequenceNumber } from '../../core';
 import { deleteCheckpoints } from './deleteCheckpoints';
 import { readShardPages } from './readShardPages';
 import { ReplayProgress, type ProgressSnapshot } from './ReplayProgress';

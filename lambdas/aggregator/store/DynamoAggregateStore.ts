@@ -5,10 +5,17 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { summarizeContributions } from '../core/buildItemDeltas';
-import { nanosToDecimalString } from '../core/exactDecimal';
-import { aggregatePk, highWaterAttribute, windowPk, windowSk } from '../core/itemKeys';
-import type { Contribution, ItemAddress, ItemDelta } from '../core/types';
+import {
+  summarizeContributions,
+  nanosToDecimalString,
+  aggregatePk,
+  highWaterAttribute,
+  windowPk,
+  windowSk,
+  type Contribution,
+  type ItemAddress,
+  type ItemDelta,
+} from '../../../core';
 import type { AggregateStore } from './ports';
 
 /** Thrown when an item keeps changing under a re-read; Lambda retries the batch. */

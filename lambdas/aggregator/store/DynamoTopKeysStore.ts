@@ -5,8 +5,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { topKeysPk, windowSk } from '../core/itemKeys';
-import { mergeTopKeys, type KeyCount } from '../core/rankTopKeys';
+import { topKeysPk, windowSk, mergeTopKeys, type KeyCount } from '../../../core';
 import type { TopKeysOffer, TopKeysStore } from './ports';
 
 /** Thrown when a leaderboard keeps changing under a re-read; Lambda retries the batch. */

@@ -1,4 +1,4 @@
-import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { parseGranularities, windowStartMs } from '../../../core';
 import { checkConservation } from '../../demo/checkConservation';
 import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
 import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';

@@ -1,5 +1,4 @@
-import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
-import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { tryParseDuration, windowStartMs } from '../../../core';
 import { TopKeysDepthError, readKeyWindows, readTopKeys, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { printTable } from '../printTable';

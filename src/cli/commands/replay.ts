@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { formatDuration } from '../../../lambdas/aggregator/core/duration';
-import { parseGranularities } from '../../../lambdas/aggregator/core/granularity';
+import { formatDuration, parseGranularities } from '../../../core';
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../../replay/completeWindows';
 import { deleteCheckpoints } from '../../replay/deleteCheckpoints';
 import { progressBar, progressLine } from '../../replay/renderReplayProgress';

@@ -1,5 +1,5 @@
 import { AggregatorConfigError } from '../../../lambdas/aggregator/config';
-import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
+import { tryParseDuration } from '../../../core';
 import { readLocalState } from '../../local/state/localStateFile';
 import { localPaths } from '../../local/state/localPaths';
 import { readCloudAssembly } from '../../local/template/readCloudAssembly';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../../core';
 import { produceCommand, type ProduceEnvironment, type ProduceSummary } from '../../../src/cli/commands/produce';
 import { UserError } from '../../../src/cli/UserError';
 import { FaultProxy } from './support/FaultProxy';

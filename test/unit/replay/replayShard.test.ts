@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import { parseGranularities } from '../../../lambdas/aggregator/core/granularity';
-import type { ItemDelta, StreamRecord } from '../../../lambdas/aggregator/core/types';
+import { parseGranularities, type ItemDelta, type StreamRecord } from '../../../core';
 import type { BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import { ClaimOutcome, type Checkpoint } from '../../../lambdas/aggregator/store/ports';
 import type { ShardPage } from '../../../src/replay/readShardPages';
