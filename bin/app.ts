@@ -2,8 +2,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { configFromContext } from '../lib/config/StreamtallyConfig';
-import { StreamtallyConfigError } from '../lib/config/StreamtallyConfigError';
 import { StreamtallyStack } from '../lib/StreamtallyStack';
+import { StreamtallyConfigError } from '../core';
 
 const app = new App();
 try {

@@ -1,4 +1,4 @@
-import { GranularityConfigError } from './configError';
+import { GranularityConfigError } from './errors';
 import { tryParseDuration } from './duration';
 import type { Granularity } from './types';
 

@@ -8,7 +8,7 @@
  * bundle, the CDK app and the CLI can all take it whole.
  */
 export * from './types';
-export * from './configError';
+export * from './errors';
 export * from './duration';
 export * from './granularity';
 export * from './sequenceNumber';

@@ -1,4 +1,4 @@
-import { ConsumerEnv, DEFAULT_GRANULARITIES_SPEC, parseGranularities, type WindowingConfig } from '../../core';
+import { AggregatorConfigError, ConsumerEnv, DEFAULT_GRANULARITIES_SPEC, parseGranularities, type WindowingConfig } from '../../core';
 
 /** Everything the consumer's behaviour depends on, read once at cold start. */
 export interface AggregatorConfig extends WindowingConfig {
@@ -28,14 +28,6 @@ export interface AggregatorResources {
   readonly aggregatesTable: string;
   readonly checkpointTable: string;
   readonly quarantineBucket: string;
-}
-
-/** A setting in the function's environment that cannot be used. */
-export class AggregatorConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AggregatorConfigError';
-  }
 }
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,4 @@
-import { parseGranularities, type Granularity } from '../../core';
-import { StreamtallyConfigError } from './StreamtallyConfigError';
+import { parseGranularities, type Granularity, StreamtallyConfigError } from '../../core';
 
 /**
  * Validates the `windows` setting at synth time with the very parser the

@@ -6,7 +6,7 @@ import { queryCommand, queryUsage } from './commands/query';
 import { quarantineCommand, quarantineUsage } from './commands/quarantine';
 import { reconcileCommand, reconcileUsage } from './commands/reconcile';
 import { replayCommand, replayUsage } from './commands/replay';
-import { UserError } from './UserError';
+import { UserError } from './errors';
 
 type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
 

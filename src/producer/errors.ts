@@ -1,8 +1,10 @@
+import { StreamtallyError } from '../../core';
+
 /**
  * Errors of the producer. {@link ProducerError} is the base of them all, so a
  * caller can tell the producer's refusals from anything else.
  */
-export class ProducerError extends Error {
+export class ProducerError extends StreamtallyError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ProducerError';
@@ -27,8 +29,8 @@ export class ProducerValidationError extends ProducerError {
 
 /** `send` after `close()`: the producer accepts nothing more. */
 export class ProducerClosedError extends ProducerError {
-  constructor() {
-    super('the producer is closed');
+  constructor(options?: { cause?: unknown }) {
+    super('the producer is closed', options);
     this.name = 'ProducerClosedError';
   }
 }

@@ -16,15 +16,8 @@ import {
   type ItemAddress,
   type ItemDelta,
 } from '../../../core';
+import { AggregateContentionError } from './errors';
 import type { AggregateStore } from './ports';
-
-/** Thrown when an item keeps changing under a re-read; Lambda retries the batch. */
-export class AggregateContentionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AggregateContentionError';
-  }
-}
 
 const NAMES = {
   '#type': 'type',

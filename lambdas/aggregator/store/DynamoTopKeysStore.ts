@@ -6,15 +6,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { topKeysPk, windowSk, mergeTopKeys, type KeyCount } from '../../../core';
+import { TopKeysContentionError } from './errors';
 import type { TopKeysOffer, TopKeysStore } from './ports';
-
-/** Thrown when a leaderboard keeps changing under a re-read; Lambda retries the batch. */
-export class TopKeysContentionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TopKeysContentionError';
-  }
-}
 
 const MAX_ATTEMPTS = 10;
 /** Leaderboards remembered per execution environment; emptied when full, so memory stays small. */

@@ -6,8 +6,8 @@ import { Producer } from '../../producer';
 import { readTopKeys } from '../../query/readAggregates';
 import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
-import { UserError } from '../UserError';
 import { startRuntimeForCli } from './local';
+import { UserError } from '../errors';
 
 export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed N] [--json]   (npm start)
   Starts the local stack, sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,

@@ -7,7 +7,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startL
 import { isProcessAlive, LocalStateError, localPaths, readLocalState, removeLocalState } from '../../local/state';
 import { ProvisionError, TemplateError } from '../../local/template';
 import { integerFlag, parseFlags } from '../parseFlags';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 export const localUsage = `streamtally local up [--detach] [--stack NAME] [--kinesis-port N] [--dynamodb-port N] [--s3-port N]
 streamtally local down

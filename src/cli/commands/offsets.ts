@@ -2,7 +2,7 @@ import { DEFAULT_MAX_COUNTED_RECORDS, offsetsJson, offsetsRows, readOffsets } fr
 import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 /** The consumer the stack deploys (lib/StreamtallyStack.ts), reported when none is named. */
 const STACK_CONSUMER = 'aggregator';

@@ -10,7 +10,7 @@ import { runSynthetic } from '../../synthetic/runSynthetic';
 import { SyntheticEvents, type SyntheticOptions } from '../../synthetic/SyntheticEvents';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 export const produceUsage = `streamtally produce --file <ndjson>|-  [--ordered] [--failed-out <file>]
 streamtally produce --rate <ev/s> [--duration <s>] [--seed N] [--keys N] [--types a,b,c]

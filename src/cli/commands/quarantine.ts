@@ -3,7 +3,7 @@ import { redriveQuarantined } from '../../quarantine/redriveQuarantined';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 export const quarantineUsage = `streamtally quarantine list [--reason invalid|late|future] [--limit N]
 streamtally quarantine redrive [--reason R] [--limit N] [--dry-run]

@@ -1,9 +1,10 @@
 import { tryParseDuration, windowStartMs } from '../../../core';
-import { TopKeysDepthError, readKeyWindows, readTopKeys, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
+import { readKeyWindows, readTopKeys, readWindowKeys, type AggregateRow } from '../../query/readAggregates';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { TopKeysDepthError } from '../../query/errors';
+import { UserError } from '../errors';
 
 /** Most windows one `query` reads when no `--key` is given (one index Query each). */
 const MAX_WINDOWS = 1_000;

@@ -4,9 +4,6 @@ import { formatDuration, parseGranularities } from '../../../core';
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../../replay/completeWindows';
 import { deleteCheckpoints } from '../../replay/deleteCheckpoints';
 import { progressBar, progressLine } from '../../replay/renderReplayProgress';
-import { CheckpointTrimmedError } from '../../replay/readShardPages';
-import { ReplayRefusal } from '../../replay/ReplayRefusal';
-import { ReplayWriteError } from '../../replay/replayShard';
 import type { ShardProgress } from '../../replay/ReplayManifest';
 import type { ReplaySettings } from '../../replay/ReplaySettings';
 import { runReplay, type ReplayResult } from '../../replay/runReplay';
@@ -15,8 +12,9 @@ import { deleteShadowTable } from '../../replay/shadowTable';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
 import { replaySettingsFromFlags, SETTINGS_FLAGS, type SettingsSource } from './replaySettingsFlags';
+import { ReplayRefusal, CheckpointTrimmedError, ReplayWriteError } from '../../replay/errors';
+import { UserError } from '../errors';
 
 export const replayUsage = `streamtally replay --from ISO [--to ISO] [--shadow NAME] [--restart] [--concurrency N] [--batch-size N]
                    [--windows SPEC] [--allowed-lateness D] [--max-clock-skew D] [--dedup-producer-ids true|false] [--dedup-retention D]

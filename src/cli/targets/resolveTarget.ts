@@ -7,7 +7,7 @@ import { localClients, type LocalClients } from '../../local/emulators/localClie
 import { readLocalStateForCli } from './localTarget';
 import { describeStack, resourcesFromOutputs } from './resourcesFromOutputs';
 import { TargetName, type Target } from './Target';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 /** LocalStack's edge endpoint when none is given. */
 export const LOCALSTACK_ENDPOINT = 'http://localhost:4566';

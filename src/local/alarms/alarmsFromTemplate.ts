@@ -1,4 +1,3 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
 import { parseAlarmRule, type RuleNode } from './alarmRule';
 import { ComparisonOperator, TreatMissingData } from './evaluateDatapoints';
 import type { MetricIdentity } from './MetricDatum';
@@ -7,7 +6,7 @@ import { statisticFunction } from './statistic';
 import type { CloudFormationTemplate } from '../template/CloudFormationTemplate';
 import { IntrinsicResolver, type ResourceIdentities } from '../template/IntrinsicResolver';
 import type { ResourceIdentity } from '../template/ResourceIdentity';
-import { TemplateError } from '../template/TemplateError';
+import { TemplateError, AlarmEvaluationError } from '../errors';
 
 /** One metric an alarm reads, with the statistic and period it reads it at. */
 export interface MetricStat {

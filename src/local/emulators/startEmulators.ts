@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { localPaths } from '../state/localPaths';
-import type { EmulatorError } from './EmulatorError';
 import { EmulatorName } from './EmulatorName';
 import type { LocalEndpoints } from './LocalEndpoints';
 import type { RunningEmulator } from './RunningEmulator';
 import { startDynamoEmulator } from './startDynamoEmulator';
 import { startJournaledKinesis } from '../kinesisJournal/startJournaledKinesis';
 import { startS3Emulator } from './startS3Emulator';
+import type { EmulatorError } from '../errors';
 
 /** Options of {@link startEmulators}. */
 export interface StartEmulatorsOptions {

@@ -10,7 +10,6 @@ import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureR
 import { recordFilter, type RecordFilter } from './filter/recordFilter';
 import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
-import { LocalEsmError } from './LocalEsmError';
 import type { MappingCheckpointStore } from './MappingCheckpointFile';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
 import type { PendingRecord } from './PendingRecord';
@@ -18,6 +17,7 @@ import { S3OnFailureDestination } from './S3OnFailureDestination';
 import { ShardPoller, type InitialStart, type IteratorStart, type ShardStatus } from './ShardPoller';
 import { sleep } from '../../shared/sleep';
 import { validateSettings } from './validateSettings';
+import { LocalEsmError } from '../errors';
 
 /** What a mapping works with: the clients, the function, and where its signals go. */
 export interface MappingDependencies {

@@ -1,7 +1,7 @@
 import type { CloudFormationTemplate } from './CloudFormationTemplate';
 import type { LocalEnvironment } from './LocalEnvironment';
 import type { ResourceIdentity } from './ResourceIdentity';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
 
 /** The resources intrinsics can name, by logical id (a Map will do). */
 export interface ResourceIdentities {

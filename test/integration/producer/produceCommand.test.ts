@@ -5,9 +5,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../core';
 import { produceCommand, type ProduceEnvironment, type ProduceSummary } from '../../../src/cli/commands/produce';
-import { UserError } from '../../../src/cli/UserError';
 import { FaultProxy } from './support/FaultProxy';
 import { createStream, kinesisClient, readStream, startKinesisLocal, type KinesisLocal } from './support/kinesisLocal';
+import { UserError } from '../../../src/cli/errors';
 
 let kinesis: KinesisLocal;
 let proxy: FaultProxy;

@@ -15,7 +15,6 @@ import {
 } from '../../../core';
 import { reconcileCommand, type ReconcileEnvironment } from '../../../src/cli/commands/reconcile';
 import { replayCommand, type ReplayEnvironment } from '../../../src/cli/commands/replay';
-import { UserError } from '../../../src/cli/UserError';
 import { DynamoAggregateStore } from '../../../lambdas/aggregator/store/DynamoAggregateStore';
 import { compareAggregates } from '../../../src/reconcile/compareAggregates';
 import { repairItem } from '../../../src/reconcile/repairItem';
@@ -31,6 +30,7 @@ import { scanAggregates } from '../support/readBack';
 import { ceilTo, eventRecord, makeEvents, recordsFor, type TestEvent } from './support/events';
 import { eventIdOf, LiveConsumer } from './support/liveConsumer';
 import { createTestStack, liveConfig, putRecords, SETTINGS, splitOnlyShard, startKinesis, WINDOWS, type TestStack } from './support/replayFixture';
+import { UserError } from '../../../src/cli/errors';
 
 const MINUTE = 60_000;
 const GRANULARITIES = parseGranularities(WINDOWS);

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { deployCommand, LOCALSTACK_CREDENTIALS, networkErrorCode, resolveTarget, type TargetFlags } from '../../../src/cli/targets/resolveTarget';
-import { UserError } from '../../../src/cli/UserError';
+import { UserError } from '../../../src/cli/errors';
 
 const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => cloudFormation.reset());
