@@ -10,10 +10,7 @@
  * takes `{ cause }`. Anything else that escapes is a bug.
  */
 export class StreamtallyError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StreamtallyError';
-  }
+  override name = 'StreamtallyError';
 }
 
 /**
@@ -23,10 +20,7 @@ export class StreamtallyError extends Error {
  * `cdk synth` print it without a stack trace.
  */
 export class ConfigError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }
 
 /** An invalid window granularity specification such as `1m:7d,1h:90d`. */
@@ -43,10 +37,7 @@ export class GranularityConfigError extends ConfigError {
 
 /** A setting in the consumer function's environment (core/environment.ts) that cannot be used. */
 export class AggregatorConfigError extends ConfigError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AggregatorConfigError';
-  }
+  override name = 'AggregatorConfigError';
 }
 
 /**
@@ -54,8 +45,5 @@ export class AggregatorConfigError extends ConfigError {
  * message names the setting and says what to change, so `cdk synth` can print it as is.
  */
 export class StreamtallyConfigError extends ConfigError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StreamtallyConfigError';
-  }
+  override name = 'StreamtallyConfigError';
 }

@@ -8,10 +8,7 @@ import type { EmulatorName } from './emulators/EmulatorName';
  * {@link LocalEsmError} and {@link LocalStateError} without a stack trace.
  */
 export class LocalRuntimeError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LocalRuntimeError';
-  }
+  override name = 'LocalRuntimeError';
 }
 
 /**
@@ -35,10 +32,7 @@ export class EmulatorError extends LocalRuntimeError {
  * names what to do or what is wrong.
  */
 export class TemplateError extends LocalRuntimeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TemplateError';
-  }
+  override name = 'TemplateError';
 }
 
 /**
@@ -70,10 +64,7 @@ export class LocalStateError extends LocalRuntimeError {
 
 /** The local Lambda runner was misused; never a function error (those are outcomes). */
 export class LocalLambdaError extends LocalRuntimeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LocalLambdaError';
-  }
+  override name = 'LocalLambdaError';
 }
 
 /** `invoke` was called on a function that was closed. */
@@ -89,10 +80,7 @@ export class LocalFunctionClosedError extends LocalLambdaError {
 
 /** The local event source mapping cannot run as configured. */
 export class LocalEsmError extends LocalRuntimeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LocalEsmError';
-  }
+  override name = 'LocalEsmError';
 }
 
 /** A setting out of the range Lambda accepts, or missing where Lambda requires it. */
@@ -125,8 +113,5 @@ export class UnsupportedMappingSettingError extends LocalEsmError {
  * function), or an unresolvable reference. The message names the alarm.
  */
 export class AlarmEvaluationError extends LocalRuntimeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AlarmEvaluationError';
-  }
+  override name = 'AlarmEvaluationError';
 }

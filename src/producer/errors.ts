@@ -5,10 +5,7 @@ import { StreamtallyError } from '../../core';
  * caller can tell the producer's refusals from anything else.
  */
 export class ProducerError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProducerError';
-  }
+  override name = 'ProducerError';
 }
 
 /**

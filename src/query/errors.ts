@@ -2,10 +2,7 @@ import { StreamtallyError } from '../../core';
 
 /** The errors of reading aggregates (`query`). */
 export class QueryError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'QueryError';
-  }
+  override name = 'QueryError';
 }
 
 /** A top-N query asked for more keys than the window's leaderboard keeps. */

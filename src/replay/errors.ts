@@ -2,10 +2,7 @@ import { StreamtallyError } from '../../core';
 
 /** The errors of `replay` and of `reconcile`, which compares and repairs from a replay's shadow. */
 export class ReplayError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReplayError';
-  }
+  override name = 'ReplayError';
 }
 
 /**
@@ -14,10 +11,7 @@ export class ReplayError extends StreamtallyError {
  * line; nothing has been written when it is thrown.
  */
 export class ReplayRefusal extends ReplayError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReplayRefusal';
-  }
+  override name = 'ReplayRefusal';
 }
 
 /** The replay's checkpoint on a shard has left the stream's retention. */
@@ -41,8 +35,5 @@ export class ReplayWriteError extends ReplayError {
 
 /** Reconcile cannot run as asked (no such shadow, or its replay is not finished). */
 export class ReconcileRefusal extends ReplayError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReconcileRefusal';
-  }
+  override name = 'ReconcileRefusal';
 }

@@ -2,24 +2,15 @@ import { StreamtallyError } from '../../../core';
 
 /** The consumer's DynamoDB and S3 adapters failed in a way of their own (not an SDK error passed on). */
 export class StoreError extends StreamtallyError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
+  override name = 'StoreError';
 }
 
 /** An aggregate item kept changing under a re-read; Lambda retries the batch. */
 export class AggregateContentionError extends StoreError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AggregateContentionError';
-  }
+  override name = 'AggregateContentionError';
 }
 
 /** A leaderboard kept changing under a re-read; Lambda retries the batch. */
 export class TopKeysContentionError extends StoreError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TopKeysContentionError';
-  }
+  override name = 'TopKeysContentionError';
 }
