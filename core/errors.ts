@@ -25,12 +25,13 @@ export class ConfigError extends StreamtallyError {
 
 /** An invalid window granularity specification such as `1m:7d,1h:90d`. */
 export class GranularityConfigError extends ConfigError {
+  override name = 'GranularityConfigError';
+
   /** The specification that was rejected, as given. */
   readonly spec: string;
 
   constructor(message: string, spec: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'GranularityConfigError';
     this.spec = spec;
   }
 }

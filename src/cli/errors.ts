@@ -6,6 +6,8 @@ import { StreamtallyError } from '../../core';
  * stack trace; any other error is a bug and keeps its trace.
  */
 export class UserError extends StreamtallyError {
+  override name = 'UserError';
+
   constructor(
     message: string,
     /** The process exit code. @default 2 */
@@ -13,6 +15,5 @@ export class UserError extends StreamtallyError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'UserError';
   }
 }

@@ -16,12 +16,13 @@ export class LocalRuntimeError extends StreamtallyError {
  * (newlines of quoted emulator output are folded).
  */
 export class EmulatorError extends LocalRuntimeError {
+  override name = 'EmulatorError';
+
   /** The emulator concerned. */
   public readonly emulator: EmulatorName;
 
   constructor(emulator: EmulatorName, message: string, options?: { cause?: unknown }) {
     super(message.replace(/\s*[\r\n]+\s*/g, ' | '), options);
-    this.name = 'EmulatorError';
     this.emulator = emulator;
   }
 }
@@ -40,24 +41,26 @@ export class TemplateError extends LocalRuntimeError {
  * run is incompatible with the template. One line, naming the resource.
  */
 export class ProvisionError extends TemplateError {
+  override name = 'ProvisionError';
+
   /** The resource's logical id in the template. */
   public readonly logicalId: string;
 
   constructor(logicalId: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'ProvisionError';
     this.logicalId = logicalId;
   }
 }
 
 /** The local state file is absent, stale (its process is gone) or unreadable. The message says what to run. */
 export class LocalStateError extends LocalRuntimeError {
+  override name = 'LocalStateError';
+
   /** `absent`, `stale` or `malformed`. */
   public readonly reason: 'absent' | 'stale' | 'malformed';
 
   constructor(reason: 'absent' | 'stale' | 'malformed', message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'LocalStateError';
     this.reason = reason;
   }
 }
@@ -69,12 +72,13 @@ export class LocalLambdaError extends LocalRuntimeError {
 
 /** `invoke` was called on a function that was closed. */
 export class LocalFunctionClosedError extends LocalLambdaError {
+  override name = 'LocalFunctionClosedError';
+
   constructor(
     readonly functionName: string,
     options?: { cause?: unknown },
   ) {
     super(`function ${functionName} is closed`, options);
-    this.name = 'LocalFunctionClosedError';
   }
 }
 
@@ -83,28 +87,27 @@ export class LocalEsmError extends LocalRuntimeError {
   override name = 'LocalEsmError';
 }
 
-/** A setting out of the range Lambda accepts, or missing where Lambda requires it. */
-export class InvalidMappingSettingError extends LocalEsmError {
+/** A setting of an event source mapping the local runtime refuses; {@link setting} names it. */
+export class MappingSettingError extends LocalEsmError {
+  override name = 'MappingSettingError';
+
   constructor(
     readonly setting: string,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(`${setting}: ${message}`, options);
-    this.name = 'InvalidMappingSettingError';
   }
 }
 
+/** A setting out of the range Lambda accepts, or missing where Lambda requires it. */
+export class InvalidMappingSettingError extends MappingSettingError {
+  override name = 'InvalidMappingSettingError';
+}
+
 /** A Lambda setting the local event source mapping does not emulate; refusing it beats silently ignoring it. */
-export class UnsupportedMappingSettingError extends LocalEsmError {
-  constructor(
-    readonly setting: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${setting}: ${message}`, options);
-    this.name = 'UnsupportedMappingSettingError';
-  }
+export class UnsupportedMappingSettingError extends MappingSettingError {
+  override name = 'UnsupportedMappingSettingError';
 }
 
 /**

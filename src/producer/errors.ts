@@ -14,20 +14,22 @@ export class ProducerError extends StreamtallyError {
  * and never sent; {@link reason} says why, in one line naming the field.
  */
 export class ProducerValidationError extends ProducerError {
+  override name = 'ProducerValidationError';
+
   constructor(
     /** One line naming the field and the rule, e.g. `field "ts": must be ...`. */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super(`event not sent: ${reason}`, options);
-    this.name = 'ProducerValidationError';
   }
 }
 
 /** `send` after `close()`: the producer accepts nothing more. */
 export class ProducerClosedError extends ProducerError {
+  override name = 'ProducerClosedError';
+
   constructor(options?: { cause?: unknown }) {
     super('the producer is closed', options);
-    this.name = 'ProducerClosedError';
   }
 }

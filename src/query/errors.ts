@@ -7,12 +7,13 @@ export class QueryError extends StreamtallyError {
 
 /** A top-N query asked for more keys than the window's leaderboard keeps. */
 export class TopKeysDepthError extends QueryError {
+  override name = 'TopKeysDepthError';
+
   constructor(
     readonly asked: number,
     readonly depth: number,
     options?: { cause?: unknown },
   ) {
     super(`the leaderboards keep the top ${depth} keys of each window (TOP_KEYS_DEPTH); asked for ${asked}`, options);
-    this.name = 'TopKeysDepthError';
   }
 }

@@ -16,20 +16,22 @@ export class ReplayRefusal extends ReplayError {
 
 /** The replay's checkpoint on a shard has left the stream's retention. */
 export class CheckpointTrimmedError extends ReplayError {
+  override name = 'CheckpointTrimmedError';
+
   constructor(shardId: string, options?: { cause?: unknown }) {
     super(
       `the replay's position on ${shardId} is no longer in the stream (past its retention): records after it are gone, so the replay cannot be exact; start over with --restart`,
       options,
     );
-    this.name = 'CheckpointTrimmedError';
   }
 }
 
 /** A page could not be applied after every retry. */
 export class ReplayWriteError extends ReplayError {
+  override name = 'ReplayWriteError';
+
   constructor(shardId: string, attempts: number, options: { cause: unknown }) {
     super(`replay of ${shardId}: a write still failed after ${attempts} attempts: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
-    this.name = 'ReplayWriteError';
   }
 }
 

@@ -39,6 +39,7 @@ const EXAMPLES: Record<string, (C: ErrorClass) => Error> = {
   LocalStateError: (C) => new (C as unknown as new (r: string, m: string, o: object) => Error)('absent', 'run local up', { cause }),
   LocalFunctionClosedError: (C) => new (C as unknown as new (f: string, o: object) => Error)('fn', { cause }),
   InvalidMappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('BatchSize', 'too big', { cause }),
+  MappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('BatchSize', 'refused', { cause }),
   UnsupportedMappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('TumblingWindow', 'no', { cause }),
   ProducerValidationError: (C) => new (C as unknown as new (r: string, o: object) => Error)('field "ts": bad', { cause }),
   ProducerClosedError: (C) => new (C as unknown as new (o: object) => Error)({ cause }),
