@@ -12,7 +12,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     coverage: {
       provider: 'v8',
-      include: ['lambdas/aggregator/core/**', 'lambdas/aggregator/processBatch.ts'],
+      include: ['core/**', 'lambdas/aggregator/processBatch.ts'],
       thresholds: { lines: 90, branches: 85 },
     },
   },

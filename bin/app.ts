@@ -2,8 +2,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { configFromContext } from '../lib/config/StreamtallyConfig';
-import { StreamtallyConfigError } from '../lib/config/StreamtallyConfigError';
 import { StreamtallyStack } from '../lib/StreamtallyStack';
+import { ConfigError } from '../core';
 
 const app = new App();
 try {
@@ -11,7 +11,8 @@ try {
   // Environment-agnostic on purpose: synth needs no credentials and makes no lookups.
   new StreamtallyStack(app, `Streamtally-${config.stage}`, { config });
 } catch (error) {
-  if (!(error instanceof StreamtallyConfigError)) throw error;
+  // Any setting that cannot be used (the deployment's, or a window spec it holds) is one line.
+  if (!(error instanceof ConfigError)) throw error;
   console.error(`streamtally: ${error.message}`);
   process.exit(1);
 }

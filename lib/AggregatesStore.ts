@@ -3,9 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AggregateAttributes, AggregateIndexes } from '../lambdas/aggregator/core/itemKeys';
+import { AggregateAttributes, AggregateIndexes } from '../core';
 
-// The item layout is the consumer's (lambdas/aggregator/core/itemKeys.ts): one source for both.
+// The item layout is the consumer's (core/itemKeys.ts): one source for both.
 const A = AggregateAttributes;
 const PARTITION_KEY = A.pk;
 const SORT_KEY = A.sk;

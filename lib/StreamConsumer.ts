@@ -7,10 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EventStream } from './EventStream';
 import type { Quarantine } from './Quarantine';
+import { METRICS_NAMESPACE } from '../core';
 import { QuarantineOnFailureDestination } from './QuarantineOnFailureDestination';
 
-/** The CloudWatch namespace of every metric streamtally's functions emit. */
-export const METRICS_NAMESPACE = 'streamtally';
+/** The CloudWatch namespace of every metric streamtally's functions emit (core/metricNames.ts). */
+export { METRICS_NAMESPACE };
 
 /** Properties of a {@link StreamConsumer}. */
 export interface StreamConsumerProps {

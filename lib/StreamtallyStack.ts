@@ -11,7 +11,8 @@ import { type StreamtallyConfig, StreamModeName } from './config/StreamtallyConf
 import { EventStream } from './EventStream';
 import { Monitoring } from './Monitoring';
 import { Quarantine } from './Quarantine';
-import { METRICS_NAMESPACE, StreamConsumer, type StreamConsumerProps } from './StreamConsumer';
+import { ConsumerEnv, METRICS_NAMESPACE } from '../core';
+import { StreamConsumer, type StreamConsumerProps } from './StreamConsumer';
 
 /** The repository root when run from the sources (lib/), `dist/` when compiled (dist/lib/). */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -98,20 +99,20 @@ export class StreamtallyStack extends Stack {
       stream: this.eventStream ?? this.stream,
       streamRetention: retention,
       ...aggregatorCode(props.aggregatorEntry),
-      // The names lambdas/aggregator/config.ts reads.
+      // The names lambdas/aggregator/config.ts reads (core/environment.ts).
       environment: {
-        AGGREGATES_TABLE: this.store.aggregatesTable.tableName,
-        CHECKPOINT_TABLE: this.store.checkpointTable.tableName,
-        QUARANTINE_BUCKET: this.quarantine.bucket.bucketName,
-        CONSUMER_NAME: consumerName,
-        WINDOWS: config.windows,
-        ALLOWED_LATENESS_MS: String(config.allowedLatenessMs),
-        MAX_CLOCK_SKEW_MS: String(config.maxClockSkewMs),
-        DEDUP_PRODUCER_IDS: String(config.dedupProducerIds),
-        PARALLELIZATION_FACTOR: String(config.parallelizationFactor),
-        TOP_KEYS_DEPTH: String(config.topKeysDepth),
+        [ConsumerEnv.aggregatesTable]: this.store.aggregatesTable.tableName,
+        [ConsumerEnv.checkpointTable]: this.store.checkpointTable.tableName,
+        [ConsumerEnv.quarantineBucket]: this.quarantine.bucket.bucketName,
+        [ConsumerEnv.consumerName]: consumerName,
+        [ConsumerEnv.windows]: config.windows,
+        [ConsumerEnv.allowedLatenessMs]: String(config.allowedLatenessMs),
+        [ConsumerEnv.maxClockSkewMs]: String(config.maxClockSkewMs),
+        [ConsumerEnv.dedupProducerIds]: String(config.dedupProducerIds),
+        [ConsumerEnv.parallelizationFactor]: String(config.parallelizationFactor),
+        [ConsumerEnv.topKeysDepth]: String(config.topKeysDepth),
         POWERTOOLS_SERVICE_NAME: consumerName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        [ConsumerEnv.metricsNamespace]: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       quarantine: this.quarantine,

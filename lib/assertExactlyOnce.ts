@@ -1,6 +1,6 @@
 import type { StreamtallyConfig } from './config/StreamtallyConfig';
-import { StreamtallyConfigError } from './config/StreamtallyConfigError';
 import { parseWindowSpec } from './config/parseWindowSpec';
+import { StreamtallyConfigError } from '../core';
 
 /**
  * Refuses, at synth time, settings under which the consumer could count an event

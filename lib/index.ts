@@ -33,5 +33,5 @@ export {
   StreamModeName,
   type StreamtallyConfig,
 } from './config/StreamtallyConfig';
-export { StreamtallyConfigError } from './config/StreamtallyConfigError';
+export { ConfigError, StreamtallyConfigError } from '../core';
 export { assertExactlyOnce } from './assertExactlyOnce';

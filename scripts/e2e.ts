@@ -13,9 +13,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { UserError } from '../src/cli/UserError';
 import { TargetName } from '../src/cli/targets/Target';
 import { E2eRefusal, parseE2eArgs, resolveE2eTarget, settingsToEnv } from '../test/e2e/support/e2eSettings';
+import { UserError } from '../src/cli/errors';
 
 const ROOT = path.resolve(__dirname, '..');
 // Node 20 is supported; the SDK's notice about its 2027 releases only clutters a refusal.

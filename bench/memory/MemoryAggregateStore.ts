@@ -1,5 +1,4 @@
-import { summarizeContributions } from '../../lambdas/aggregator/core/buildItemDeltas';
-import type { ItemDelta } from '../../lambdas/aggregator/core/types';
+import { summarizeContributions, type ItemDelta } from '../../core';
 import type { AggregateStore } from '../../lambdas/aggregator/store/ports';
 import { countCall, type CallCounts } from './CallCounts';
 import { ItemIndex } from './ItemIndex';

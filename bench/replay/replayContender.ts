@@ -1,7 +1,7 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 import { recordFromKinesis } from '../../src/replay/recordFromKinesis';
 import type { ShardPage } from '../../src/replay/readShardPages';
 import { ReplayProgress } from '../../src/replay/ReplayProgress';

@@ -1,6 +1,5 @@
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { windowStartMs } from '../../lambdas/aggregator/core/granularity';
-import { AggregateAttributes, aggregatePk, windowSk } from '../../lambdas/aggregator/core/itemKeys';
+import { windowStartMs, AggregateAttributes, aggregatePk, windowSk } from '../../core';
 import { readWindowKeys } from '../../src/query/readAggregates';
 
 const DAY_MS = 86_400_000;

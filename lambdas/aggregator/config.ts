@@ -1,5 +1,4 @@
-import { DEFAULT_GRANULARITIES_SPEC, parseGranularities } from './core/granularity';
-import type { WindowingConfig } from './core/types';
+import { AggregatorConfigError, ConsumerEnv, DEFAULT_GRANULARITIES_SPEC, parseGranularities, type WindowingConfig } from '../../core';
 
 /** Everything the consumer's behaviour depends on, read once at cold start. */
 export interface AggregatorConfig extends WindowingConfig {
@@ -31,14 +30,6 @@ export interface AggregatorResources {
   readonly quarantineBucket: string;
 }
 
-/** A setting in the function's environment that cannot be used. */
-export class AggregatorConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AggregatorConfigError';
-  }
-}
-
 const DAY_MS = 86_400_000;
 /** Keys kept per leaderboard when the environment says nothing. */
 export const DEFAULT_TOP_KEYS_DEPTH = 100;
@@ -47,21 +38,21 @@ export const DEFAULT_TOP_KEYS_DEPTH = 100;
 export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfig; resources: AggregatorResources } {
   let granularities;
   try {
-    granularities = parseGranularities(env.WINDOWS ?? DEFAULT_GRANULARITIES_SPEC);
+    granularities = parseGranularities(env[ConsumerEnv.windows] ?? DEFAULT_GRANULARITIES_SPEC);
   } catch (error) {
-    throw new AggregatorConfigError(`WINDOWS: ${(error as Error).message}`, { cause: error });
+    throw new AggregatorConfigError(`${ConsumerEnv.windows}: ${(error as Error).message}`, { cause: error });
   }
   const config: AggregatorConfig = {
     granularities,
-    allowedLatenessMs: intSetting(env, 'ALLOWED_LATENESS_MS', 3_600_000),
-    maxClockSkewMs: intSetting(env, 'MAX_CLOCK_SKEW_MS', 300_000),
-    consumerName: required(env, 'CONSUMER_NAME'),
-    dedupProducerIds: (env.DEDUP_PRODUCER_IDS ?? 'true') !== 'false',
-    dedupRetentionMs: intSetting(env, 'DEDUP_RETENTION_MS', 7 * DAY_MS),
-    parallelizationFactor: intSetting(env, 'PARALLELIZATION_FACTOR', 1),
-    maxRecordBytes: intSetting(env, 'MAX_RECORD_BYTES', 1_048_576),
-    writeConcurrency: intSetting(env, 'WRITE_CONCURRENCY', 32),
-    topKeysDepth: intSetting(env, 'TOP_KEYS_DEPTH', DEFAULT_TOP_KEYS_DEPTH),
+    allowedLatenessMs: intSetting(env, ConsumerEnv.allowedLatenessMs, 3_600_000),
+    maxClockSkewMs: intSetting(env, ConsumerEnv.maxClockSkewMs, 300_000),
+    consumerName: required(env, ConsumerEnv.consumerName),
+    dedupProducerIds: (env[ConsumerEnv.dedupProducerIds] ?? 'true') !== 'false',
+    dedupRetentionMs: intSetting(env, ConsumerEnv.dedupRetentionMs, 7 * DAY_MS),
+    parallelizationFactor: intSetting(env, ConsumerEnv.parallelizationFactor, 1),
+    maxRecordBytes: intSetting(env, ConsumerEnv.maxRecordBytes, 1_048_576),
+    writeConcurrency: intSetting(env, ConsumerEnv.writeConcurrency, 32),
+    topKeysDepth: intSetting(env, ConsumerEnv.topKeysDepth, DEFAULT_TOP_KEYS_DEPTH),
   };
   if (config.topKeysDepth! < 1) throw new AggregatorConfigError('TOP_KEYS_DEPTH must be at least 1');
   if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
@@ -70,9 +61,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
     );
   }
   const resources: AggregatorResources = {
-    aggregatesTable: required(env, 'AGGREGATES_TABLE'),
-    checkpointTable: required(env, 'CHECKPOINT_TABLE'),
-    quarantineBucket: required(env, 'QUARANTINE_BUCKET'),
+    aggregatesTable: required(env, ConsumerEnv.aggregatesTable),
+    checkpointTable: required(env, ConsumerEnv.checkpointTable),
+    quarantineBucket: required(env, ConsumerEnv.quarantineBucket),
   };
   return { config, resources };
 }

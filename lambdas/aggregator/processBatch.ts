@@ -1,12 +1,17 @@
-import { buildItemDeltas } from './core/buildItemDeltas';
-import { decodeRecord } from './core/decodeRecord';
-import { splitFirstOccurrences } from './core/dropBatchDuplicates';
-import { padSequenceNumber } from './core/sequenceNumber';
-import { QuarantineReason, type StreamEvent, type StreamRecord } from './core/types';
-import { judgeLateness } from './core/judgeLateness';
+import {
+  buildItemDeltas,
+  decodeRecord,
+  splitFirstOccurrences,
+  padSequenceNumber,
+  QuarantineReason,
+  type StreamEvent,
+  type StreamRecord,
+  judgeLateness,
+  type ItemDelta,
+} from '../../core';
 import { deaggregateRecord, subSequencePaddedSequence } from './kpl/deaggregateRecord';
 import type { AggregatorConfig } from './config';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency';
+import { mapWithConcurrency, settleWithConcurrency } from '../shared/mapWithConcurrency';
 import {
   ClaimOutcome,
   type AggregateStore,
@@ -18,7 +23,6 @@ import {
   type TopKeysOffer,
   type TopKeysStore,
 } from './store/ports';
-import type { ItemDelta } from './core/types';
 
 /**
  * Where processBatch writes. Producer-id dedup uses `seenIds` with one batch
@@ -187,7 +191,7 @@ async function processShard(
   // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
   const deltas = buildItemDeltas(shardId, counted, config.granularities, true);
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
-  const applyFailures = await settleAll(
+  const applyFailures = await settleWithConcurrency(
     deltas,
     config.writeConcurrency,
     (delta) => ports.aggregates.apply(delta),
@@ -196,8 +200,8 @@ async function processShard(
   // After the items, so that each board sees the counts they now hold; before
   // the checkpoint, so that a count not yet offered is offered on the retry.
   const offers = ports.topKeys ? topKeysOffers(deltas, countsAfter) : [];
-  const offerFailures = await settleAll(offers, config.writeConcurrency, (offer) => ports.topKeys!.offer(offer.offer));
-  const storeFailures = await settleAll(quarantined, config.writeConcurrency, (entry) => {
+  const offerFailures = await settleWithConcurrency(offers, config.writeConcurrency, (offer) => ports.topKeys!.offer(offer.offer));
+  const storeFailures = await settleWithConcurrency(quarantined, config.writeConcurrency, (entry) => {
     const verdict = entry.verdict as Extract<Verdict, { kind: 'quarantine' }>;
     return ports.quarantine.put({
       reason: verdict.reason,
@@ -259,49 +263,6 @@ async function processShard(
 
   if (failures === undefined) return undefined;
   return { sequenceNumber: entries[finalCount]!.record.sequenceNumber, errors: failures.map((failure) => failure.error) };
-}
-
-/** A failed task of {@link settleAll}: the item's index and what it threw. */
-interface TaskFailure {
-  readonly index: number;
-  readonly error: unknown;
-}
-
-/**
- * Runs `task` over `items` with at most `limit` in flight, started in item
- * order, and waits for every one, like mapWithConcurrency. It keeps only the
- * failures (in index order, `undefined` when there are none) and calls
- * `onFulfilled` with each result, so the common path makes no promise or
- * result object per item beyond the one `task` returns.
- */
-async function settleAll<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-  onFulfilled?: (item: T, result: R, index: number) => void,
-): Promise<TaskFailure[] | undefined> {
-  let failures: TaskFailure[] | undefined;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index]!;
-      let result: R;
-      try {
-        result = await task(item);
-      } catch (error) {
-        (failures ??= []).push({ index, error });
-        continue;
-      }
-      onFulfilled?.(item, result, index);
-    }
-  };
-  const workerCount = Math.min(Math.max(1, limit), items.length);
-  const workers: Promise<void>[] = [];
-  for (let i = 0; i < workerCount; i++) workers.push(worker());
-  await Promise.all(workers);
-  // Workers finish out of order when writes take different times.
-  return failures?.sort((a, b) => a.index - b.index);
 }
 
 /** A leaderboard offer with the first record behind it, where a retry must start if it fails. */
@@ -493,7 +454,7 @@ async function settleDuplicates(
   for (const entry of entries) if (entry.verdict.kind === 'count') candidates.push(entry as CountedEntry);
   const { firsts, duplicates } = splitFirstOccurrences(candidates);
   for (const entry of duplicates) entry.verdict = DUPLICATE;
-  const failures = await settleAll(
+  const failures = await settleWithConcurrency(
     firsts,
     config.writeConcurrency,
     (entry) =>

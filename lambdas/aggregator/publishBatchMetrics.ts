@@ -1,23 +1,6 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { AggregatorMetric } from '../../core';
 import type { BatchStats } from './processBatch';
-
-/**
- * Names of the consumer's EMF metrics (namespace from POWERTOOLS_METRICS_NAMESPACE).
- * The monitoring construct builds its alarms from these names.
- */
-export const AggregatorMetric = {
-  recordsIn: 'RecordsIn',
-  eventsAggregated: 'EventsAggregated',
-  duplicatesDropped: 'DuplicatesDropped',
-  recordsQuarantined: 'RecordsQuarantined',
-  quarantinedInvalid: 'QuarantinedInvalid',
-  quarantinedLate: 'QuarantinedLate',
-  quarantinedFuture: 'QuarantinedFuture',
-  itemsWritten: 'AggregateItemsWritten',
-  batchProcessingMs: 'BatchProcessingMs',
-  eventFreshnessMs: 'EventFreshnessMs',
-  arrivalFreshnessMs: 'ArrivalFreshnessMs',
-} as const;
 
 /** Writes one batch's figures as one EMF document. */
 export function publishBatchMetrics(metrics: Metrics, stats: BatchStats, batchProcessingMs: number): void {

@@ -1,5 +1,5 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
-import type { StreamRecord } from './core/types';
+import type { StreamRecord } from '../../core';
 
 /**
  * Turns Lambda's Kinesis event into the core's records. The shard id comes

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
 import { parseWindowSpec } from './parseWindowSpec';
-import { StreamtallyConfigError } from './StreamtallyConfigError';
+import { StreamtallyConfigError } from '../../core';
 
 /** How the stream's capacity is set. */
 export const StreamModeName = {

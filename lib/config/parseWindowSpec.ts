@@ -1,6 +1,4 @@
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
-import type { Granularity } from '../../lambdas/aggregator/core/types';
-import { StreamtallyConfigError } from './StreamtallyConfigError';
+import { parseGranularities, type Granularity, StreamtallyConfigError } from '../../core';
 
 /**
  * Validates the `windows` setting at synth time with the very parser the

@@ -3,8 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AggregatorMetric } from '../../lambdas/aggregator/publishBatchMetrics';
-import { METRICS_NAMESPACE } from '../StreamConsumer';
+import { AggregatorMetric, METRICS_NAMESPACE } from '../../core';
 
 /**
  * Every metric streamtally alarms on or graphs, in one place, each scoped to the

@@ -7,7 +7,7 @@ import { quarantineUsage } from './commands/quarantineUsage';
 import { queryUsage } from './commands/queryUsage';
 import { reconcileUsage } from './commands/reconcileUsage';
 import { replayUsage } from './commands/replayUsage';
-import { UserError } from './UserError';
+import { UserError } from './errors';
 
 type Command = (argv: readonly string[], out: (text: string) => void) => Promise<void>;
 

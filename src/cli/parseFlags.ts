@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './UserError';
+import { UserError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

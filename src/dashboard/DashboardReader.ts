@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { isTopKeysPk } from '../../lambdas/aggregator/core/itemKeys';
+import { isTopKeysPk } from '../../core';
 import { mapWithConcurrency } from '../../lambdas/shared/mapWithConcurrency';
 import { QUARANTINE_PREFIX, type QuarantineDocument } from '../../lambdas/aggregator/store/S3QuarantineSink';
 import type { ShardOffset } from '../offsets/ConsumerOffsets';

@@ -1,6 +1,5 @@
-import { tryParseDuration } from '../../lambdas/aggregator/core/duration';
-import { windowStartMs } from '../../lambdas/aggregator/core/granularity';
-import { TopKeysDepthError } from '../query/readAggregates';
+import { tryParseDuration, windowStartMs } from '../../core';
+import { TopKeysDepthError } from '../query/errors';
 import type { DashboardReader } from './DashboardReader';
 
 /** An answer of the dashboard API: a status and a JSON body. */

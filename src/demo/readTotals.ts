@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { AggregateAttributes as A } from '../../lambdas/aggregator/core/itemKeys';
+import { AggregateAttributes as A } from '../../core';
 import type { InMemoryMetricStore } from '../local/alarms/InMemoryMetricStore';
 import { listQuarantined } from '../quarantine/listQuarantined';
 

@@ -1,5 +1,5 @@
 import { QueryCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { checkpointPk } from '../../lambdas/aggregator/core/itemKeys';
+import { checkpointPk } from '../../core';
 import { checkpointFromItem } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import type { Checkpoint } from '../../lambdas/aggregator/store/ports';
 

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
-import { unpadSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import { unpadSequenceNumber } from '../../core';
 import type { ConsumerOffsets, ShardOffset } from './ConsumerOffsets';
+import { listAllShards } from '../kinesis/listAllShards';
 import { measureShardLag } from './measureShardLag';
 import { discoverConsumers, readCheckpoints } from './readCheckpoints';
 import { DEFAULT_MAX_COUNTED_RECORDS } from './defaults';
@@ -62,13 +63,6 @@ export async function readOffsets(
 }
 
 async function listShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {
-  const shards: Shard[] = [];
-  let nextToken: string | undefined;
-  do {
-    // With a NextToken, ListShards refuses the stream name.
-    const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }));
-    shards.push(...(page.Shards ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
+  const shards = await listAllShards(kinesis, streamName);
   return shards.sort((a, b) => String(a.ShardId).localeCompare(String(b.ShardId)));
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeRecord } from '../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../core';
 import { ProducerValidationError } from './errors';
 import { KinesisLimits } from './kinesisLimits';
 import type { ProducerEvent, ValidatedEvent } from './types';

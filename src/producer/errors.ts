@@ -1,12 +1,11 @@
+import { StreamtallyError } from '../../core';
+
 /**
  * Errors of the producer. {@link ProducerError} is the base of them all, so a
  * caller can tell the producer's refusals from anything else.
  */
-export class ProducerError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProducerError';
-  }
+export class ProducerError extends StreamtallyError {
+  override name = 'ProducerError';
 }
 
 /**
@@ -15,20 +14,22 @@ export class ProducerError extends Error {
  * and never sent; {@link reason} says why, in one line naming the field.
  */
 export class ProducerValidationError extends ProducerError {
+  override name = 'ProducerValidationError';
+
   constructor(
     /** One line naming the field and the rule, e.g. `field "ts": must be ...`. */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super(`event not sent: ${reason}`, options);
-    this.name = 'ProducerValidationError';
   }
 }
 
 /** `send` after `close()`: the producer accepts nothing more. */
 export class ProducerClosedError extends ProducerError {
-  constructor() {
-    super('the producer is closed');
-    this.name = 'ProducerClosedError';
+  override name = 'ProducerClosedError';
+
+  constructor(options?: { cause?: unknown }) {
+    super('the producer is closed', options);
   }
 }

@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { StreamEvent } from '../../lambdas/aggregator/core/types';
+import type { StreamEvent } from '../../core';
 
 /** An event as a producer writes it (docs/contract.md §1). */
 export interface ProducerEvent {

@@ -15,9 +15,10 @@ import {
   topKeysPk,
   windowPartPk,
   windowSk,
-} from '../../lambdas/aggregator/core/itemKeys';
-import { compareKeyCounts } from '../../lambdas/aggregator/core/rankTopKeys';
+  compareKeyCounts,
+} from '../../core';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
+import { TopKeysDepthError } from './errors';
 
 /** One aggregate as `query --json` prints it (docs/contract.md §2). */
 export interface AggregateRow {
@@ -56,17 +57,6 @@ export function readKeyWindowPages(
       ':to': { S: windowSk(query.toWindowMs) },
     },
   });
-}
-
-/** A top-N query asked for more keys than the window's leaderboard keeps. */
-export class TopKeysDepthError extends Error {
-  constructor(
-    readonly asked: number,
-    readonly depth: number,
-  ) {
-    super(`the leaderboards keep the top ${depth} keys of each window (TOP_KEYS_DEPTH); asked for ${asked}`);
-    this.name = 'TopKeysDepthError';
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { AggregateAttributes as A, highWaterAttribute } from '../../lambdas/aggregator/core/itemKeys';
+import { AggregateAttributes as A, highWaterAttribute } from '../../core';
 
 /** The prefix of a per-shard high-water attribute, `hw#<shardId>`. */
 const HIGH_WATER_PREFIX = highWaterAttribute('');

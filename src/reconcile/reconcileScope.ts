@@ -1,5 +1,4 @@
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
-import type { Granularity } from '../../lambdas/aggregator/core/types';
+import { parseGranularities, type Granularity } from '../../core';
 import type { CompleteWindows } from '../replay/completeWindows';
 
 /** The windows reconcile compares: those a finished replay vouches for, optionally narrowed. */

@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { AggregateAttributes as A, highWaterAttribute } from '../../lambdas/aggregator/core/itemKeys';
+import { AggregateAttributes as A, highWaterAttribute } from '../../core';
 import { aggregateItemFrom, type AggregateItem } from './AggregateItem';
 import { sameValues, type Drift } from './compareAggregates';
 

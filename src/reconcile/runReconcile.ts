@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mapWithConcurrency } from '../../lambdas/shared/mapWithConcurrency';
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
+import { parseGranularities } from '../../core';
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../replay/completeWindows';
 import type { ReplayManifest } from '../replay/ReplayManifest';
 import { ReplayStateStore } from '../replay/ReplayStateStore';
@@ -11,6 +11,7 @@ import { compareAggregates, type Drift } from './compareAggregates';
 import { judgeWindow, reconcileScope, scopeWindowStarts, type ReconcileScope } from './reconcileScope';
 import { repairItem, RepairOutcome } from './repairItem';
 import { scanAggregateItems } from './scanAggregateItems';
+import { ReconcileRefusal } from '../replay/errors';
 
 /** The live table to compare, and the client to reach it. */
 export interface ReconcileTarget {
@@ -48,14 +49,6 @@ export interface ReconcileResult {
   readonly drift: readonly Drift[];
   /** With `repair`: the outcome per drifted item, by `pk|sk`. */
   readonly repairs?: ReadonlyMap<string, RepairOutcome>;
-}
-
-/** Reconcile cannot run as asked (no such shadow, or its replay is not finished). */
-export class ReconcileRefusal extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReconcileRefusal';
-  }
 }
 
 /**

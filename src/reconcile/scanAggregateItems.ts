@@ -1,5 +1,5 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { AggregateAttributes as A } from '../../lambdas/aggregator/core/itemKeys';
+import { AggregateAttributes as A } from '../../core';
 import { aggregateItemFrom, type AggregateItem } from './AggregateItem';
 
 /** Parallel Scan segments: a few at once finish sooner without hogging the table. */

@@ -1,4 +1,4 @@
-import type { QuarantineReason } from '../../lambdas/aggregator/core/types';
+import type { QuarantineReason } from '../../core';
 import type { ReplaySettings } from './ReplaySettings';
 
 /**

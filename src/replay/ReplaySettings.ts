@@ -1,5 +1,5 @@
 import { configFromEnv, type AggregatorConfig } from '../../lambdas/aggregator/config';
-import { DEFAULT_GRANULARITIES_SPEC } from '../../lambdas/aggregator/core/granularity';
+import { DEFAULT_GRANULARITIES_SPEC } from '../../core';
 
 /**
  * The consumer settings a replay recomputes with. They must be the live

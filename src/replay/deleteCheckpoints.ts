@@ -1,5 +1,5 @@
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { checkpointPk } from '../../lambdas/aggregator/core/itemKeys';
+import { checkpointPk } from '../../core';
 import { readCheckpoints } from '../offsets/readCheckpoints';
 
 /**

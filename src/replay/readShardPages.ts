@@ -5,9 +5,10 @@ import {
   type KinesisClient,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 import { StopReason } from './ReplayManifest';
 import { recordFromKinesis } from './recordFromKinesis';
+import { CheckpointTrimmedError } from './errors';
 
 /** Records of one shard, in sequence order; the last page says why reading stopped. */
 export interface ShardPage {
@@ -31,14 +32,6 @@ export interface ShardReadOptions {
   readonly emptyPageWaitMs?: number;
   /** How long to wait after a throttled read before trying again. @default 1000 */
   readonly throttleWaitMs?: number;
-}
-
-/** Thrown when the replay's checkpoint on a shard has left the stream's retention. */
-export class CheckpointTrimmedError extends Error {
-  constructor(shardId: string, cause: unknown) {
-    super(`the replay's position on ${shardId} is no longer in the stream (past its retention): records after it are gone, so the replay cannot be exact; start over with --restart`, { cause });
-    this.name = 'CheckpointTrimmedError';
-  }
 }
 
 /**
@@ -95,7 +88,7 @@ async function shardIterator(kinesis: KinesisClient, options: ShardReadOptions, 
   try {
     return (await kinesis.send(new GetShardIteratorCommand(input))).ShardIterator;
   } catch (error) {
-    if (after !== undefined && (error as Error).name === 'InvalidArgumentException') throw new CheckpointTrimmedError(options.shardId, error);
+    if (after !== undefined && (error as Error).name === 'InvalidArgumentException') throw new CheckpointTrimmedError(options.shardId, { cause: error });
     throw error;
   }
 }

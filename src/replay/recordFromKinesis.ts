@@ -1,5 +1,5 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 
 /**
  * Turns a GetRecords record into the core's record, carrying what Lambda's

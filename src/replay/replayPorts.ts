@@ -2,9 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
 import type { BatchPorts } from '../../lambdas/aggregator/processBatch';
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
+import { arrivalClock, DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import type { QuarantineSink } from '../../lambdas/aggregator/store/ports';
-import { ReplayClaimStore } from './ReplayClaimStore';
 
 /** Where a replay writes. Deliberately no live aggregates table here: the ports cannot reach it. */
 export interface ReplayTables {
@@ -27,13 +27,17 @@ export const discardQuarantine: QuarantineSink = { put: async () => undefined };
  * DynamoAggregateStore, unchanged, so the shadow items carry the same
  * per-shard high-water marks as live ones; checkpoints go to the live
  * checkpoint table under the replay's consumer name; claims to the shadow
- * table (see ReplayClaimStore).
+ * table, judged on the arrival clock (see arrivalClock). The replay counts
+ * each id once within its own namespace, never consulting (or writing) the
+ * live consumer's claims, which name other records' owners and may have
+ * expired. The shadow table has no TTL, so claims stay until the shadow is
+ * dropped: a claim swept mid-replay would let a retry count twice.
  */
 export function replayPorts(dynamo: DynamoDBClient, tables: ReplayTables, config: AggregatorConfig): BatchPorts {
   return {
     aggregates: new DynamoAggregateStore(dynamo, tables.shadowTable),
     checkpoints: new DynamoCheckpointStore(dynamo, tables.checkpointTable, config.consumerName),
     quarantine: discardQuarantine,
-    claims: config.dedupProducerIds ? new ReplayClaimStore(dynamo, tables.shadowTable, config.consumerName, config.dedupRetentionMs) : undefined,
+    claims: config.dedupProducerIds ? new DynamoClaimStore(dynamo, tables.shadowTable, config.consumerName, arrivalClock(config.dedupRetentionMs)) : undefined,
   };
 }

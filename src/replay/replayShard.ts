@@ -1,8 +1,9 @@
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../core';
 import { processBatch, type BatchPorts, type BatchStats } from '../../lambdas/aggregator/processBatch';
 import { emptyCounts, type ShardCounts, type StopReason } from './ReplayManifest';
 import type { ShardPage } from './readShardPages';
+import { ReplayWriteError } from './errors';
 
 /** Options of {@link replayShard}. */
 export interface ReplayShardOptions {
@@ -37,14 +38,6 @@ export interface AppliedPage {
 export interface ShardReplayOutcome {
   readonly stoppedBy?: StopReason;
   readonly counts: ShardCounts;
-}
-
-/** A page could not be applied after every retry. */
-export class ReplayWriteError extends Error {
-  constructor(shardId: string, attempts: number, cause: unknown) {
-    super(`replay of ${shardId}: a write still failed after ${attempts} attempts: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = 'ReplayWriteError';
-  }
 }
 
 /**
@@ -91,7 +84,7 @@ async function applyPage(records: readonly StreamRecord[], options: ReplayShardO
       // retried whole, which its checkpoint and high-water marks make safe.
       failure = error;
     }
-    if (attempt >= maxAttempts) throw new ReplayWriteError(options.shardId, attempt, failure);
+    if (attempt >= maxAttempts) throw new ReplayWriteError(options.shardId, attempt, { cause: failure });
     await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 100) * 2 ** (attempt - 1)));
   }
 }

@@ -1,10 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { unpadSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
+import { unpadSequenceNumber } from '../../core';
 import { deleteCheckpoints } from './deleteCheckpoints';
 import { readShardPages } from './readShardPages';
 import { ReplayProgress, type ProgressSnapshot } from './ReplayProgress';
-import { ReplayRefusal } from './ReplayRefusal';
 import type { ReplayManifest, ShardProgress } from './ReplayManifest';
 import { replayAggregatorConfig, sameSettings, type ReplaySettings } from './ReplaySettings';
 import { replayPorts } from './replayPorts';
@@ -13,6 +12,7 @@ import { ReplayStateStore } from './ReplayStateStore';
 import { replayConsumerName, shadowTableName } from './shadowNames';
 import { createShadowTable, deleteShadowTable, describeTable } from './shadowTable';
 import { listStreamShards, type ReplayShard } from './streamShards';
+import { ReplayRefusal } from './errors';
 
 /** The stack a replay reads and the clients to reach it. */
 export interface ReplayTarget {

@@ -1,4 +1,5 @@
-import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { listAllShards } from '../kinesis/listAllShards';
 
 /** A shard as a replay schedules it. */
 export interface ReplayShard {
@@ -15,16 +16,8 @@ export interface ReplayShard {
  * retention. ListShards without a filter returns both.
  */
 export async function listStreamShards(kinesis: KinesisClient, streamName: string): Promise<ReplayShard[]> {
-  const shards: Shard[] = [];
-  let nextToken: string | undefined;
-  do {
-    // With a NextToken, ListShards refuses the stream name.
-    const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }));
-    shards.push(...(page.Shards ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
   return orderParentsFirst(
-    shards.map((shard) => ({
+    (await listAllShards(kinesis, streamName)).map((shard) => ({
       shardId: shard.ShardId as string,
       parentShardIds: [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id)),
       closed: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined,

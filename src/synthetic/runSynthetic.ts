@@ -1,4 +1,5 @@
 import type { ProducerEvent } from '../producer/types';
+import { sleep } from '../shared/sleep';
 import type { SyntheticEvents } from './SyntheticEvents';
 
 /** Where synthetic items go: a `Producer` is one. */
@@ -56,17 +57,4 @@ export async function runSynthetic(run: SyntheticRun): Promise<SyntheticRunResul
     if (wait > 0) await sleep(wait, run.signal);
   }
   return { items, elapsedMs: now() - start, interrupted: Boolean(run.signal?.aborted) };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

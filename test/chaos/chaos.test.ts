@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../core';
 import { countAggregated } from '../../src/demo/readTotals';
 import type { ProducerEvent } from '../../src/producer/types';
 import { seededRandom, SyntheticEvents, type SyntheticItem, type SyntheticOptions } from '../../src/synthetic';

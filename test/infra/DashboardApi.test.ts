@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
+import { StreamtallyConfigError } from '../../core';
 import { resolveConfig } from '../../lib/config/StreamtallyConfig';
 import type { StreamtallyStack } from '../../lib/StreamtallyStack';
 import { synthStack } from './synthStack';

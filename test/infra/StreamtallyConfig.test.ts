@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromContext, resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
 import { StreamtallyStack } from '../../lib/StreamtallyStack';
-import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
 import { parseWindowSpec } from '../../lib/config/parseWindowSpec';
+import { StreamtallyConfigError } from '../../core';
 
 describe('resolveConfig', () => {
   it('fills in the defaults', () => {

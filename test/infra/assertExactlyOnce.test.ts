@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertExactlyOnce } from '../../lib/assertExactlyOnce';
 import { resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
-import { StreamtallyConfigError } from '../../lib/config/StreamtallyConfigError';
 import { synthStack } from './synthStack';
+import { StreamtallyConfigError } from '../../core';
 
 describe('assertExactlyOnce', () => {
   it('accepts the defaults and a parallelized consumer of key-partitioned events', () => {

@@ -3,10 +3,7 @@ import { CreateTableCommand, DeleteTableCommand, GetItemCommand } from '@aws-sdk
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
-import { checkpointPk } from '../../lambdas/aggregator/core/itemKeys';
-import { padSequenceNumber } from '../../lambdas/aggregator/core/sequenceNumber';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import { parseGranularities, checkpointPk, padSequenceNumber, type StreamRecord } from '../../core';
 import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processBatch';
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';

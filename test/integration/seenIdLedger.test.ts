@@ -1,8 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
-import { parseGranularities } from '../../lambdas/aggregator/core/granularity';
-import type { StreamRecord } from '../../lambdas/aggregator/core/types';
+import { parseGranularities, type StreamRecord } from '../../core';
 import { processBatch, type BatchOutcome, type BatchPorts } from '../../lambdas/aggregator/processBatch';
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';

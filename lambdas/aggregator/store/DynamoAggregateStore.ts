@@ -5,19 +5,19 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { summarizeContributions } from '../core/buildItemDeltas';
-import { nanosToDecimalString } from '../core/exactDecimal';
-import { aggregatePk, highWaterAttribute, windowPk, windowSk } from '../core/itemKeys';
-import type { Contribution, ItemAddress, ItemDelta } from '../core/types';
+import {
+  summarizeContributions,
+  nanosToDecimalString,
+  aggregatePk,
+  highWaterAttribute,
+  windowPk,
+  windowSk,
+  type Contribution,
+  type ItemAddress,
+  type ItemDelta,
+} from '../../../core';
+import { AggregateContentionError } from './errors';
 import type { AggregateStore } from './ports';
-
-/** Thrown when an item keeps changing under a re-read; Lambda retries the batch. */
-export class AggregateContentionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AggregateContentionError';
-  }
-}
 
 const NAMES = {
   '#type': 'type',

@@ -5,7 +5,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { checkpointPk } from '../core/itemKeys';
+import { checkpointPk } from '../../../core';
 import type { Checkpoint, CheckpointStore } from './ports';
 
 /**

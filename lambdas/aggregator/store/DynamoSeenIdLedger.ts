@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { checkpointPk, seenIdsPk, seenIdsSk } from '../core/itemKeys';
+import { checkpointPk, seenIdsPk, seenIdsSk } from '../../../core';
 import type { Checkpoint, SeenIdLedger, SeenIdProbe } from './ports';
 
 /** Event time per ledger partition: a producer retry repeats `ts`, so it probes one minute. */

@@ -5,17 +5,9 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { topKeysPk, windowSk } from '../core/itemKeys';
-import { mergeTopKeys, type KeyCount } from '../core/rankTopKeys';
+import { topKeysPk, windowSk, mergeTopKeys, type KeyCount } from '../../../core';
+import { TopKeysContentionError } from './errors';
 import type { TopKeysOffer, TopKeysStore } from './ports';
-
-/** Thrown when a leaderboard keeps changing under a re-read; Lambda retries the batch. */
-export class TopKeysContentionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TopKeysContentionError';
-  }
-}
 
 const MAX_ATTEMPTS = 10;
 /** Leaderboards remembered per execution environment; emptied when full, so memory stays small. */

@@ -4,7 +4,7 @@ import { DEFAULT_TOP_KEYS_DEPTH, type AggregatorConfig, type AggregatorResources
 import type { BatchPorts } from '../processBatch';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
-import { DynamoClaimStore } from './DynamoClaimStore';
+import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
 import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
@@ -36,7 +36,7 @@ export function createBatchPorts(
     seenIds: dedupWithLedger
       ? new DynamoSeenIdLedger(clients.dynamo, resources.checkpointTable, config.consumerName, config.allowedLatenessMs)
       : undefined,
-    claims: config.dedupProducerIds && !dedupWithLedger ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, now) : undefined,
+    claims: config.dedupProducerIds && !dedupWithLedger ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, wallClock(now)) : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
   };
 }

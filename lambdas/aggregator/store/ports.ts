@@ -1,5 +1,4 @@
-import type { KeyCount } from '../core/rankTopKeys';
-import type { ItemDelta, QuarantineReason } from '../core/types';
+import type { KeyCount, ItemDelta, QuarantineReason } from '../../../core';
 
 /**
  * The four places the consumer writes to. processBatch talks only to these

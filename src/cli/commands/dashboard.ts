@@ -7,7 +7,7 @@ import { TargetName } from '../targets/Target';
 import { readLocalStateForCli } from '../targets/localTarget';
 import { DEFAULT_STAGE, LOCALSTACK_CREDENTIALS, resolveTarget } from '../targets/resolveTarget';
 import { integerFlag, parseFlags } from '../parseFlags';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 import { DEFAULT_DASHBOARD_PORT, dashboardUsage } from './dashboardUsage';
 

@@ -1,4 +1,4 @@
-import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { parseGranularities, windowStartMs } from '../../../core';
 import { checkConservation } from '../../demo/checkConservation';
 import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
 import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';
@@ -7,7 +7,7 @@ import { Producer } from '../../producer';
 import { readTopKeys } from '../../query/readAggregates';
 import { DEMO_MIX, runSynthetic, SyntheticEvents } from '../../synthetic';
 import { integerFlag, parseFlags } from '../parseFlags';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 import { listenForCli } from './dashboard';
 import { DEFAULT_DASHBOARD_PORT } from './dashboardUsage';
 import { startRuntimeForCli } from './local';

@@ -7,7 +7,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startL
 import { isProcessAlive, LocalStateError, localPaths, readLocalState, removeLocalState } from '../../local/state';
 import { ProvisionError, TemplateError } from '../../local/template';
 import { integerFlag, parseFlags } from '../parseFlags';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 import { localUsage } from './localUsage';
 
 const PORT_FLAGS = {

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_COUNTED_RECORDS, offsetsJson, offsetsRows, readOffsets } fr
 import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 import { STACK_CONSUMER, offsetsUsage } from './offsetsUsage';
 
 /** The consumer the stack deploys (lib/StreamtallyStack.ts), reported when none is named. */

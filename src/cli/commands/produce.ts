@@ -10,7 +10,7 @@ import { runSynthetic } from '../../synthetic/runSynthetic';
 import { SyntheticEvents, type SyntheticOptions } from '../../synthetic/SyntheticEvents';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 import { produceUsage } from './produceUsage';
 
 /** Bad lines listed one by one; beyond this only counted. */

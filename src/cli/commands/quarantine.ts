@@ -3,7 +3,7 @@ import { redriveQuarantined } from '../../quarantine/redriveQuarantined';
 import { integerFlag, parseFlags } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 import { quarantineUsage } from './quarantineUsage';
 
 const REASONS = ['invalid', 'late', 'future'];

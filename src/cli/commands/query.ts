@@ -1,12 +1,12 @@
 import { once } from 'node:events';
-import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
-import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { tryParseDuration, windowStartMs } from '../../../core';
 import { QUERY_FORMATS, RowWriter, type QueryFormat } from '../../query/formatRows';
-import { TopKeysDepthError, readKeyWindowPages, readTopKeys } from '../../query/readAggregates';
+import { readKeyWindowPages, readTopKeys } from '../../query/readAggregates';
 import { streamWindowRows } from '../../query/streamWindowRows';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { TopKeysDepthError } from '../../query/errors';
+import { UserError } from '../errors';
 import { LONG_READ_WINDOWS, queryUsage } from './queryUsage';
 
 /** Windows shown when `--from` is left out. */

@@ -2,13 +2,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { itemId, type AggregateItem } from '../../reconcile/AggregateItem';
 import type { Drift } from '../../reconcile/compareAggregates';
 import { canonicalDecimal } from '../../reconcile/canonicalDecimal';
-import { ReconcileRefusal, remainingDrift, runReconcile, type ReconcileResult } from '../../reconcile/runReconcile';
+import { remainingDrift, runReconcile, type ReconcileResult } from '../../reconcile/runReconcile';
 import { DEFAULT_SHADOW_NAME, shadowNameProblem } from '../../replay/shadowNames';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import { parseFlags, timeFlag } from '../parseFlags';
 import { printTable } from '../printTable';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
+import { ReconcileRefusal } from '../../replay/errors';
+import { UserError } from '../errors';
 import { reconcileUsage } from './reconcileUsage';
 
 /** The part of a resolved target reconcile needs. */

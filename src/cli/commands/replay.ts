@@ -1,13 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { formatDuration } from '../../../lambdas/aggregator/core/duration';
-import { parseGranularities } from '../../../lambdas/aggregator/core/granularity';
+import { formatDuration, parseGranularities } from '../../../core';
 import { completeWindows, hasCompleteWindow, type CompleteWindows } from '../../replay/completeWindows';
 import { deleteCheckpoints } from '../../replay/deleteCheckpoints';
 import { progressBar, progressLine } from '../../replay/renderReplayProgress';
-import { CheckpointTrimmedError } from '../../replay/readShardPages';
-import { ReplayRefusal } from '../../replay/ReplayRefusal';
-import { ReplayWriteError } from '../../replay/replayShard';
 import type { ShardProgress } from '../../replay/ReplayManifest';
 import type { ReplaySettings } from '../../replay/ReplaySettings';
 import { runReplay, type ReplayResult } from '../../replay/runReplay';
@@ -16,8 +12,9 @@ import { deleteShadowTable } from '../../replay/shadowTable';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
 import { integerFlag, parseFlags, timeFlag } from '../parseFlags';
 import { resolveTarget } from '../targets/resolveTarget';
-import { UserError } from '../UserError';
 import { replaySettingsFromFlags, SETTINGS_FLAGS, type SettingsSource } from './replaySettingsFlags';
+import { ReplayRefusal, CheckpointTrimmedError, ReplayWriteError } from '../../replay/errors';
+import { UserError } from '../errors';
 import { replayUsage } from './replayUsage';
 
 /** A redraw of the progress bar at most this often. */

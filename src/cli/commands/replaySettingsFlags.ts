@@ -1,11 +1,10 @@
-import { AggregatorConfigError } from '../../../lambdas/aggregator/config';
-import { tryParseDuration } from '../../../lambdas/aggregator/core/duration';
+import { tryParseDuration, AggregatorConfigError } from '../../../core';
 import { readLocalState } from '../../local/state/localStateFile';
 import { localPaths } from '../../local/state/localPaths';
 import { readCloudAssembly } from '../../local/template/readCloudAssembly';
 import { consumerSettingsFromTemplate } from '../../replay/consumerSettingsFromTemplate';
 import { settingsFromEnvironment, type ReplaySettings } from '../../replay/ReplaySettings';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 /** The flags that override the consumer settings a replay recomputes with. */
 export const SETTINGS_FLAGS = {

@@ -1,6 +1,6 @@
 import { readLocalState } from '../../local/state/localStateFile';
 import type { StackResources } from '../../stack/stackResourcesFromOutputs';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 /** The parts of the local state file (docs/contract.md §3) that a command needs. */
 export interface LocalTargetState {

@@ -1,10 +1,13 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { localClients, type LocalClients } from '../../local/emulators/localClients';
 import { readLocalStateForCli } from './localTarget';
-import { awsClients } from './awsClients';
 import { describeStack, resourcesFromOutputs } from './resourcesFromOutputs';
 import { TargetName, type Target } from './Target';
-import { UserError } from '../UserError';
+import { UserError } from '../errors';
 
 /** LocalStack's edge endpoint when none is given. */
 export const LOCALSTACK_ENDPOINT = 'http://localhost:4566';
@@ -61,7 +64,7 @@ export async function resolveTarget(flags: TargetFlags, options: ResolveTargetOp
   const stackName = stackNameOf(stage);
   if (name === TargetName.local) {
     const state = readLocalStateForCli(options.projectRoot ?? process.cwd());
-    const clients = awsClients({ region: state.region, endpoints: state.endpoints, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const clients = targetClients(localClients(state.endpoints, { region: state.region }));
     return { name, region: state.region, stackName: state.stackName, resources: state.resources, ...clients };
   }
   if (name === TargetName.localstack) {
@@ -74,7 +77,7 @@ export async function resolveTarget(flags: TargetFlags, options: ResolveTargetOp
       throw error;
     });
     const resources = resourcesFromOutputs(stackName, stack.outputs, howToDeploy);
-    const clients = awsClients({ region, endpoints: { kinesis: endpoint, dynamodb: endpoint, s3: endpoint }, credentials: LOCALSTACK_CREDENTIALS });
+    const clients = targetClients(localClients({ kinesis: endpoint, dynamodb: endpoint, s3: endpoint }, { region, credentials: LOCALSTACK_CREDENTIALS }));
     return { name, region, stackName, endpoint, resources, ...(stack.account ? { account: stack.account } : {}), ...clients };
   }
   if (name === TargetName.aws) {
@@ -87,9 +90,14 @@ export async function resolveTarget(flags: TargetFlags, options: ResolveTargetOp
       throw error;
     });
     const resources = resourcesFromOutputs(stackName, stack.outputs, `deploy it again with \`${deployCommand('aws', stage)}\``);
-    return { name, region, stackName, resources, ...(stack.account ? { account: stack.account } : {}), ...awsClients({ region }) };
+    return { name, region, stackName, resources, ...(stack.account ? { account: stack.account } : {}), dynamo: new DynamoDBClient({ region }), kinesis: new KinesisClient({ region }), s3: new S3Client({ region }) };
   }
   throw new UserError(`--target must be local, localstack or aws, got "${name}"`);
+}
+
+/** The emulator clients under the names a {@link Target} gives them. */
+function targetClients({ dynamodb, kinesis, s3 }: LocalClients): Pick<Target, 'dynamo' | 'kinesis' | 's3'> {
+  return { dynamo: dynamodb, kinesis, s3 };
 }
 
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET']);

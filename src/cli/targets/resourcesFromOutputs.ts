@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { UserError } from '../UserError';
 import { stackResourcesFromOutputs, type StackResources } from '../../stack/stackResourcesFromOutputs';
+import { UserError } from '../errors';
 
 /** Maps stack outputs to resources, naming the first one missing. */
 export function resourcesFromOutputs(stackName: string, outputs: Readonly<Record<string, string>>, howToDeploy: string): StackResources {

@@ -1,4 +1,3 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
 import type { AlarmDefinition, CompositeAlarmDefinition, MetricAlarmDefinition } from './alarmsFromTemplate';
 import { ruleAlarmNames, ruleHolds } from './alarmRule';
 import { AlarmState } from './AlarmState';
@@ -6,6 +5,7 @@ import { evaluateDatapoints, TreatMissingData, type Datapoint } from './evaluate
 import type { InMemoryMetricStore } from './InMemoryMetricStore';
 import { evaluateMathExpression, type Series } from './metricMath';
 import { percentileOf, statisticFunction } from './statistic';
+import { AlarmEvaluationError } from '../errors';
 
 /** A change of one alarm's state. */
 export interface AlarmStateChange {

@@ -1,5 +1,5 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
 import { AlarmState } from './AlarmState';
+import { AlarmEvaluationError } from '../errors';
 
 /** A parsed composite-alarm rule. */
 export type RuleNode =

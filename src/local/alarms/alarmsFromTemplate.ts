@@ -1,9 +1,12 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
 import { parseAlarmRule, type RuleNode } from './alarmRule';
 import { ComparisonOperator, TreatMissingData } from './evaluateDatapoints';
 import type { MetricIdentity } from './MetricDatum';
 import { parseMathExpression, type MathNode } from './metricMath';
 import { statisticFunction } from './statistic';
+import type { CloudFormationTemplate } from '../template/CloudFormationTemplate';
+import { IntrinsicResolver, type ResourceIdentities } from '../template/IntrinsicResolver';
+import type { ResourceIdentity } from '../template/ResourceIdentity';
+import { TemplateError, AlarmEvaluationError } from '../errors';
 
 /** One metric an alarm reads, with the statistic and period it reads it at. */
 export interface MetricStat {
@@ -76,10 +79,6 @@ export interface TemplateReferences {
   readonly stackName?: string;
 }
 
-interface TemplateLike {
-  readonly Resources?: Readonly<Record<string, { readonly Type?: string; readonly Properties?: Readonly<Record<string, unknown>> }>>;
-}
-
 const METRIC_ALARM = 'AWS::CloudWatch::Alarm';
 const COMPOSITE_ALARM = 'AWS::CloudWatch::CompositeAlarm';
 
@@ -87,37 +86,59 @@ const COMPOSITE_ALARM = 'AWS::CloudWatch::CompositeAlarm';
  * Reads the `AWS::CloudWatch::Alarm` and `AWS::CloudWatch::CompositeAlarm` resources of a
  * synthesized template. Plain metric alarms (MetricName, Namespace, Dimensions, Statistic
  * or ExtendedStatistic, Period) and alarms over `Metrics` (metric stats and one returned
- * expression) both become an expression over metric stats.
+ * expression) both become an expression over metric stats. Intrinsics are resolved by the
+ * local stack's {@link IntrinsicResolver}: `Ref` of a resource gives its physical id, of an
+ * alarm its name; `Fn::GetAtt` of an alarm's `Arn` gives its ARN.
  *
  * @throws AlarmEvaluationError naming the alarm, for a form that cannot be evaluated locally.
  */
-export function alarmsFromTemplate(template: TemplateLike, references: TemplateReferences = {}): AlarmDefinition[] {
+export function alarmsFromTemplate(template: CloudFormationTemplate, references: TemplateReferences = {}): AlarmDefinition[] {
   const resources = template.Resources ?? {};
-  const region = references.region ?? 'us-east-1';
-  const accountId = references.accountId ?? '000000000000';
-  const alarmIds = Object.keys(resources).filter((id) => resources[id]?.Type === METRIC_ALARM || resources[id]?.Type === COMPOSITE_ALARM);
-
-  // Alarm names first: an ARN of an alarm (Fn::GetAtt [id, Arn]) is built from its name.
-  const names = new Map<string, string>();
-  const resolveName = (id: string) => {
-    const given = resources[id]?.Properties?.AlarmName;
-    return given === undefined ? id : asString(resolveIntrinsic(given, baseResolver), `${id}.AlarmName`);
+  const environment = {
+    region: references.region ?? 'us-east-1',
+    accountId: references.accountId ?? '000000000000',
+    stackName: references.stackName ?? 'local',
   };
-  const baseResolver: Resolver = {
-    ref: (logicalId) => pseudoParameter(logicalId, region, accountId, references.stackName) ?? references.physicalId?.(logicalId) ?? logicalId,
-    getAtt: (logicalId, attribute) => {
-      if (attribute === 'Arn' && names.has(logicalId)) return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${names.get(logicalId)}`;
-      throw new AlarmEvaluationError(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} locally`);
+  const alarmIds = Object.keys(resources).filter((id) => resources[id]?.Type === METRIC_ALARM || resources[id]?.Type === COMPOSITE_ALARM);
+  // Alarms by name once their names are resolved; any other resource by the physical id the running stack gives it.
+  const alarms = new Map<string, ResourceIdentity>();
+  const identities: ResourceIdentities = {
+    get: (logicalId) => {
+      const alarm = alarms.get(logicalId);
+      if (alarm) return alarm;
+      const type = resources[logicalId]?.Type;
+      const ref = references.physicalId?.(logicalId) ?? (type === undefined ? undefined : logicalId);
+      return ref === undefined ? undefined : { logicalId, type: type ?? 'unknown', name: ref, ref, attributes: {} };
     },
   };
-  for (const id of alarmIds) names.set(id, id);
-  for (const id of alarmIds) names.set(id, resolveName(id));
+  const identifyAlarm = (logicalId: string, name: string): void => {
+    const arn = `arn:aws:cloudwatch:${environment.region}:${environment.accountId}:alarm:${name}`;
+    alarms.set(logicalId, { logicalId, type: resources[logicalId]!.Type, name, ref: name, attributes: { Arn: arn } });
+  };
+  for (const id of alarmIds) identifyAlarm(id, id);
+  const resolver = new IntrinsicResolver(template, identities, environment);
+  const resolve = (value: unknown, where: string): unknown => {
+    try {
+      return resolver.resolve(value, where);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new AlarmEvaluationError(error.message, { cause: error });
+      throw error;
+    }
+  };
+
+  // Alarm names first: an alarm's Ref and ARN (Fn::GetAtt [id, Arn]) are built from its name.
+  const names = new Map<string, string>();
+  for (const id of alarmIds) {
+    const given = resources[id]?.Properties?.AlarmName;
+    names.set(id, given === undefined ? id : asString(resolve(given, `${id}.AlarmName`), `${id}.AlarmName`));
+  }
+  for (const [id, name] of names) identifyAlarm(id, name);
 
   return alarmIds.map((id) => {
-    const resource = resources[id] as { Type: string; Properties?: Readonly<Record<string, unknown>> };
-    const properties = resolveIntrinsic(resource.Properties ?? {}, baseResolver) as Record<string, unknown>;
+    const resource = resources[id]!;
     const alarmName = names.get(id) as string;
     try {
+      const properties = (resolve(resource.Properties ?? {}, 'its properties') ?? {}) as Record<string, unknown>;
       return resource.Type === METRIC_ALARM ? metricAlarm(id, alarmName, properties) : compositeAlarm(id, alarmName, properties);
     } catch (error) {
       if (error instanceof AlarmEvaluationError) throw new AlarmEvaluationError(`alarm ${alarmName}: ${error.message}`, { cause: error });
@@ -214,57 +235,6 @@ function actionsOf(p: Record<string, unknown>): AlarmActions {
     ok: list(p.OKActions),
     insufficientData: list(p.InsufficientDataActions),
   };
-}
-
-interface Resolver {
-  ref(logicalId: string): string;
-  getAtt(logicalId: string, attribute: string): string;
-}
-
-/** Resolves Ref, Fn::GetAtt, Fn::Join and Fn::Sub anywhere in a value. */
-function resolveIntrinsic(value: unknown, resolver: Resolver): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveIntrinsic(item, resolver));
-  if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1) {
-    const [key, argument] = entries[0] as [string, unknown];
-    if (key === 'Ref') return resolver.ref(String(argument));
-    if (key === 'Fn::GetAtt') {
-      const [logicalId, attribute] = Array.isArray(argument) ? argument.map(String) : String(argument).split('.');
-      return resolver.getAtt(logicalId as string, attribute as string);
-    }
-    if (key === 'Fn::Join') {
-      const [separator, parts] = argument as [string, unknown[]];
-      return (resolveIntrinsic(parts, resolver) as unknown[]).map((part) => asString(part, 'Fn::Join')).join(separator);
-    }
-    if (key === 'Fn::Sub') {
-      const [text, variables] = Array.isArray(argument) ? (argument as [string, Record<string, unknown>]) : [String(argument), {}];
-      return text.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
-        if (name in variables) return asString(resolveIntrinsic(variables[name], resolver), 'Fn::Sub');
-        const [logicalId, attribute] = name.split('.');
-        return attribute === undefined ? resolver.ref(logicalId as string) : resolver.getAtt(logicalId as string, attribute);
-      });
-    }
-    if (key.startsWith('Fn::')) throw new AlarmEvaluationError(`${key} is not supported locally`);
-  }
-  return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsic(item, resolver)]));
-}
-
-function pseudoParameter(name: string, region: string, accountId: string, stackName = 'local'): string | undefined {
-  switch (name) {
-    case 'AWS::Region':
-      return region;
-    case 'AWS::AccountId':
-      return accountId;
-    case 'AWS::Partition':
-      return 'aws';
-    case 'AWS::URLSuffix':
-      return 'amazonaws.com';
-    case 'AWS::StackName':
-      return stackName;
-    default:
-      return undefined;
-  }
 }
 
 function asString(value: unknown, where: string): string {

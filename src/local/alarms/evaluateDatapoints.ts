@@ -1,5 +1,5 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
 import { AlarmState } from './AlarmState';
+import { AlarmEvaluationError } from '../errors';
 
 /** How an alarm treats a period without data (CloudWatch's TreatMissingData). */
 export const TreatMissingData = {

@@ -4,7 +4,7 @@
  * (periods, statistics and percentiles, M out of N, missing data, metric math,
  * composite rules).
  */
-export { AlarmEvaluationError } from './AlarmEvaluationError';
+export { AlarmEvaluationError } from '../errors';
 export { AlarmEvaluator, type AlarmEvaluation, type AlarmEvaluatorOptions, type AlarmStateChange } from './AlarmEvaluator';
 export { alarmsFromTemplate, type AlarmActions, type AlarmDefinition, type CompositeAlarmDefinition, type MetricAlarmDefinition, type MetricStat, type TemplateReferences } from './alarmsFromTemplate';
 export { parseAlarmRule, ruleHolds, type RuleNode } from './alarmRule';

@@ -1,4 +1,4 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
+import { AlarmEvaluationError } from '../errors';
 
 /**
  * A time series over the periods of an evaluation range, oldest first; `undefined`

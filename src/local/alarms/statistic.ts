@@ -1,4 +1,4 @@
-import { AlarmEvaluationError } from './AlarmEvaluationError';
+import { AlarmEvaluationError } from '../errors';
 
 /** A statistic over one period's values; undefined when the period has none. */
 export type StatisticFunction = (values: readonly number[]) => number | undefined;

@@ -1,5 +1,5 @@
-import type { EmulatorError } from './EmulatorError';
 import type { EmulatorName } from './EmulatorName';
+import type { EmulatorError } from '../errors';
 
 /** An emulator running as a child process, ready to answer requests. */
 export interface RunningEmulator {

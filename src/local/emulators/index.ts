@@ -1,4 +1,4 @@
-export { EmulatorError } from './EmulatorError';
+export { EmulatorError } from '../errors';
 export { EmulatorName } from './EmulatorName';
 export type { EmulatorOptions } from './EmulatorOptions';
 export type { LocalEndpoints } from './LocalEndpoints';

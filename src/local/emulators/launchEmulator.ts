@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { localPaths } from '../state/localPaths';
 import { assertPortFree } from './assertPortFree';
-import { EmulatorError } from './EmulatorError';
 import type { EmulatorName } from './EmulatorName';
 import type { EmulatorOptions } from './EmulatorOptions';
 import { findFreePort } from './findFreePort';
@@ -14,6 +13,7 @@ import { portTakenError } from './portTakenError';
 import type { RunningEmulator } from './RunningEmulator';
 import { stopChild } from './stopChild';
 import { waitUntilAnswers } from './waitUntilAnswers';
+import { EmulatorError } from '../errors';
 
 /** A client that makes one cheap API call, to tell that an emulator answers. */
 export interface EmulatorProbe {

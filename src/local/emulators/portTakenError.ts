@@ -1,5 +1,5 @@
-import { EmulatorError } from './EmulatorError';
 import type { EmulatorName } from './EmulatorName';
+import { EmulatorError } from '../errors';
 
 /**
  * The one-line error for a port the user asked for that something else uses, naming

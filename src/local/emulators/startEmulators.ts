@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { localPaths } from '../state/localPaths';
-import type { EmulatorError } from './EmulatorError';
 import { EmulatorName } from './EmulatorName';
 import type { LocalEndpoints } from './LocalEndpoints';
 import type { RunningEmulator } from './RunningEmulator';
@@ -8,6 +7,7 @@ import { startDynamoEmulator } from './startDynamoEmulator';
 import { startKinesisEmulator } from './startKinesisEmulator';
 import { startRestartingEmulator } from './startRestartingEmulator';
 import { startS3Emulator } from './startS3Emulator';
+import type { EmulatorError } from '../errors';
 
 /** Options of {@link startEmulators}. */
 export interface StartEmulatorsOptions {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeStreamSummaryCommand, ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { listAllShards } from '../../kinesis/listAllShards';
 import type { InvocationOutcome } from '../lambda';
 import type { DeliveryPolicy } from './deliverBatch';
 import { EsmMetric, type EsmMetricUnit, type MetricSink } from './EsmMetric';
@@ -9,14 +10,14 @@ import { failureObjectKey, failureRecord, type DiscardedBatch } from './FailureR
 import { recordFilter, type RecordFilter } from './filter/recordFilter';
 import { isTransientKinesisError } from './isTransientKinesisError';
 import { kinesisEvent } from './kinesisEvent';
-import { LocalEsmError } from './LocalEsmError';
 import type { MappingCheckpointStore } from './MappingCheckpointFile';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
 import type { PendingRecord } from './PendingRecord';
 import { S3OnFailureDestination } from './S3OnFailureDestination';
 import { ShardPoller, type InitialStart, type IteratorStart, type ShardStatus } from './ShardPoller';
-import { sleep } from './sleep';
+import { sleep } from '../../shared/sleep';
 import { validateSettings } from './validateSettings';
+import { LocalEsmError } from '../errors';
 
 /** What a mapping works with: the clients, the function, and where its signals go. */
 export interface MappingDependencies {
@@ -325,17 +326,8 @@ export class LocalKinesisEventSourceMapping {
     }
   }
 
-  private async listShards(): Promise<Shard[]> {
-    const shards: Shard[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.dependencies.kinesis.send(
-        new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: this.settings.streamName }),
-      );
-      shards.push(...(page.Shards ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return shards;
+  private listShards(): Promise<Shard[]> {
+    return listAllShards(this.dependencies.kinesis, this.settings.streamName);
   }
 
   /** Invokes the function with a batch and publishes Lambda's per-invocation metrics. */

@@ -13,7 +13,7 @@ import { Lane, type BatchingSettings } from './Lane';
 import { laneOf } from './laneOf';
 import type { PendingRecord } from './PendingRecord';
 import { ShardProgress, type ShardCheckpoint } from './ShardProgress';
-import { sleep } from './sleep';
+import { sleep } from '../../shared/sleep';
 import { INVOKE_PAYLOAD_LIMIT_BYTES } from './takeBatch';
 import { Wakeup } from './Wakeup';
 

@@ -2,7 +2,7 @@ import type { InvocationOutcome } from '../lambda';
 import { FailureCondition, type DiscardedBatch } from './FailureRecord';
 import { judgeResponse } from './judgeResponse';
 import type { PendingRecord } from './PendingRecord';
-import { sleep } from './sleep';
+import { sleep } from '../../shared/sleep';
 
 /** The mapping settings that decide what happens to a failing batch. */
 export interface DeliveryPolicy {

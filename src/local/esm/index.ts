@@ -5,5 +5,5 @@ export { FailureCondition, failureObjectKey, type KinesisFailureRecord } from '.
 export type { ShardCheckpoint } from './ShardProgress';
 export type { ShardStatus } from './ShardPoller';
 export { INVOKE_PAYLOAD_LIMIT_BYTES } from './takeBatch';
-export { LocalEsmError, InvalidMappingSettingError, UnsupportedMappingSettingError } from './LocalEsmError';
+export { LocalEsmError, InvalidMappingSettingError, UnsupportedMappingSettingError } from '../errors';
 export { MappingCheckpointFile, type MappingCheckpointStore } from './MappingCheckpointFile';

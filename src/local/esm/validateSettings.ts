@@ -1,6 +1,6 @@
 import { recordFilter } from './filter/recordFilter';
-import { InvalidMappingSettingError, UnsupportedMappingSettingError } from './LocalEsmError';
 import { REPORT_BATCH_ITEM_FAILURES, StartingPosition, type MappingSettings } from './MappingSettings';
+import { InvalidMappingSettingError, UnsupportedMappingSettingError } from '../errors';
 
 const STARTING_POSITIONS: readonly string[] = Object.values(StartingPosition);
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { BOOTSTRAP_PATH, ExecutionEnvironment } from './ExecutionEnvironment';
 import type { InvocationOutcome } from './InvocationOutcome';
 import { lambdaEnvironment } from './lambdaEnvironment';
-import { LocalFunctionClosedError } from './LocalLambdaError';
+import { LocalFunctionClosedError } from '../errors';
 
 /** Where a line of a function's console output came from. */
 export type LogSource = 'stdout' | 'stderr';

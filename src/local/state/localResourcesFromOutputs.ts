@@ -1,6 +1,6 @@
 import { stackResourcesFromOutputs } from '../../stack/stackResourcesFromOutputs';
 import type { LocalStackResources } from './LocalState';
-import { LocalStateError } from './LocalStateError';
+import { LocalStateError } from '../errors';
 
 /**
  * The local stack's resources from the template's outputs resolved to local values

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { isProcessAlive } from './isProcessAlive';
 import { localPaths } from './localPaths';
 import type { LocalState } from './LocalState';
-import { LocalStateError } from './LocalStateError';
+import { LocalStateError } from '../errors';
 
 const START_HINT = 'start one with `streamtally local up`';
 

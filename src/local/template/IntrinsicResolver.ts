@@ -1,7 +1,12 @@
 import type { CloudFormationTemplate } from './CloudFormationTemplate';
 import type { LocalEnvironment } from './LocalEnvironment';
 import type { ResourceIdentity } from './ResourceIdentity';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
+
+/** The resources intrinsics can name, by logical id (a Map will do). */
+export interface ResourceIdentities {
+  get(logicalId: string): ResourceIdentity | undefined;
+}
 
 /** Why a value cannot be resolved; becomes a {@link TemplateError} naming where it was. */
 class Unresolvable extends Error {}
@@ -10,7 +15,8 @@ class Unresolvable extends Error {}
 const NO_VALUE = Symbol('AWS::NoValue');
 
 /**
- * Resolves CloudFormation intrinsic functions to the values they have in the local stack:
+ * Resolves CloudFormation intrinsic functions to the values they have in the local stack
+ * (the one resolver of the local runtime: the stack's plan and the alarm evaluator use it):
  * `Ref` and `Fn::GetAtt` of a resource give its local name and fake local ARN, pseudo
  * parameters give the local account and region; `Fn::Join`, `Fn::Sub`, `Fn::Select`,
  * `Fn::Split`, `Fn::If` (with the template's conditions), `Fn::FindInMap`, `Fn::Base64`,
@@ -22,8 +28,8 @@ export class IntrinsicResolver {
 
   constructor(
     private readonly template: CloudFormationTemplate,
-    private readonly identities: ReadonlyMap<string, ResourceIdentity>,
-    private readonly environment: LocalEnvironment,
+    private readonly identities: ResourceIdentities,
+    private readonly environment: Pick<LocalEnvironment, 'region' | 'accountId' | 'stackName'>,
   ) {}
 
   /**

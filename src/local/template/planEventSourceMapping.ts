@@ -8,9 +8,8 @@ import type {
 } from './LocalStackPlan';
 import type { PlanContext } from './PlanContext';
 import { recordFilter } from '../esm/filter/recordFilter';
-import { InvalidMappingSettingError, UnsupportedMappingSettingError } from '../esm/LocalEsmError';
-import { TemplateError } from './TemplateError';
 import { unemulatedSettings } from './unemulatedSettings';
+import { TemplateError, InvalidMappingSettingError, UnsupportedMappingSettingError } from '../errors';
 
 const HANDLED = [
   'EventSourceArn',

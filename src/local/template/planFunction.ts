@@ -2,8 +2,8 @@ import type { CloudFormationResource } from './CloudFormationTemplate';
 import type { LocalFunctionPlan, NotEmulatedFeature } from './LocalStackPlan';
 import type { PlanContext } from './PlanContext';
 import { resolveAssetDirectory } from './resolveAssetDirectory';
-import { TemplateError } from './TemplateError';
 import { unemulatedSettings } from './unemulatedSettings';
+import { TemplateError } from '../errors';
 
 const HANDLED = ['FunctionName', 'Code', 'Handler', 'Runtime', 'Timeout', 'MemorySize', 'Environment', 'ReservedConcurrentExecutions'];
 const DESCRIPTIONS = {

@@ -21,7 +21,7 @@ import { planTable } from './planTable';
 import { readAssetPaths } from './readAssetPaths';
 import { identifyResource } from './identifyResource';
 import type { ResourceIdentity } from './ResourceIdentity';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
 
 /** Options of {@link planLocalStack}. */
 export interface PlanLocalStackOptions {

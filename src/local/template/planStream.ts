@@ -1,8 +1,8 @@
 import type { CloudFormationResource } from './CloudFormationTemplate';
 import { type LocalStreamPlan, type NotEmulatedFeature, ON_DEMAND_LOCAL_SHARDS } from './LocalStackPlan';
 import type { PlanContext } from './PlanContext';
-import { TemplateError } from './TemplateError';
 import { unemulatedSettings } from './unemulatedSettings';
+import { TemplateError } from '../errors';
 
 const HANDLED = ['Name', 'ShardCount', 'RetentionPeriodHours', 'StreamModeDetails'];
 const DESCRIPTIONS = {

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { LocalBucketPlan } from './LocalStackPlan';
-import { ProvisionError } from './ProvisionError';
 import type { ProvisionOutcome } from './ProvisionReport';
+import { ProvisionError } from '../errors';
 
 /** Creates the bucket if it does not exist; one left by an earlier run is kept with its objects. */
 export async function provisionBucket(s3: S3Client, bucket: LocalBucketPlan): Promise<ProvisionOutcome> {

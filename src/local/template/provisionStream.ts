@@ -8,9 +8,9 @@ import {
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
 import type { LocalStreamPlan } from './LocalStackPlan';
-import { ProvisionError } from './ProvisionError';
 import type { ProvisionOutcome } from './ProvisionReport';
 import { waitUntil } from './waitUntil';
+import { ProvisionError } from '../errors';
 
 /**
  * Creates the stream if it does not exist (an existing one, with its records, is kept),

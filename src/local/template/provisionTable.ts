@@ -1,8 +1,8 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, type TableDescription } from '@aws-sdk/client-dynamodb';
 import type { LocalTablePlan } from './LocalStackPlan';
-import { ProvisionError } from './ProvisionError';
 import type { ProvisionOutcome } from './ProvisionReport';
 import { waitUntil } from './waitUntil';
+import { ProvisionError } from '../errors';
 
 /**
  * Creates the table if it does not exist and waits until it is ACTIVE. A table left by an

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
 
 interface AssetManifest {
   readonly files?: Record<string, { readonly source?: { readonly path?: string }; readonly destinations?: Record<string, { readonly objectKey?: string }> }>;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CloudFormationTemplate } from './CloudFormationTemplate';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
 
 /** A stack of a synthesized cloud assembly (`cdk.out`). */
 export interface CloudAssemblyStack {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CloudFormationResource } from './CloudFormationTemplate';
 import type { PlanContext } from './PlanContext';
-import { TemplateError } from './TemplateError';
+import { TemplateError } from '../errors';
 
 /**
  * The directory in cdk.out that holds a function's bundled code: from the resource's

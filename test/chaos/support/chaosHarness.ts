@@ -5,10 +5,9 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecor
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
+import { parseGranularities, windowStartMs, AggregateAttributes as A, isTopKeysPk } from '../../../core';
 
 type Granularity = ReturnType<typeof parseGranularities>[number];
-import { AggregateAttributes as A, isTopKeysPk } from '../../../lambdas/aggregator/core/itemKeys';
 import { resolveConfig, type StreamtallyConfig } from '../../../lib/config/StreamtallyConfig';
 import { StreamtallyStack } from '../../../lib/StreamtallyStack';
 import { countQuarantined, sumOfMetric } from '../../../src/demo/readTotals';

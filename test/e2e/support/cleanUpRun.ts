@@ -1,6 +1,6 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { aggregatePk, CLAIM_SK, claimPk, topKeysPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
+import { aggregatePk, CLAIM_SK, claimPk, topKeysPk, windowSk } from '../../../core';
 import type { Target } from '../../../src/cli/targets/Target';
 import { listQuarantined } from '../../../src/quarantine/listQuarantined';
 import { GRANULARITIES, type Granularity, type RunEvents } from './runEvents';

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../../core';
 import { produceCommand, type ProduceEnvironment, type ProduceSummary } from '../../../src/cli/commands/produce';
-import { UserError } from '../../../src/cli/UserError';
 import { FaultProxy } from './support/FaultProxy';
 import { createStream, kinesisClient, readStream } from './support/streamRecords';
 import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
+import { UserError } from '../../../src/cli/errors';
 
 let kinesis: TestKinesis;
 let proxy: FaultProxy;

@@ -1,8 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildItemDeltas } from '../../../lambdas/aggregator/core/buildItemDeltas';
-import { padSequenceNumber } from '../../../lambdas/aggregator/core/sequenceNumber';
-import type { Granularity } from '../../../lambdas/aggregator/core/types';
+import { buildItemDeltas, padSequenceNumber, type Granularity } from '../../../core';
 import { DynamoAggregateStore } from '../../../lambdas/aggregator/store/DynamoAggregateStore';
 import { mapWithConcurrency } from '../../../lambdas/shared/mapWithConcurrency';
 import { tablesFromTemplate } from '../../../src/local/template/tablesFromTemplate';

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { aggregatePk, checkpointPk, parseAggregatePk, windowPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
-import { parseGranularities } from '../../../lambdas/aggregator/core/granularity';
+import {
+  aggregatePk,
+  checkpointPk,
+  parseAggregatePk,
+  windowPk,
+  windowSk,
+  parseGranularities,
+  type ItemDelta,
+  padSequenceNumber,
+} from '../../../core';
 import { reconcileCommand, type ReconcileEnvironment } from '../../../src/cli/commands/reconcile';
 import { replayCommand, type ReplayEnvironment } from '../../../src/cli/commands/replay';
-import { UserError } from '../../../src/cli/UserError';
-import type { ItemDelta } from '../../../lambdas/aggregator/core/types';
-import { padSequenceNumber } from '../../../lambdas/aggregator/core/sequenceNumber';
 import { DynamoAggregateStore } from '../../../lambdas/aggregator/store/DynamoAggregateStore';
 import { compareAggregates } from '../../../src/reconcile/compareAggregates';
 import { repairItem } from '../../../src/reconcile/repairItem';
@@ -26,6 +31,7 @@ import { ceilTo, eventRecord, makeEvents, recordsFor, type TestEvent } from './s
 import { eventIdOf, LiveConsumer } from './support/liveConsumer';
 import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
 import { createTestStack, liveConfig, putRecords, SETTINGS, splitOnlyShard, WINDOWS, type TestStack } from './support/replayFixture';
+import { UserError } from '../../../src/cli/errors';
 
 const MINUTE = 60_000;
 const GRANULARITIES = parseGranularities(WINDOWS);

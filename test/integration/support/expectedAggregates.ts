@@ -1,6 +1,13 @@
-import { parseGranularities, windowStartMs } from '../../../lambdas/aggregator/core/granularity';
-import { nanosToDecimalString, toNanos } from '../../../lambdas/aggregator/core/exactDecimal';
-import { aggregatePk, parseAggregatePk, topKeysPk, windowSk } from '../../../lambdas/aggregator/core/itemKeys';
+import {
+  parseGranularities,
+  windowStartMs,
+  nanosToDecimalString,
+  toNanos,
+  aggregatePk,
+  parseAggregatePk,
+  topKeysPk,
+  windowSk,
+} from '../../../core';
 
 /** An aggregate as compared in tests: `sum` as an exact decimal string. */
 export interface AggregateRow {

@@ -1,4 +1,4 @@
-import type { StreamRecord } from '../../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../../core';
 
 /** What one invocation came to, as the event source mapping sees it. */
 export type InvocationResult = { readonly kind: 'ok'; readonly failedFrom?: string } | { readonly kind: 'error' };

@@ -1,7 +1,7 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
-import { isTopKeysPk } from '../../../lambdas/aggregator/core/itemKeys';
+import { isTopKeysPk } from '../../../core';
 import { boardFromItem } from '../../../lambdas/aggregator/store/DynamoTopKeysStore';
 import type { AggregateRow } from './expectedAggregates';
 

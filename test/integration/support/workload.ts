@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { StreamRecord } from '../../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../../core';
 import { framed, kplAggregate } from '../../support/kplAggregate';
 
 /** How a generated record is meant to end, known before any delivery. */

@@ -126,6 +126,24 @@ describe('alarmsFromTemplate', () => {
     expect(() => setUp({ Band: band })).toThrow(/^alarm band: ComparisonOperator "LessThanLowerOrGreaterThanUpperThreshold" is not supported locally/);
     const trimmed = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'trimmed', Statistic: undefined, ExtendedStatistic: 'tm99' } };
     expect(() => setUp({ Trimmed: trimmed })).toThrow(/^alarm trimmed: statistic "tm99" is not supported locally/);
+    const imported = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'imported', Threshold: { 'Fn::ImportValue': 'Limit' } } };
+    expect(() => setUp({ Imported: imported })).toThrow(/^alarm imported: cannot resolve its properties: Fn::ImportValue reads another stack's exports/);
+    const dangling = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'dangling', AlarmActions: [{ Ref: 'NoSuchTopic' }] } };
+    expect(() => setUp({ Dangling: dangling })).toThrow(/^alarm dangling: cannot resolve its properties: Ref NoSuchTopic: no such resource/);
+  });
+
+  it('resolves the intrinsics the local stack resolves (Fn::Sub, Fn::Select, pseudo parameters)', () => {
+    const properties = template().Resources.Lag.Properties;
+    const alarm = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        ...properties,
+        AlarmName: { 'Fn::Sub': ['${AWS::StackName}-${Name}', { Name: 'named' }] },
+        Threshold: { 'Fn::Select': [1, [1, 7000]] },
+      },
+    };
+    const named = alarmsFromTemplate({ Resources: { AlarmTopic: template().Resources.AlarmTopic, Named: alarm } }, { stackName: 'st', physicalId: (id) => (id === 'AggregatorFunction' ? 'fn' : undefined) });
+    expect(named).toMatchObject([{ alarmName: 'st-named', threshold: 7000 }]);
   });
 });
 

@@ -5,8 +5,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
-import { deployCommand, networkErrorCode, resolveTarget, type TargetFlags } from '../../../src/cli/targets/resolveTarget';
-import { UserError } from '../../../src/cli/UserError';
+import { deployCommand, LOCALSTACK_CREDENTIALS, networkErrorCode, resolveTarget, type TargetFlags } from '../../../src/cli/targets/resolveTarget';
+import { UserError } from '../../../src/cli/errors';
 
 const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => cloudFormation.reset());
@@ -110,6 +110,7 @@ describe('resolveTarget --target localstack', () => {
       expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe('http://127.0.0.1:4566');
     }
     expect(await target.s3.config.forcePathStyle).toBe(true);
+    for (const client of [target.kinesis, target.dynamo, target.s3]) expect(await client.config.credentials()).toMatchObject(LOCALSTACK_CREDENTIALS);
   });
 
   it('falls back to AWS_ENDPOINT_URL, then http://localhost:4566', async () => {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../../src/cli/targets/resolveTarget';
-import { UserError } from '../../../src/cli/UserError';
+import { UserError } from '../../../src/cli/errors';
 
 // No mock here: the error comes from the SDK's own HTTP handler, as a user sees it.
 describe('resolveTarget --target localstack with nothing listening', () => {

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildItemDeltas, summarizeContributions, type SequencedEvent } from '../../../lambdas/aggregator/core/buildItemDeltas';
-import { windowStartMs } from '../../../lambdas/aggregator/core/granularity';
-import type { Contribution, Granularity, ItemDelta } from '../../../lambdas/aggregator/core/types';
+import {
+  buildItemDeltas,
+  summarizeContributions,
+  type SequencedEvent,
+  windowStartMs,
+  type Contribution,
+  type Granularity,
+  type ItemDelta,
+} from '../../../core';
 import { DAY, HOUR, MINUTE, padded, streamEvent } from './factories';
 
 const SHARD = 'shardId-000000000001';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent } from '../../../lambdas/aggregator/core/classifyRecord';
+import { classifyEvent } from '../../../core';
 import { streamEvent, windowingConfig } from './factories';
 
 const ARRIVAL = Date.parse('2026-11-26T12:00:00.000Z');

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
-import type { StreamRecord } from '../../../lambdas/aggregator/core/types';
+import { decodeRecord, type StreamRecord } from '../../../core';
 import { processBatch, type BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import type { QuarantinedRecord } from '../../../lambdas/aggregator/store/ports';
 import { entriesToJson, eventEntries, extraEntries, FIELD_NAMES, invalidValues, MISSING, validEvent, validId, validKey, validTs, validType } from './arbitraries';

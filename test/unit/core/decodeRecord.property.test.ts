@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
-import { nanosToDecimalString, toNanos } from '../../../lambdas/aggregator/core/exactDecimal';
-import type { DecodeResult } from '../../../lambdas/aggregator/core/types';
+import { decodeRecord, nanosToDecimalString, toNanos, type DecodeResult } from '../../../core';
 import {
   entriesToJson,
   eventEntries,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventLimits, decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
-import type { DecodeResult, StreamEvent } from '../../../lambdas/aggregator/core/types';
+import { EventLimits, decodeRecord, type DecodeResult, type StreamEvent } from '../../../core';
 import { eventBytes, utf8, type EventFields } from './factories';
 
 function decodeOk(result: DecodeResult): StreamEvent {

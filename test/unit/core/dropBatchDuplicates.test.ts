@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitFirstOccurrences } from '../../../lambdas/aggregator/core/dropBatchDuplicates';
+import { splitFirstOccurrences } from '../../../core';
 import { padded, streamEvent } from './factories';
 
 function item(id: string, sequence: number) {

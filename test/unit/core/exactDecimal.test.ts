@@ -4,7 +4,7 @@ import {
   VALUE_DECIMALS,
   nanosToDecimalString,
   toNanos,
-} from '../../../lambdas/aggregator/core/exactDecimal';
+} from '../../../core';
 
 describe('toNanos', () => {
   it.each([

@@ -1,5 +1,4 @@
-import { toNanos } from '../../../lambdas/aggregator/core/exactDecimal';
-import type { Granularity, StreamEvent, WindowingConfig } from '../../../lambdas/aggregator/core/types';
+import { toNanos, type Granularity, type StreamEvent, type WindowingConfig } from '../../../core';
 
 /** The fields of a valid event as a producer sends them. */
 export interface EventFields {

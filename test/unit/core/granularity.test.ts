@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, GranularityConfigError } from '../../../lambdas/aggregator/core/configError';
-import { formatDuration, parseDuration, tryParseDuration } from '../../../lambdas/aggregator/core/duration';
 import {
+  ConfigError,
+  GranularityConfigError,
+  formatDuration,
+  parseDuration,
+  tryParseDuration,
   DEFAULT_GRANULARITIES_SPEC,
   parseGranularities,
   windowStartMs,
-} from '../../../lambdas/aggregator/core/granularity';
+} from '../../../core';
 
 const DAY = 86_400_000;
 

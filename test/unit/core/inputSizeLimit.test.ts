@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import { decodeRecord, EventLimits } from '../../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord, EventLimits } from '../../../core';
 import { processBatch, type BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import type { QuarantinedRecord } from '../../../lambdas/aggregator/store/ports';
 import { encodeBytes } from '../../../src/producer/encodeRecord';

@@ -16,7 +16,7 @@ import {
   windowPartPk,
   windowPk,
   windowSk,
-} from '../../../lambdas/aggregator/core/itemKeys';
+} from '../../../core';
 
 const WINDOW = Date.parse('2026-11-26T12:34:00Z');
 

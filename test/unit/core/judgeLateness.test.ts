@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judgeLateness, type LatenessInput } from '../../../lambdas/aggregator/core/judgeLateness';
+import { judgeLateness, type LatenessInput } from '../../../core';
 import { streamEvent, windowingConfig } from './factories';
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoFast, parseIsoStrict } from '../../../lambdas/aggregator/core/decodeRecord';
+import { parseIsoFast, parseIsoStrict } from '../../../core';
 import { validIsoTs } from './arbitraries';
 
 const RUNS = 10_000;

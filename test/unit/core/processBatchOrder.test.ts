@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import { buildItemDeltas, type SequencedEvent } from '../../../lambdas/aggregator/core/buildItemDeltas';
-import type { StreamRecord } from '../../../lambdas/aggregator/core/types';
+import { buildItemDeltas, type SequencedEvent, type StreamRecord } from '../../../core';
 import { processBatch, type BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import { ClaimOutcome } from '../../../lambdas/aggregator/store/ports';
 import { DAY, HOUR, MINUTE, eventBytes, padded, streamEvent } from './factories';

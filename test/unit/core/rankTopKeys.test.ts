@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeyCounts, mergeTopKeys, type KeyCount } from '../../../lambdas/aggregator/core/rankTopKeys';
+import { compareKeyCounts, mergeTopKeys, type KeyCount } from '../../../core';
 
 describe('mergeTopKeys', () => {
   it('keeps the exact top keys of a window under any order of offers, like a brute-force ranking', () => {

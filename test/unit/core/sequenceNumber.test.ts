@@ -4,7 +4,7 @@ import {
   compareSequenceNumbers,
   padSequenceNumber,
   unpadSequenceNumber,
-} from '../../../lambdas/aggregator/core/sequenceNumber';
+} from '../../../core';
 
 // A realistic Kinesis sequence number (56 digits) and the largest possible one.
 const KINESIS_SEQ = '49590338271490256608559692538361571095921575989136588898';

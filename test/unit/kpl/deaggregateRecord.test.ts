@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deaggregateRecord, subSequencePaddedSequence } from '../../../lambdas/aggregator/kpl/deaggregateRecord';
-import { padSequenceNumber } from '../../../lambdas/aggregator/core/sequenceNumber';
+import { padSequenceNumber } from '../../../core';
 import { bytesField, fieldKey, framed, kplAggregate, varint, varintField } from '../../support/kplAggregate';
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();

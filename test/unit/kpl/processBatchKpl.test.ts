@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import type { ItemDelta, StreamRecord } from '../../../lambdas/aggregator/core/types';
+import type { ItemDelta, StreamRecord } from '../../../core';
 import { subSequencePaddedSequence } from '../../../lambdas/aggregator/kpl/deaggregateRecord';
 import { processBatch, type BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import { ClaimOutcome, type Checkpoint, type QuarantinedRecord } from '../../../lambdas/aggregator/store/ports';

@@ -1,7 +1,7 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../../core';
 import { ProducerClosedError, ProducerValidationError } from '../../../src/producer/errors';
 import { KinesisLimits } from '../../../src/producer/kinesisLimits';
 import { Producer } from '../../../src/producer/Producer';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../../lambdas/aggregator/core/decodeRecord';
+import { decodeRecord } from '../../../core';
 import { SyntheticEvents, type SyntheticItem } from '../../../src/synthetic/SyntheticEvents';
 import { runSynthetic } from '../../../src/synthetic/runSynthetic';
 import { ZipfSampler } from '../../../src/synthetic/ZipfSampler';

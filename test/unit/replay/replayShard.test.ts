@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
-import { parseGranularities } from '../../../lambdas/aggregator/core/granularity';
-import type { ItemDelta, StreamRecord } from '../../../lambdas/aggregator/core/types';
+import { parseGranularities, type ItemDelta, type StreamRecord } from '../../../core';
 import type { BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import { ClaimOutcome, type Checkpoint } from '../../../lambdas/aggregator/store/ports';
 import type { ShardPage } from '../../../src/replay/readShardPages';
-import { replayShard, ReplayWriteError } from '../../../src/replay/replayShard';
+import { replayShard } from '../../../src/replay/replayShard';
+import { ReplayWriteError } from '../../../src/replay/errors';
 
 const T = Date.parse('2026-11-26T12:00:00.000Z');
 const SHARD = 'shardId-000000000000';

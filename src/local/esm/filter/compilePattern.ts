@@ -1,4 +1,4 @@
-import { UnsupportedMappingSettingError, InvalidMappingSettingError } from '../LocalEsmError';
+import { UnsupportedMappingSettingError, InvalidMappingSettingError } from '../../errors';
 
 /** Whether a JSON value matches a compiled pattern. */
 export type Predicate = (value: unknown) => boolean;

@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { AggregatorConfig } from '../../../../lambdas/aggregator/config';
-import type { StreamRecord } from '../../../../lambdas/aggregator/core/types';
+import type { StreamRecord } from '../../../../core';
 import { processBatch, type BatchPorts } from '../../../../lambdas/aggregator/processBatch';
 import { recordFromKinesis } from '../../../../src/replay/recordFromKinesis';
 

@@ -2,7 +2,7 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AggregatorConfig } from '../../../../lambdas/aggregator/config';
-import { parseGranularities } from '../../../../lambdas/aggregator/core/granularity';
+import { parseGranularities } from '../../../../core';
 import type { BatchPorts } from '../../../../lambdas/aggregator/processBatch';
 import { DynamoAggregateStore } from '../../../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../../../lambdas/aggregator/store/DynamoCheckpointStore';

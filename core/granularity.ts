@@ -1,10 +1,6 @@
-import { GranularityConfigError } from './configError';
+import { GranularityConfigError } from './errors';
 import { tryParseDuration } from './duration';
 import type { Granularity } from './types';
-
-// parseDuration lives in duration.ts; re-exported here because callers look
-// for it next to the granularity settings it is mostly used for.
-export { parseDuration } from './duration';
 
 /**
  * The default window granularities: minutes kept a week, hours kept 90 days,

@@ -1,9 +1,13 @@
+import { StreamtallyError } from '../../core';
+
 /**
  * A mistake the user can fix (a bad flag, a missing stack, unreadable input).
  * The CLI prints its message as one line and exits non-zero, never with a
  * stack trace; any other error is a bug and keeps its trace.
  */
-export class UserError extends Error {
+export class UserError extends StreamtallyError {
+  override name = 'UserError';
+
   constructor(
     message: string,
     /** The process exit code. @default 2 */
@@ -11,6 +15,5 @@ export class UserError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'UserError';
   }
 }

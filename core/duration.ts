@@ -1,4 +1,4 @@
-import { ConfigError } from './configError';
+import { ConfigError } from './errors';
 
 /** Milliseconds per duration unit; largest first, for {@link formatDuration}. */
 const UNITS = [
