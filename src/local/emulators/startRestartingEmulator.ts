@@ -1,4 +1,4 @@
-import { EmulatorError } from './EmulatorError';
+import { EmulatorError } from '../errors';
 import type { RunningEmulator } from './RunningEmulator';
 
 /** Options of {@link startRestartingEmulator}. */
