@@ -12,8 +12,11 @@ export default defineConfig({
     hookTimeout: 180_000,
     coverage: {
       provider: 'v8',
-      include: ['core/**', 'lambdas/aggregator/processBatch.ts'],
-      thresholds: { lines: 90, branches: 85 },
+      // The pure core, by its unit tests (CI: npm run test:coverage). processBatch is covered by the
+      // integration tier's property test against dynalite instead, which this gate does not run.
+      include: ['core/**'],
+      exclude: ['core/index.ts'],
+      thresholds: { lines: 97, branches: 95 },
     },
   },
 });

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
 
   const startedMs = Date.now();
   const machine = machineInfo();
-  const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedMs) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+  const progress = (message: string) =>
+    process.stderr.write(`[bench ${((Date.now() - startedMs) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
   if (!only.has('core')) return runWithoutCore(parsed, progress);
 
   progress('generating the workload');

@@ -2,9 +2,7 @@ import { formatDuration } from './duration';
 import type { StreamEvent, WindowingConfig } from './types';
 
 /** The outcome of {@link classifyEvent}. */
-export type EventClassification =
-  | { readonly kind: 'valid' }
-  | { readonly kind: 'late' | 'future'; readonly message: string };
+export type EventClassification = { readonly kind: 'valid' } | { readonly kind: 'late' | 'future'; readonly message: string };
 
 const VALID: EventClassification = { kind: 'valid' };
 

@@ -30,6 +30,7 @@ const TYPE_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 /** Any UTF-16 surrogate unit, paired or not (no `u` flag: the regex sees units). */
 const SURROGATE = /[\ud800-\udfff]/;
 /** The same, or a control character (U+0000–U+001F, U+007F–U+009F). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: docs/contract.md §1 forbids control characters in a key; this finds them
 const CONTROL_OR_SURROGATE = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
 
 // Date and time with a zone, each part range-checked: no date-only, no
@@ -95,22 +96,22 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
   }
   const fields = parsed as Record<string, unknown>;
 
-  const id = hasOwn.call(fields, 'id') ? fields['id'] : undefined;
+  const id = hasOwn.call(fields, 'id') ? fields.id : undefined;
   if (typeof id !== 'string') return fieldInvalid('id', ID_RULE, describe(id));
   const idProblem = textProblem(id, EventLimits.idMaxChars, false);
   if (idProblem !== undefined) return fieldInvalid('id', ID_RULE, idProblem);
 
-  const type = hasOwn.call(fields, 'type') ? fields['type'] : undefined;
+  const type = hasOwn.call(fields, 'type') ? fields.type : undefined;
   if (typeof type !== 'string' || type.length === 0 || type.length > EventLimits.typeMaxChars || !TYPE_PATTERN.test(type)) {
     return fieldInvalid('type', TYPE_RULE, describeType(type));
   }
 
-  const key = hasOwn.call(fields, 'key') ? fields['key'] : undefined;
+  const key = hasOwn.call(fields, 'key') ? fields.key : undefined;
   if (typeof key !== 'string') return fieldInvalid('key', KEY_RULE, describe(key));
   const keyProblem = textProblem(key, EventLimits.keyMaxChars, true);
   if (keyProblem !== undefined) return fieldInvalid('key', KEY_RULE, keyProblem);
 
-  const ts = hasOwn.call(fields, 'ts') ? fields['ts'] : undefined;
+  const ts = hasOwn.call(fields, 'ts') ? fields.ts : undefined;
   let tsMs: number;
   if (typeof ts === 'number') {
     if (!Number.isInteger(ts)) {
@@ -127,7 +128,11 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
     tsMs = parseIsoFast(ts);
     if (Number.isNaN(tsMs)) {
       if (ts.length > ISO_MAX_LENGTH || !ISO_WITH_ZONE.test(ts)) {
-        return fieldInvalid('ts', TS_RULE, ts.length > ISO_MAX_LENGTH ? `got a string of ${ts.length} characters` : `got ${JSON.stringify(ts)}`);
+        return fieldInvalid(
+          'ts',
+          TS_RULE,
+          ts.length > ISO_MAX_LENGTH ? `got a string of ${ts.length} characters` : `got ${JSON.stringify(ts)}`,
+        );
       }
       tsMs = parseIsoStrict(ts);
       if (Number.isNaN(tsMs)) {
@@ -141,7 +146,7 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
   let value = 1;
   let valueNanos: bigint | undefined = 1_000_000_000n;
   if (hasOwn.call(fields, 'value')) {
-    const raw = fields['value'];
+    const raw = fields.value;
     if (typeof raw !== 'number') return fieldInvalid('value', VALUE_RULE, describe(raw));
     valueNanos = toNanos(raw);
     if (valueNanos === undefined) return fieldInvalid('value', VALUE_RULE, describe(raw));
@@ -149,7 +154,7 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
   }
 
   if (hasOwn.call(fields, 'attrs')) {
-    const attrs = fields['attrs'];
+    const attrs = fields.attrs;
     if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) {
       return fieldInvalid('attrs', 'must be a JSON object when present', describe(attrs));
     }
@@ -307,11 +312,7 @@ export function parseIsoFast(iso: string): number {
     return NaN;
   }
 
-  return (
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millisecond
-  );
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millisecond;
 }
 
 /** The number written by the two characters at `at`, or NaN if either is not an ASCII digit (or is missing). */
@@ -367,6 +368,7 @@ function shortErrorMessage(error: unknown): string {
       .slice(0, 120)
       // V8 quotes part of the input, which may hold line breaks or half of
       // a surrogate pair cut by the slice: keep the reason one clean line.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips from a reason line
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
   );

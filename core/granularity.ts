@@ -72,4 +72,3 @@ export function windowStartMs(tsMs: number, sizeMs: number): number {
   // `+ 0` turns -0 (from tsMs = -0) into 0 so keys never read "-0".
   return (remainder < 0 ? tsMs - remainder - sizeMs : tsMs - remainder) + 0;
 }
-

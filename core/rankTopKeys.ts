@@ -47,6 +47,7 @@ export function mergeTopKeys(
   const ranked = [...byKey].map(([key, count]) => ({ key, count })).sort(compareKeyCounts);
   const entries = ranked.slice(0, depth);
   // An offer that ranks below a full board leaves it as it was.
-  const same = entries.length === board.length && entries.every((entry, i) => entry.key === board[i]!.key && entry.count === board[i]!.count);
+  const same =
+    entries.length === board.length && entries.every((entry, i) => entry.key === board[i]!.key && entry.count === board[i]!.count);
   return { entries, changed: !same };
 }

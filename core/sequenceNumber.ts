@@ -34,7 +34,9 @@ export function padSequenceNumber(seq: string): string {
 
 const NON_DIGIT = /[^0-9]/;
 /** `ZERO_PREFIXES[n]`: the zeros that pad an n-digit sequence number, made once rather than per record. */
-const ZERO_PREFIXES: readonly string[] = Array.from({ length: SEQUENCE_NUMBER_WIDTH + 1 }, (_, digits) => '0'.repeat(SEQUENCE_NUMBER_WIDTH - digits));
+const ZERO_PREFIXES: readonly string[] = Array.from({ length: SEQUENCE_NUMBER_WIDTH + 1 }, (_, digits) =>
+  '0'.repeat(SEQUENCE_NUMBER_WIDTH - digits),
+);
 
 /**
  * Strips the padding added by {@link padSequenceNumber}, keeping a single `0`

@@ -41,9 +41,7 @@ export const QuarantineReason = {
 export type QuarantineReason = (typeof QuarantineReason)[keyof typeof QuarantineReason];
 
 /** The result of decoding and validating one record's bytes. */
-export type DecodeResult =
-  | { readonly ok: true; readonly event: StreamEvent }
-  | { readonly ok: false; readonly message: string };
+export type DecodeResult = { readonly ok: true; readonly event: StreamEvent } | { readonly ok: false; readonly message: string };
 
 /** A window granularity such as `1m`, `1h` or `1d`. */
 export interface Granularity {

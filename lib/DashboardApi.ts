@@ -7,7 +7,7 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -52,7 +52,10 @@ export class DashboardApi extends Construct {
   constructor(scope: Construct, id: string, props: DashboardApiProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH });
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'streamtally dashboard API (read-only)' });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'streamtally dashboard API (read-only)',
+    });
     logGroup.grantWrite(role);
     const settings = {
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -81,7 +84,15 @@ export class DashboardApi extends Construct {
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
           // As the aggregator is bundled (lib/StreamConsumer.ts): the SDK at the locked version.
-          bundling: { forceDockerBundling: false, minify: true, sourceMap: true, sourcesContent: false, target: 'node22', bundleAwsSDK: true, externalModules: [] },
+          bundling: {
+            forceDockerBundling: false,
+            minify: true,
+            sourceMap: true,
+            sourcesContent: false,
+            target: 'node22',
+            bundleAwsSDK: true,
+            externalModules: [],
+          },
         })
       : new lambda.Function(this, 'Function', { ...settings, handler: 'index.handler', code: bundledCode() });
     props.store.grantRead(this.fn);
@@ -98,10 +109,17 @@ export class DashboardApi extends Construct {
       httpApi: this.api,
       autoDeploy: true,
       // JSON lines (structured), one per request.
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs), format: apigateway.AccessLogFormat.jsonWithStandardFields() },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
-    this.api.addRoutes({ path: '/api/{proxy+}', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('Reader', this.fn) });
+    this.api.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [apigw.HttpMethod.GET],
+      integration: new HttpLambdaIntegration('Reader', this.fn),
+    });
     this.url = stage.url;
 
     const alarm = (name: string, meaning: string, metric: cloudwatch.IMetric, threshold: number) => {
@@ -117,20 +135,40 @@ export class DashboardApi extends Construct {
       });
       props.monitoring.addAlarm(created, Concern.consumer);
     };
-    alarm('serverErrors', 'The dashboard API answered 5xx (its Lambda failed or timed out).', stage.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }), 0);
-    alarm('p99Latency', 'The dashboard API took over 5 s at p99: the reads behind it are slow or throttled.', stage.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }), 5_000);
-    alarm('functionErrors', 'The dashboard API function threw.', this.fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }), 0);
+    alarm(
+      'serverErrors',
+      'The dashboard API answered 5xx (its Lambda failed or timed out).',
+      stage.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }),
+      0,
+    );
+    alarm(
+      'p99Latency',
+      'The dashboard API took over 5 s at p99: the reads behind it are slow or throttled.',
+      stage.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
+      5_000,
+    );
+    alarm(
+      'functionErrors',
+      'The dashboard API function threw.',
+      this.fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      0,
+    );
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords, added by active tracing) has Resource *: X-Ray has no resource-level permissions.',
+      reason:
+        'Only X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords, added by active tracing) has Resource *: X-Ray has no resource-level permissions.',
     });
     for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
-      Validations.of(this.fn).acknowledge({ id, reason: 'Node.js 22 is the runtime streamtally targets, bundles for (esbuild target node22) and tests, as for the aggregator.' });
+      Validations.of(this.fn).acknowledge({
+        id,
+        reason: 'Node.js 22 is the runtime streamtally targets, bundles for (esbuild target node22) and tests, as for the aggregator.',
+      });
     }
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: 'The function is invoked synchronously by API Gateway only, never asynchronously, so a function DLQ would never receive anything.',
+      reason:
+        'The function is invoked synchronously by API Gateway only, never asynchronously, so a function DLQ would never receive anything.',
     });
   }
 }

@@ -77,7 +77,9 @@ export class EventStream extends Construct {
     this.retention = props.retention ?? Duration.hours(MIN_RETENTION_HOURS);
     const retentionHours = this.retention.toHours({ integral: false });
     if (!Number.isInteger(retentionHours) || retentionHours < MIN_RETENTION_HOURS || retentionHours > MAX_RETENTION_HOURS) {
-      throw new Error(`EventStream ${this.node.path}: retention must be a whole number of hours from ${MIN_RETENTION_HOURS} to ${MAX_RETENTION_HOURS}, got ${retentionHours}`);
+      throw new Error(
+        `EventStream ${this.node.path}: retention must be a whole number of hours from ${MIN_RETENTION_HOURS} to ${MAX_RETENTION_HOURS}, got ${retentionHours}`,
+      );
     }
     const streamMode = props.streamMode ?? kinesis.StreamMode.PROVISIONED;
     if (streamMode === kinesis.StreamMode.ON_DEMAND && props.shardCount !== undefined) {

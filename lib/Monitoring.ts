@@ -176,8 +176,11 @@ export class Monitoring extends Construct {
         compositeAlarmName: this.alarmName('sla', 'breached'),
         alarmDescription:
           'SLA breached: at least one consumer misses the freshness, processing-latency or error-rate target. ' +
-          'The alarms under it say which. Runbook: ' + runbookLink('sla-breached'),
-        alarmRule: cloudwatch.AlarmRule.anyOf(...slaAlarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM))),
+          'The alarms under it say which. Runbook: ' +
+          runbookLink('sla-breached'),
+        alarmRule: cloudwatch.AlarmRule.anyOf(
+          ...slaAlarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM)),
+        ),
       });
       this.addAlarm(this.slaBreachedAlarm, Concern.sla);
     }
@@ -232,7 +235,8 @@ export class Monitoring extends Construct {
       window: sustained,
       // As the warning: a stalled consumer must stay in ALARM.
       treatMissingData: cloudwatch.TreatMissingData.IGNORE,
-      meaning: 'The consumer is so far behind that records will soon pass the maximum record age and skip it for the on-failure destination.',
+      meaning:
+        'The consumer is so far behind that records will soon pass the maximum record age and skip it for the on-failure destination.',
     });
     const lagGraph: RowGraph = {
       title: `${subject} maxIteratorAgeMs`,
@@ -305,7 +309,12 @@ export class Monitoring extends Construct {
     });
     const consumerGraphs: RowGraph[] = [
       { title: `${subject} errors and throttles (count)`, left: [errors.metric], right: [throttles.metric] },
-      { title: `${subject} p99DurationMs`, left: [duration.metric], leftUnit: 'ms', leftAnnotations: [{ value: p99DurationMs, label: 'alarm' }] },
+      {
+        title: `${subject} p99DurationMs`,
+        left: [duration.metric],
+        leftUnit: 'ms',
+        leftAnnotations: [{ value: p99DurationMs, label: 'alarm' }],
+      },
     ];
     const setAside: cloudwatch.IMetric[] = [quarantined.metric];
     if (consumer.eventSourceMapping) {
@@ -321,7 +330,8 @@ export class Monitoring extends Construct {
         threshold: t.onFailureRecordCount,
         window: anyOccurrence,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        meaning: 'Lambda gave up on records (retries exhausted or older than the maximum record age) and wrote them to the on-failure destination: they are not aggregated.',
+        meaning:
+          'Lambda gave up on records (retries exhausted or older than the maximum record age) and wrote them to the on-failure destination: they are not aggregated.',
       });
       const dropped = this.metricAlarm(Concern.consumer, {
         subject,
@@ -374,7 +384,10 @@ export class Monitoring extends Construct {
       {
         title: `${subject} p99FreshnessMs`,
         // Arrival freshness beside it: when only event freshness is high, producers send old events.
-        left: [freshness.metric, consumerEmfMetrics.p99ArrivalFreshnessMs(subject, sustained.period).with({ label: `${subject} p99ArrivalFreshnessMs` })],
+        left: [
+          freshness.metric,
+          consumerEmfMetrics.p99ArrivalFreshnessMs(subject, sustained.period).with({ label: `${subject} p99ArrivalFreshnessMs` }),
+        ],
         leftUnit: 'ms',
         leftAnnotations: [{ value: t.p99FreshnessMs, label: 'SLA' }],
       },
@@ -384,7 +397,12 @@ export class Monitoring extends Construct {
         leftUnit: 'ms',
         leftAnnotations: [{ value: t.p99BatchProcessingMs, label: 'SLA' }],
       },
-      { title: `${subject} errorRatePercent`, left: [errorRate.metric], leftUnit: '%', leftAnnotations: [{ value: t.errorRatePercent, label: 'SLA' }] },
+      {
+        title: `${subject} errorRatePercent`,
+        left: [errorRate.metric],
+        leftUnit: '%',
+        leftAnnotations: [{ value: t.errorRatePercent, label: 'SLA' }],
+      },
     );
   }
 
@@ -437,7 +455,10 @@ export class Monitoring extends Construct {
       leftUnit: 'ms',
     });
     graphs.backpressure.push(
-      { title: 'incoming records (count)', left: [streamMetrics.incomingRecordCount(stream, sustained.period).with({ label: 'stream incomingRecordCount' })] },
+      {
+        title: 'incoming records (count)',
+        left: [streamMetrics.incomingRecordCount(stream, sustained.period).with({ label: 'stream incomingRecordCount' })],
+      },
       { title: 'read and write throughput exceeded (count)', left: [read.metric, write.metric] },
       { title: 'PutRecords failed and throttled records (count)', left: [failed.metric, throttled.metric] },
     );
@@ -467,7 +488,10 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       meaning: `DynamoDB keeps answering the consumer's requests on the ${subject} table with internal errors (HTTP 500).`,
     });
-    graphs.dynamodb.push({ title: `${subject} throttled requests and system errors (count)`, left: [throttled.metric, systemErrors.metric] });
+    graphs.dynamodb.push({
+      title: `${subject} throttled requests and system errors (count)`,
+      left: [throttled.metric, systemErrors.metric],
+    });
   }
 
   /** Creates, wires and files one metric alarm; returns it with its metric labelled for graphs. */

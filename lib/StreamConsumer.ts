@@ -207,7 +207,9 @@ export class StreamConsumer extends Construct {
     }
     const retryAttempts = props.retryAttempts ?? 10;
     if (retryAttempts === -1 && maxRecordAge === 'unlimited') {
-      throw new Error(`${where}: retryAttempts -1 with an unlimited maxRecordAge lets one poison batch block its shard until the records expire: bound one of them`);
+      throw new Error(
+        `${where}: retryAttempts -1 with an unlimited maxRecordAge lets one poison batch block its shard until the records expire: bound one of them`,
+      );
     }
     if (props.onFailure === undefined && props.quarantine === undefined) {
       throw new Error(`${where}: failed batches need a destination: pass quarantine (the default S3 destination) or onFailure`);
@@ -311,14 +313,15 @@ export class StreamConsumer extends Construct {
     for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       Validations.of(this.fn).acknowledge({
         id,
-        reason: 'Node.js 22 is the runtime streamtally targets, bundles for (esbuild target node22) and tests; moving to a newer runtime is a deliberate, tested change.',
+        reason:
+          'Node.js 22 is the runtime streamtally targets, bundles for (esbuild target node22) and tests; moving to a newer runtime is a deliberate, tested change.',
       });
     }
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
         'The function is invoked synchronously by its Kinesis event source mapping, never asynchronously, so a function DLQ would never receive anything; ' +
-        'failed batches go to the mapping\'s on-failure destination instead.',
+        "failed batches go to the mapping's on-failure destination instead.",
     });
     if (maxRecordAge === 'unlimited') {
       // Said explicitly rather than left to the service default (also -1).

@@ -143,7 +143,10 @@ export class StreamtallyStack extends Stack {
       StreamName: { value: this.stream.streamName, description: 'Kinesis stream producers write to' },
       StreamArn: { value: this.stream.streamArn, description: 'ARN of the Kinesis stream' },
       AggregatesTableName: { value: this.store.aggregatesTable.tableName, description: 'DynamoDB table of window aggregates' },
-      CheckpointTableName: { value: this.store.checkpointTable.tableName, description: 'DynamoDB table of consumer checkpoints and producer-id claims' },
+      CheckpointTableName: {
+        value: this.store.checkpointTable.tableName,
+        description: 'DynamoDB table of consumer checkpoints and producer-id claims',
+      },
       QuarantineName: { value: this.quarantine.bucket.bucketName, description: 'S3 bucket of quarantined records and failed batches' },
       AlarmTopicArn: { value: this.monitoring.alarmTopic.topicArn, description: 'SNS topic every alarm notifies' },
       DashboardName: { value: this.monitoring.dashboard.dashboardName, description: 'CloudWatch dashboard' },
@@ -158,7 +161,10 @@ export class StreamtallyStack extends Stack {
         eventTypes: config.dashboardApiEventTypes.split(',').filter((type) => type !== ''),
         monitoring: this.monitoring,
       });
-      outputs.DashboardApiUrl = { value: this.dashboardApi.url, description: 'Base URL of the dashboard HTTP API (IAM auth; endpoints under api/)' };
+      outputs.DashboardApiUrl = {
+        value: this.dashboardApi.url,
+        description: 'Base URL of the dashboard HTTP API (IAM auth; endpoints under api/)',
+      };
     }
     for (const [id, output] of Object.entries(outputs)) new CfnOutput(this, id, output);
   }
@@ -173,7 +179,11 @@ export class StreamtallyStack extends Stack {
  */
 function aggregatorCode(entry: string | undefined): Pick<StreamConsumerProps, 'entry' | 'code' | 'projectRoot' | 'depsLockFilePath'> {
   if (existsSync(AGGREGATOR_SOURCE_ENTRY)) {
-    return { entry: entry ?? AGGREGATOR_SOURCE_ENTRY, projectRoot: PROJECT_ROOT, depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json') };
+    return {
+      entry: entry ?? AGGREGATOR_SOURCE_ENTRY,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+    };
   }
   // Compiled, with the caller's own handler: NodejsFunction finds its project from the working directory.
   if (entry !== undefined) return { entry };

@@ -23,7 +23,11 @@ import { StreamtallyStack } from '../lib/StreamtallyStack';
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 
-const PLAIN_JS_DIRS = [path.join('src', 'local', 'emulators', 'launchers'), path.join('src', 'local', 'lambda', 'runtime'), path.join('src', 'dashboard', 'public')];
+const PLAIN_JS_DIRS = [
+  path.join('src', 'local', 'emulators', 'launchers'),
+  path.join('src', 'local', 'lambda', 'runtime'),
+  path.join('src', 'dashboard', 'public'),
+];
 /** Each bundled function of the stack by the construct path its logical ID starts with, and where its bundle goes. */
 const BUNDLES = [
   { logicalIdPrefix: 'AggregatorFunction', target: path.join(DIST, 'assets', 'aggregator') },
@@ -41,10 +45,13 @@ try {
   const template = JSON.parse(readFileSync(path.join(outdir, stack.templateFile), 'utf8')) as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
   };
-  const functions = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path']);
+  const functions = Object.entries(template.Resources).filter(
+    ([, resource]) => resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'],
+  );
   for (const bundle of BUNDLES) {
     const found = functions.filter(([logicalId]) => logicalId.startsWith(bundle.logicalIdPrefix));
-    if (found.length !== 1) throw new Error(`build: expected one bundled function ${bundle.logicalIdPrefix}* in the stack, found ${found.length}`);
+    if (found.length !== 1)
+      throw new Error(`build: expected one bundled function ${bundle.logicalIdPrefix}* in the stack, found ${found.length}`);
     rmSync(bundle.target, { recursive: true, force: true });
     cpSync(path.join(outdir, found[0]![1].Metadata!['aws:asset:path']!), bundle.target, { recursive: true });
   }

@@ -35,11 +35,15 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const files = settings.target === TargetName.local ? ['test/e2e'] : ['test/e2e/pipeline.test.ts'];
   const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-  const result = spawnSync(process.execPath, [vitest, 'run', ...files, '--reporter=default', '--reporter=./test/support/passFailReporter.ts'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, ...settingsToEnv(settings) },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [vitest, 'run', ...files, '--reporter=default', '--reporter=./test/support/passFailReporter.ts'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ...settingsToEnv(settings) },
+    },
+  );
   return result.status ?? 1;
 }
 

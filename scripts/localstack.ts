@@ -57,7 +57,8 @@ export interface PlanOptions {
  */
 export function planLocalStack(options: PlanOptions, env: Readonly<Record<string, string | undefined>>): LocalStackPlan {
   const stage = options.stage ?? 'dev';
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(stage)) throw new LocalStackScriptError(`--stage must be 1-32 letters, digits or dashes, got "${stage}"`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(stage))
+    throw new LocalStackScriptError(`--stage must be 1-32 letters, digits or dashes, got "${stage}"`);
   const stackName = `Streamtally-${stage}`;
   if (env.AWS_ENDPOINT_URL && !env.AWS_ENDPOINT_URL_S3) {
     throw new LocalStackScriptError(
@@ -80,7 +81,11 @@ export function planLocalStack(options: PlanOptions, env: Readonly<Record<string
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 
   // Nothing of the user's AWS configuration reaches the CDK: no profile, no real keys.
-  const kept = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('AWS_') && !entry[0].startsWith('CDK_')));
+  const kept = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('AWS_') && !entry[0].startsWith('CDK_'),
+    ),
+  );
   const allowlist = ['AWS_REGION', 'AWS_DEFAULT_REGION'];
   // Path-style S3 requests, for an endpoint without `s3.` subdomains (e.g. offline, http://localhost:4566).
   const pathStyle: Record<string, string> = env.AWS_S3_FORCE_PATH_STYLE ? { AWS_S3_FORCE_PATH_STYLE: env.AWS_S3_FORCE_PATH_STYLE } : {};
@@ -99,15 +104,30 @@ export function planLocalStack(options: PlanOptions, env: Readonly<Record<string
   };
 
   const context = ['-c', `stage=${stage}`, ...(options.context ?? []).flatMap((pair) => ['-c', pair])];
-  const synth: Step = { title: `synthesize ${stackName} into cdk.out (the function bundled with the local esbuild, no Docker)`, bin: 'cdk', args: ['synth', '--quiet', ...context] };
+  const synth: Step = {
+    title: `synthesize ${stackName} into cdk.out (the function bundled with the local esbuild, no Docker)`,
+    bin: 'cdk',
+    args: ['synth', '--quiet', ...context],
+  };
   const steps: Step[] =
     options.action === 'deploy'
       ? [
           synth,
-          { title: 'bootstrap the LocalStack account (the CDK asset bucket and roles; once, harmless again)', bin: 'cdklocal', args: ['bootstrap', '--app', 'cdk.out'] },
-          { title: `deploy ${stackName} to LocalStack from cdk.out`, bin: 'cdklocal', args: ['deploy', stackName, '--app', 'cdk.out', '--require-approval', 'never'] },
+          {
+            title: 'bootstrap the LocalStack account (the CDK asset bucket and roles; once, harmless again)',
+            bin: 'cdklocal',
+            args: ['bootstrap', '--app', 'cdk.out'],
+          },
+          {
+            title: `deploy ${stackName} to LocalStack from cdk.out`,
+            bin: 'cdklocal',
+            args: ['deploy', stackName, '--app', 'cdk.out', '--require-approval', 'never'],
+          },
         ]
-      : [synth, { title: `destroy ${stackName} on LocalStack`, bin: 'cdklocal', args: ['destroy', stackName, '--app', 'cdk.out', '--force'] }];
+      : [
+          synth,
+          { title: `destroy ${stackName} on LocalStack`, bin: 'cdklocal', args: ['destroy', stackName, '--app', 'cdk.out', '--force'] },
+        ];
   return { stackName, endpoint, env: runEnv, steps };
 }
 
@@ -125,7 +145,8 @@ export function parseScriptArgs(argv: readonly string[]): PlanOptions {
     throw new LocalStackScriptError((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
   const [action, extra] = parsed.positionals;
-  if (action !== 'deploy' && action !== 'destroy') throw new LocalStackScriptError(`the action must be deploy or destroy, got "${action ?? ''}"`);
+  if (action !== 'deploy' && action !== 'destroy')
+    throw new LocalStackScriptError(`the action must be deploy or destroy, got "${action ?? ''}"`);
   if (extra !== undefined) throw new LocalStackScriptError(`unexpected argument "${extra}"`);
   for (const pair of parsed.values.context ?? []) {
     if (!/^[^=]+=/.test(pair)) throw new LocalStackScriptError(`-c takes key=value, got "${pair}"`);
@@ -149,7 +170,9 @@ async function run(argv: readonly string[]): Promise<number> {
   const plan = planLocalStack(parseScriptArgs(argv), process.env);
   const health = await localStackHealth(plan.endpoint);
   if (!health.ok) {
-    throw new LocalStackScriptError(`LocalStack does not answer at ${plan.endpoint} (${health.reason}); start it with \`docker compose up -d --wait\` (see docs/targets.md)`);
+    throw new LocalStackScriptError(
+      `LocalStack does not answer at ${plan.endpoint} (${health.reason}); start it with \`docker compose up -d --wait\` (see docs/targets.md)`,
+    );
   }
   for (const step of plan.steps) {
     const bin = path.join(PROJECT_ROOT, 'node_modules', '.bin', step.bin);
@@ -161,7 +184,9 @@ async function run(argv: readonly string[]): Promise<number> {
       return result.status ?? 1;
     }
   }
-  process.stderr.write(`localstack: done; try \`npx streamtally offsets --target localstack${plan.stackName === 'Streamtally-dev' ? '' : ` --stage ${plan.stackName.slice('Streamtally-'.length)}`}\`\n`);
+  process.stderr.write(
+    `localstack: done; try \`npx streamtally offsets --target localstack${plan.stackName === 'Streamtally-dev' ? '' : ` --stage ${plan.stackName.slice('Streamtally-'.length)}`}\`\n`,
+  );
   return 0;
 }
 

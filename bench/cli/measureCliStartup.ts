@@ -49,5 +49,10 @@ export function measureCliStartup(onProgress: (message: string) => void = () => 
   for (let run = 0; run < RUNS; run++) {
     for (const [name, args] of Object.entries(variants) as [keyof typeof variants, string[]][]) times[name].push(timedRun(args));
   }
-  return { runs: RUNS, compiledSeconds: median(times.compiled), throughTsxSeconds: median(times.throughTsx), bareNodeSeconds: median(times.bareNode) };
+  return {
+    runs: RUNS,
+    compiledSeconds: median(times.compiled),
+    throughTsxSeconds: median(times.throughTsx),
+    bareNodeSeconds: median(times.bareNode),
+  };
 }

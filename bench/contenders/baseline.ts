@@ -18,7 +18,11 @@ export function baselineContender(): Contender {
       for (const batch of batches) {
         await betweenInvocations();
         for (const record of batch.Records) {
-          const event = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as { type: string; key: string; ts: string | number };
+          const event = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as {
+            type: string;
+            key: string;
+            ts: string | number;
+          };
           const tsMs = typeof event.ts === 'number' ? event.ts : Date.parse(event.ts);
           const minute = tsMs - (tsMs % 60_000);
           let byKey = counts.get(event.type);

@@ -12,6 +12,7 @@ export const ContractEventSchema = z.object({
     .string()
     .min(1)
     .max(512)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: docs/contract.md §1 forbids control characters in a key; this finds them
     .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/),
   ts: z.union([z.iso.datetime({ offset: true }), z.number().int()]),
   value: z.number().default(1),

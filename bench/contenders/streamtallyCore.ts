@@ -47,7 +47,8 @@ export function streamtallyCoreContender(options: StreamtallyCoreOptions): Conte
         rejected += stats.quarantined.invalid + stats.quarantined.late + stats.quarantined.future;
       }
       const calls = memory.calls();
-      const storeWrites = (calls.aggregates.apply ?? 0) + (calls.claims.claim ?? 0) + (calls.checkpoints.advance ?? 0) + (calls.quarantine.put ?? 0);
+      const storeWrites =
+        (calls.aggregates.apply ?? 0) + (calls.claims.claim ?? 0) + (calls.checkpoints.advance ?? 0) + (calls.quarantine.put ?? 0);
       return { records, counted, duplicates, rejected, storeWrites };
     },
   };

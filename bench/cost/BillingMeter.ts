@@ -122,7 +122,8 @@ export class BillingMeter {
     args: { input: Input },
   ): Promise<{ output: Record<string, unknown> }> {
     const requestItems = input.RequestItems as Record<string, WriteRequest[]>;
-    const writes: { table: string; layout: TableLayout; key: DynamoItem; after: DynamoItem | undefined; before: DynamoItem | undefined }[] = [];
+    const writes: { table: string; layout: TableLayout; key: DynamoItem; after: DynamoItem | undefined; before: DynamoItem | undefined }[] =
+      [];
     for (const [table, requests] of Object.entries(requestItems)) {
       const layout = await this.layout(table);
       for (const request of requests) {
@@ -141,7 +142,8 @@ export class BillingMeter {
     }
     // Each item of a batch write is billed as its own PutItem or DeleteItem; unprocessed ones are not written.
     for (const write of writes) {
-      if (!unprocessed.has(itemId(write.table, write.key))) this.recordWrite(write.table, write.layout, write.key, write.before, write.after, false);
+      if (!unprocessed.has(itemId(write.table, write.key)))
+        this.recordWrite(write.table, write.layout, write.key, write.before, write.after, false);
     }
     return result;
   }
@@ -167,13 +169,21 @@ export class BillingMeter {
     }
   }
 
-  private recordWrite(table: string, layout: TableLayout, key: DynamoItem, before: DynamoItem | undefined, after: DynamoItem | undefined, failed: boolean): void {
+  private recordWrite(
+    table: string,
+    layout: TableLayout,
+    key: DynamoItem,
+    before: DynamoItem | undefined,
+    after: DynamoItem | undefined,
+    failed: boolean,
+  ): void {
     this.items.set(itemId(table, key), after);
     const units = tableWriteUnits(before, after);
     this.addWrite(table, attributeText(key[layout.keyAttributes[0]!]), units);
     if (failed) return; // a failed condition writes nothing, so no index changes
     for (const index of layout.indexes) {
-      for (const part of indexWriteUnits(index, before, after).partitions) this.addWrite(`${table}/${index.name}`, part.partitionKey, part.units);
+      for (const part of indexWriteUnits(index, before, after).partitions)
+        this.addWrite(`${table}/${index.name}`, part.partitionKey, part.units);
     }
   }
 

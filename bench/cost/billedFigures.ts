@@ -27,7 +27,11 @@ export interface BilledFigures {
  * naming each table by `names` (a run's table names carry a suffix) and
  * leaving unnamed tables as they are.
  */
-export function billedFigures(meter: Pick<BillingMeter, 'byResource' | 'writeUnitsByPartition'>, events: number, names: ReadonlyMap<string, string>): BilledFigures {
+export function billedFigures(
+  meter: Pick<BillingMeter, 'byResource' | 'writeUnitsByPartition'>,
+  events: number,
+  names: ReadonlyMap<string, string>,
+): BilledFigures {
   const rename = (resource: string) => {
     const [table, index] = resource.split('/');
     const name = names.get(table!) ?? table!;
@@ -61,7 +65,10 @@ export function billedFigures(meter: Pick<BillingMeter, 'byResource' | 'writeUni
     writeUnitsPerEventBy,
     readUnitsPerEvent: readUnits / events,
     readUnitsPerEventBy,
-    hottestPartitionWriteUnitsPerSecond: Math.max(0, ...Object.values(hottestPartitionBy).map((hot) => hot.writeUnitsPerSecondAt1000EventsPerSecond)),
+    hottestPartitionWriteUnitsPerSecond: Math.max(
+      0,
+      ...Object.values(hottestPartitionBy).map((hot) => hot.writeUnitsPerSecondAt1000EventsPerSecond),
+    ),
     hottestPartitionBy,
   };
 }

@@ -19,6 +19,8 @@ export function formatCost(result: CostResult): string {
     }
     lines.push(row(`${workload} Powertools way`, result.powertools[workload as keyof CostResult['powertools']]));
   }
-  lines.push(`  ratio to the Powertools way (write units per event), zipf 1 shard dedup on: ${result.ratioToPowertools.headline.toFixed(3)}`);
+  lines.push(
+    `  ratio to the Powertools way (write units per event), zipf 1 shard dedup on: ${result.ratioToPowertools.headline.toFixed(3)}`,
+  );
   return lines.join('\n');
 }

@@ -85,7 +85,13 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
     const runs = {} as CostResult['runs'];
     const powertools = {} as CostResult['powertools'];
     for (const name of Object.keys(COST_WORKLOADS) as CostWorkload[]) {
-      const workload = generateWorkload({ ...DEFAULT_WORKLOAD, ...COST_WORKLOADS[name], records: events, batchSize: BATCH_SIZE, producerRetryRate: PRODUCER_RETRY_RATE });
+      const workload = generateWorkload({
+        ...DEFAULT_WORKLOAD,
+        ...COST_WORKLOADS[name],
+        records: events,
+        batchSize: BATCH_SIZE,
+        producerRetryRate: PRODUCER_RETRY_RATE,
+      });
       const nowMs = workload.lastArrivalMs + 1_000;
       runs[name] = {};
       for (const shards of COST_SHARDS) {
@@ -93,7 +99,14 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
         const pair = {} as { on: CostRun; off: CostRun };
         for (const dedup of [true, false]) {
           progress(`cost: ${name}, ${shards} shard(s), dedup ${dedup ? 'on' : 'off'}: ${batches.length} batches`);
-          pair[dedup ? 'on' : 'off'] = await priceConsumerRun(emulators, meter, batches, dedup, nowMs, `${name}-${shards}-${dedup ? 'on' : 'off'}`);
+          pair[dedup ? 'on' : 'off'] = await priceConsumerRun(
+            emulators,
+            meter,
+            batches,
+            dedup,
+            nowMs,
+            `${name}-${shards}-${dedup ? 'on' : 'off'}`,
+          );
         }
         runs[name][String(shards)] = pair;
       }
@@ -159,7 +172,12 @@ async function priceConsumerRun(
   return { ...billedFigures(meter, records, names), counted, duplicates, quarantined, batches: batches.length, wallSeconds };
 }
 
-async function pricePowertoolsRun(emulators: LocalEmulators, meter: BillingMeter, batches: readonly KinesisStreamEvent[], suffix: string): Promise<PowertoolsCostRun> {
+async function pricePowertoolsRun(
+  emulators: LocalEmulators,
+  meter: BillingMeter,
+  batches: readonly KinesisStreamEvent[],
+  suffix: string,
+): Promise<PowertoolsCostRun> {
   meter.resetFigures();
   const started = performance.now();
   const run = await runPowertoolsDynamoWay(emulators.dynamo, batches, `cost-${suffix}`);

@@ -29,7 +29,11 @@ export interface PowertoolsDynamoRun {
  * and one `UpdateItem ADD count, sum` per granularity per event. `client` is
  * the metered client, so its requests are priced like streamtally's.
  */
-export async function runPowertoolsDynamoWay(client: DynamoDBClient, batches: readonly KinesisStreamEvent[], suffix: string): Promise<PowertoolsDynamoRun> {
+export async function runPowertoolsDynamoWay(
+  client: DynamoDBClient,
+  batches: readonly KinesisStreamEvent[],
+  suffix: string,
+): Promise<PowertoolsDynamoRun> {
   const idempotencyTable = `powertools-idempotency-${suffix}`;
   const countersTable = `powertools-counters-${suffix}`;
   await client.send(

@@ -14,7 +14,8 @@ export const PRICES = {
   dynamoWriteRequestUnit: {
     usd: 0.625 / 1e6,
     unit: 'write request unit (on-demand)',
-    source: 'https://airbyte.com/data-engineering-resources/dynamodb-pricing (a third-party summary of the AWS page; "$0.625 per million write request units", US East)',
+    source:
+      'https://airbyte.com/data-engineering-resources/dynamodb-pricing (a third-party summary of the AWS page; "$0.625 per million write request units", US East)',
     asOf: '2026-12-02',
   },
   dynamoReadRequestUnit: {
@@ -26,7 +27,8 @@ export const PRICES = {
   flinkKpuHour: {
     usd: undefined,
     unit: 'KPU-hour (1 vCPU, 4 GB), plus 1 KPU per application for orchestration',
-    source: 'https://docs.aws.amazon.com/managed-flink/latest/java/how-pricing.html gives the billing model, not the hourly price; the price was not found',
+    source:
+      'https://docs.aws.amazon.com/managed-flink/latest/java/how-pricing.html gives the billing model, not the hourly price; the price was not found',
     asOf: '2026-12-02',
   },
   kinesisShardHour: { usd: undefined, unit: 'shard-hour (provisioned) and PUT payload units', source: 'not looked up', asOf: '2026-12-02' },

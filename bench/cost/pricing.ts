@@ -59,7 +59,11 @@ export function tableWriteUnits(before: DynamoItem | undefined, after: DynamoIte
 export function indexEntry(index: IndexLayout, item: DynamoItem | undefined): DynamoItem | undefined {
   if (!item || index.keyAttributes.some((name) => item[name] === undefined)) return undefined;
   if (index.projection === 'ALL') return item;
-  const names = new Set([...index.keyAttributes, ...index.tableKeyAttributes, ...(index.projection === 'INCLUDE' ? index.nonKeyAttributes : [])]);
+  const names = new Set([
+    ...index.keyAttributes,
+    ...index.tableKeyAttributes,
+    ...(index.projection === 'INCLUDE' ? index.nonKeyAttributes : []),
+  ]);
   const entry: DynamoItem = {};
   for (const name of names) if (item[name] !== undefined) entry[name] = item[name];
   return entry;

@@ -4,7 +4,8 @@ import { PRICES, type Price } from './prices';
 const RATES = [100, 1_000, 10_000] as const;
 const SECONDS_PER_MONTH = 30 * 86_400;
 
-const money = (usd: number) => `$${usd.toLocaleString('en-US', { maximumFractionDigits: usd < 10 ? 2 : 0, minimumFractionDigits: usd < 10 ? 2 : 0 })}`;
+const money = (usd: number) =>
+  `$${usd.toLocaleString('en-US', { maximumFractionDigits: usd < 10 ? 2 : 0, minimumFractionDigits: usd < 10 ? 2 : 0 })}`;
 const priceText = (price: Price) => (price.usd === undefined ? 'not found' : `$${(price.usd * 1e6).toFixed(3)} per million`);
 
 /**
@@ -15,9 +16,11 @@ const priceText = (price: Price) => (price.usd === undefined ? 'not found' : `$$
  * parts whose price was not found named as such.
  */
 export function renderCostDoc(result: CostResult, generatedAt: string): string {
-  const month = (unitsPerEvent: number, price: Price, rate: number) => (price.usd === undefined ? undefined : unitsPerEvent * rate * SECONDS_PER_MONTH * price.usd);
+  const month = (unitsPerEvent: number, price: Price, rate: number) =>
+    price.usd === undefined ? undefined : unitsPerEvent * rate * SECONDS_PER_MONTH * price.usd;
   const dynamoMonth = (figures: { writeUnitsPerEvent: number; readUnitsPerEvent: number }, rate: number) =>
-    month(figures.writeUnitsPerEvent, PRICES.dynamoWriteRequestUnit, rate)! + month(figures.readUnitsPerEvent, PRICES.dynamoReadRequestUnit, rate)!;
+    month(figures.writeUnitsPerEvent, PRICES.dynamoWriteRequestUnit, rate)! +
+    month(figures.readUnitsPerEvent, PRICES.dynamoReadRequestUnit, rate)!;
   const rows: string[] = [];
   for (const [workload, byShards] of Object.entries(result.runs)) {
     for (const [shards, pair] of Object.entries(byShards)) {

@@ -6,7 +6,13 @@ import { streamRecordsFromEvent } from '../../lambdas/aggregator/streamRecordsFr
 import type { LocalEmulators } from './localEmulators';
 import type { LoggedRequest } from './RequestLog';
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
 const READ_COMMANDS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
 const CONSUMER_NAME = 'bench';
 

@@ -11,19 +11,28 @@ export function formatKinesisEngines(result: KinesisEnginesResult): string {
     `| | ${engines.map((engine) => engine.engine).join(' | ')} |`,
     `| --- | ${engines.map(() => '---').join(' | ')} |`,
     row('records put', (i) => `${engines[i]!.recordsPut.toLocaleString('en-US')} in ${engines[i]!.putSeconds} s`),
-    ...marks.map((mark) => row(`PutRecords ms at ${Number(mark).toLocaleString('en-US')} held`, (i) => String(engines[i]!.putMsAtHeld[mark] ?? 'not reached'))),
+    ...marks.map((mark) =>
+      row(`PutRecords ms at ${Number(mark).toLocaleString('en-US')} held`, (i) => String(engines[i]!.putMsAtHeld[mark] ?? 'not reached')),
+    ),
     row('PutRecords ms, first 4 / last 4', (i) => `${engines[i]!.putMsAtStart} / ${engines[i]!.putMsAtEnd}`),
     row('GetRecords ms (1,000 records) at the end', (i) => String(engines[i]!.getRecordsMs)),
     row('engine CPU per record put', (i) => `${engines[i]!.cpuMicrosPerRecord} µs`),
     row('peak RSS', (i) => `${engines[i]!.peakRssMiB} MiB`),
-    row('acknowledged records lost on SIGKILL', (i) => `${engines[i]!.sigkill.lost} of ${engines[i]!.sigkill.acknowledged.toLocaleString('en-US')}`),
+    row(
+      'acknowledged records lost on SIGKILL',
+      (i) => `${engines[i]!.sigkill.lost} of ${engines[i]!.sigkill.acknowledged.toLocaleString('en-US')}`,
+    ),
   ];
   const calls = engines[0]?.apiCalls.map((call) => call.call) ?? [];
   for (const call of calls) {
     lines.push(
       row(call, (i) => {
         const outcome = engines[i]!.apiCalls.find((entry) => entry.call === call);
-        return outcome ? (outcome.outcome === 'ok' ? 'ok' : `${outcome.outcome}${outcome.detail ? `: ${outcome.detail.replaceAll('|', '/')}` : ''}`) : '-';
+        return outcome
+          ? outcome.outcome === 'ok'
+            ? 'ok'
+            : `${outcome.outcome}${outcome.detail ? `: ${outcome.detail.replaceAll('|', '/')}` : ''}`
+          : '-';
       }),
     );
   }

@@ -71,7 +71,12 @@ export async function measureKinesisEngines(options: KinesisEnginesOptions = {})
   return { recordsAsked: records, budgetSeconds: budgetMs / 1000, engines };
 }
 
-async function measureEngine(engine: KinesisEngine, records: number, budgetMs: number, progress: (message: string) => void): Promise<EngineFigures> {
+async function measureEngine(
+  engine: KinesisEngine,
+  records: number,
+  budgetMs: number,
+  progress: (message: string) => void,
+): Promise<EngineFigures> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `streamtally-engines-${engine}-`));
   let running = await startEngine(engine, dataDir);
   const port = Number(new URL(running.endpoint).port);
@@ -96,11 +101,13 @@ async function measureEngine(engine: KinesisEngine, records: number, budgetMs: n
       requestMs.push(performance.now() - requestStart);
       heldAt.push(put);
       put += entries.length - (answer.FailedRecordCount ?? 0);
-      if (requestMs.length % 40 === 0) progress(`kinesis-engines: ${engine}: ${put.toLocaleString('en-US')} records, last put ${requestMs.at(-1)!.toFixed(0)} ms`);
+      if (requestMs.length % 40 === 0)
+        progress(`kinesis-engines: ${engine}: ${put.toLocaleString('en-US')} records, last put ${requestMs.at(-1)!.toFixed(0)} ms`);
     }
     const putSeconds = (performance.now() - start) / 1000;
     const cpuAfter = sampler.cpuMark();
-    const cpuSeconds = cpuBetween(cpuBefore, cpuAfter).reduce((sum, share) => sum + share.cores, 0) * ((cpuAfter.atMs - cpuBefore.atMs) / 1000);
+    const cpuSeconds =
+      cpuBetween(cpuBefore, cpuAfter).reduce((sum, share) => sum + share.cores, 0) * ((cpuAfter.atMs - cpuBefore.atMs) / 1000);
 
     const putMsAtHeld: Record<string, number> = {};
     for (const mark of HELD_MARKS) {
@@ -110,7 +117,9 @@ async function measureEngine(engine: KinesisEngine, records: number, budgetMs: n
 
     const getMs: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       const getStart = performance.now();
       await client.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 }));
       getMs.push(performance.now() - getStart);
@@ -168,7 +177,11 @@ async function waitActive(client: KinesisClient): Promise<void> {
 async function countRecords(client: KinesisClient): Promise<number> {
   let iterator: string | undefined;
   try {
-    iterator = (await client.send(new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    iterator = (
+      await client.send(
+        new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') return 0;
     throw error;

@@ -53,7 +53,15 @@ export class MemoryAggregateStore implements AggregateStore {
 }
 
 function newItem(): MemoryAggregateItem {
-  return { count: 0, sumNanos: 0n, min: Infinity, max: -Infinity, firstShard: undefined, firstShardMark: undefined, otherShards: undefined };
+  return {
+    count: 0,
+    sumNanos: 0n,
+    min: Infinity,
+    max: -Infinity,
+    firstShard: undefined,
+    firstShardMark: undefined,
+    otherShards: undefined,
+  };
 }
 
 function highWater(item: MemoryAggregateItem, shardId: string): string | undefined {

@@ -19,6 +19,11 @@ export function memoryPorts(dedup: boolean): MemoryPorts {
   const claims = dedup ? new MemoryClaimStore() : undefined;
   return {
     ports: { aggregates, checkpoints, quarantine, claims },
-    calls: () => ({ aggregates: aggregates.calls, checkpoints: checkpoints.calls, quarantine: quarantine.calls, claims: claims?.calls ?? {} }),
+    calls: () => ({
+      aggregates: aggregates.calls,
+      checkpoints: checkpoints.calls,
+      quarantine: quarantine.calls,
+      claims: claims?.calls ?? {},
+    }),
   };
 }

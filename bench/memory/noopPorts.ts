@@ -19,7 +19,10 @@ export function noopPorts(): MemoryPorts {
     aggregates: { apply: async () => countCall(aggregates, 'apply') },
     checkpoints: { read: async () => (countCall(checkpoints, 'read'), undefined), advance: async () => countCall(checkpoints, 'advance') },
     quarantine: { put: async () => countCall(quarantine, 'put') },
-    claims: { claim: async () => (countCall(claims, 'claim'), ClaimOutcome.owned), ownerOf: async () => (countCall(claims, 'ownerOf'), undefined) },
+    claims: {
+      claim: async () => (countCall(claims, 'claim'), ClaimOutcome.owned),
+      ownerOf: async () => (countCall(claims, 'ownerOf'), undefined),
+    },
   };
   return { ports, calls: () => ({ aggregates, checkpoints, quarantine, claims }) };
 }

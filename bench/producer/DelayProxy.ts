@@ -56,7 +56,8 @@ export class DelayProxy {
           buffer(response).then((answerBody) => {
             const kept: Record<string, string | string[]> = {};
             for (const [name, value] of Object.entries(response.headers)) {
-              if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) kept[name] = value;
+              if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name))
+                kept[name] = value;
             }
             kept['content-length'] = String(answerBody.length);
             resolve({ status: response.statusCode ?? 502, headers: kept, body: answerBody });
@@ -70,4 +71,3 @@ export class DelayProxy {
     return answer;
   }
 }
-

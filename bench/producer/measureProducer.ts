@@ -158,7 +158,10 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
     let onStream: ProducerRun['onStream'];
     if (verify) {
       const stored = await readStream(direct, streamName);
-      onStream = { records: stored.length, distinctIds: new Set(stored.map((record) => (JSON.parse(record.data.toString('utf8')) as { id: string }).id)).size };
+      onStream = {
+        records: stored.length,
+        distinctIds: new Set(stored.map((record) => (JSON.parse(record.data.toString('utf8')) as { id: string }).id)).size,
+      };
     }
     const line = `${contender} ${Math.round((count * 1000) / result.ms)} events/s${onStream ? `, ${onStream.records} on the stream` : ''}`;
     progress(`producer:   ${line}`);
@@ -181,7 +184,9 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
     await putRecordsLoop(direct, await freshStream(), eventsFor(1_000));
     await producerRun(direct, await freshStream(), eventsFor(1_000));
 
-    progress(`producer: PutRecords loop vs producer, ${rounds} rounds (A B B A ...), then ${putRecordEvents} events one PutRecord at a time`);
+    progress(
+      `producer: PutRecords loop vs producer, ${rounds} rounds (A B B A ...), then ${putRecordEvents} events one PutRecord at a time`,
+    );
     const directRuns: ProducerRun[] = [];
     for (let round = 0; round < rounds; round++) {
       const order: ProducerRun['contender'][] = round % 2 === 0 ? ['putRecordsLoop', 'producer'] : ['producer', 'putRecordsLoop'];
@@ -206,27 +211,35 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
       delayedClient.destroy();
     }
 
-    progress(`producer: overload, a stream taking ${capacity} records/s offered ${capacity * 10}/s for ${overloadMs / 1000} s, default buffer`);
+    progress(
+      `producer: overload, a stream taking ${capacity} records/s offered ${capacity * 10}/s for ${overloadMs / 1000} s, default buffer`,
+    );
     faultProxy = await FaultProxy.start(emulator.endpoint);
     const overload = await measureOverload(faultProxy, direct, await freshStream(), generator, capacity, overloadMs);
-    progress(`producer:   peak buffered ${overload.peakBuffered}, peak memory ${(overload.peakMemoryBytes / 2 ** 20).toFixed(1)} MiB, drained in ${overload.drainSeconds.toFixed(1)} s`);
+    progress(
+      `producer:   peak buffered ${overload.peakBuffered}, peak memory ${(overload.peakMemoryBytes / 2 ** 20).toFixed(1)} MiB, drained in ${overload.drainSeconds.toFixed(1)} s`,
+    );
 
     const rate = (runs: readonly ProducerRun[], contender: ProducerRun['contender'], events: number) => {
       const mine = runs.filter((candidate) => candidate.contender === contender && candidate.events === events);
-      return mine.reduce((total, candidate) => total + candidate.events, 0) / mine.reduce((total, candidate) => total + candidate.seconds, 0);
+      return (
+        mine.reduce((total, candidate) => total + candidate.events, 0) / mine.reduce((total, candidate) => total + candidate.seconds, 0)
+      );
     };
     const handRate = rate(directRuns, 'putRecordsLoop', n);
     const producerRate = rate(directRuns, 'producer', n);
     const putRecordRate = rate(directRuns, 'putRecordLoop', putRecordEvents);
     const producerSmallRate = rate(directRuns, 'producer', putRecordEvents);
     const zeroLoss = directRuns.every(
-      (candidate) => candidate.lost === 0 && candidate.onStream?.records === candidate.events && candidate.onStream.distinctIds === candidate.events,
+      (candidate) =>
+        candidate.lost === 0 && candidate.onStream?.records === candidate.events && candidate.onStream.distinctIds === candidate.events,
     );
     return {
       emulator: 'kinesalite (patched), started by startKinesisEmulator as the local stack starts it, its own child process',
       shards,
       meanEventBytes,
-      producerSettings: 'new Producer({ streamName, client }) with the defaults (maxConcurrentRequests 8, lingerMs 50, maxBufferedEvents 10,000); client maxAttempts 1, NodeHttpHandler',
+      producerSettings:
+        'new Producer({ streamName, client }) with the defaults (maxConcurrentRequests 8, lingerMs 50, maxBufferedEvents 10,000); client maxAttempts 1, NodeHttpHandler',
       direct: {
         runs: directRuns,
         putRecordsLoopEventsPerSecond: handRate,
@@ -235,7 +248,11 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
         producerOnPutRecordCountEventsPerSecond: producerSmallRate,
         zeroLoss,
       },
-      producerToPutRecordsLoop: { value: producerRate / handRate, target: `>= ${RATIO_TARGET} with zero loss`, met: producerRate / handRate >= RATIO_TARGET && zeroLoss },
+      producerToPutRecordsLoop: {
+        value: producerRate / handRate,
+        target: `>= ${RATIO_TARGET} with zero loss`,
+        met: producerRate / handRate >= RATIO_TARGET && zeroLoss,
+      },
       producerToPutRecordLoop: {
         value: producerSmallRate / putRecordRate,
         target: `>= ${PUT_RECORD_RATIO_TARGET}`,
@@ -246,7 +263,8 @@ export async function measureProducer(options: ProducerBenchOptions = {}): Promi
         delayMs,
         runs: delayedRuns,
         producerToPutRecordsLoop: rate(delayedRuns, 'producer', delayedEvents) / rate(delayedRuns, 'putRecordsLoop', delayedEvents),
-        producerToPutRecordLoop: rate(delayedRuns, 'producer', delayedPutRecordEvents) / rate(delayedRuns, 'putRecordLoop', delayedPutRecordEvents),
+        producerToPutRecordLoop:
+          rate(delayedRuns, 'producer', delayedPutRecordEvents) / rate(delayedRuns, 'putRecordLoop', delayedPutRecordEvents),
       },
       overload,
     };
@@ -272,7 +290,9 @@ async function putRecordsLoop(client: KinesisClient, streamName: string, events:
   let lost = 0;
   let requests = 0;
   for (let offset = 0; offset < events.length; offset += BATCH) {
-    const Records = events.slice(offset, offset + BATCH).map((event) => ({ Data: Buffer.from(JSON.stringify(event)), PartitionKey: event.key }));
+    const Records = events
+      .slice(offset, offset + BATCH)
+      .map((event) => ({ Data: Buffer.from(JSON.stringify(event)), PartitionKey: event.key }));
     const answer = await client.send(new PutRecordsCommand({ StreamName: streamName, Records }));
     lost += answer.FailedRecordCount ?? 0;
     requests += 1;

@@ -64,7 +64,12 @@ export async function measureReplay(options: MeasureReplayOptions): Promise<Repl
       nowMs: options.nowMs,
       ports: () => memoryPorts(options.config.dedupProducerIds),
     }),
-    replayContender({ id: 'replay', label: `replay: GetRecords pages of ${pageSize} through replayShard`, config: options.config, pageSize }),
+    replayContender({
+      id: 'replay',
+      label: `replay: GetRecords pages of ${pageSize} through replayShard`,
+      config: options.config,
+      pageSize,
+    }),
     replayContender({
       id: 'replaySmallPages',
       label: `replay, pages of ${consumerBatchSize} (the consumer's batch size)`,
@@ -81,7 +86,10 @@ export async function measureReplay(options: MeasureReplayOptions): Promise<Repl
   });
   const [core, replay, small] = results as [CpuResult, CpuResult, CpuResult];
   for (const other of [replay, small]) {
-    const same = other.work.counted === core.work.counted && other.work.duplicates === core.work.duplicates && other.work.rejected === core.work.rejected;
+    const same =
+      other.work.counted === core.work.counted &&
+      other.work.duplicates === core.work.duplicates &&
+      other.work.rejected === core.work.rejected;
     if (!same) throw new Error(`${other.id} did other work than the core: ${JSON.stringify(other.work)} vs ${JSON.stringify(core.work)}`);
   }
   const value = replay.medianEventsPerSecond / core.medianEventsPerSecond;

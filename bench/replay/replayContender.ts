@@ -56,7 +56,8 @@ export function replayContender(options: ReplayContenderOptions): Contender {
       });
       const { counts } = outcome;
       const calls = memory.calls();
-      const storeWrites = (calls.aggregates.apply ?? 0) + (calls.claims.claim ?? 0) + (calls.checkpoints.advance ?? 0) + (calls.quarantine.put ?? 0);
+      const storeWrites =
+        (calls.aggregates.apply ?? 0) + (calls.claims.claim ?? 0) + (calls.checkpoints.advance ?? 0) + (calls.quarantine.put ?? 0);
       return {
         records: counts.records,
         counted: counts.aggregated,

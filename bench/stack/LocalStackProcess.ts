@@ -96,11 +96,15 @@ export class LocalStackProcess {
     this.stopped = true;
     const start = performance.now();
     this.child.kill('SIGTERM');
-    const timedOut = await Promise.race([this.exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_TIMEOUT_MS).unref())]);
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_TIMEOUT_MS).unref()),
+    ]);
     if (timedOut) this.child.kill('SIGKILL');
     // The emulators exit with their parent; give them a moment.
     const pids = Object.values(this.state.emulatorPids);
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline && pids.some(isProcessAlive); ) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && pids.some(isProcessAlive); )
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const leftBehind = [this.state.pid, ...pids].filter(isProcessAlive);
     this.killAll();
     process.off('exit', this.killOnExit);

@@ -10,12 +10,7 @@ const MINUTE_MS = 60_000;
  * the counts of every key's 1d window of each type, through the top-N index
  * (one Query per type and day). `sinceMs` to now decides which days.
  */
-export async function countAggregated(
-  dynamo: DynamoDBClient,
-  table: string,
-  types: readonly string[],
-  sinceMs: number,
-): Promise<number> {
+export async function countAggregated(dynamo: DynamoDBClient, table: string, types: readonly string[], sinceMs: number): Promise<number> {
   let total = 0;
   for (let day = windowStartMs(sinceMs, DAY_MS); day <= Date.now(); day += DAY_MS) {
     for (const type of types) {

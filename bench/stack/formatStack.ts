@@ -25,7 +25,9 @@ export function formatStack(result: StackBenchResult): string {
   lines.push(
     `  CPU ms per event, end to end: ${msLine(endToEnd.cpuMsPerEvent)}; per record on the bare emulator: ${msLine(raw.before.cpuMsPerRecord)} (before), ${msLine(raw.after.cpuMsPerRecord)} (after)`,
   );
-  lines.push(`  end-to-end / raw (both raw runs) = ${endToEnd.eventsPerSecond.toFixed(0)} / ${raw.recordsPerSecond.toFixed(0)} = ${result.endToEndToRaw.value.toFixed(2)} (target ${result.endToEndToRaw.target}: ${met(result.endToEndToRaw)})`);
+  lines.push(
+    `  end-to-end / raw (both raw runs) = ${endToEnd.eventsPerSecond.toFixed(0)} / ${raw.recordsPerSecond.toFixed(0)} = ${result.endToEndToRaw.value.toFixed(2)} (target ${result.endToEndToRaw.target}: ${met(result.endToEndToRaw)})`,
+  );
   lines.push(
     `  half load: ${int(halfLoad.offeredPerSecond)} events/s offered for ${halfLoad.loop.seconds.toFixed(0)} s (${int(halfLoad.loop.recordsPerSecond)}/s put), ${halfLoad.probes} probes (${halfLoad.probesVisible} seen), read every ${halfLoad.pollIntervalMs} ms`,
   );

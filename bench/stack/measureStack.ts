@@ -208,7 +208,8 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
     const warmStart = performance.now();
     await putRecordsLoop(kinesis, streamName, new BenchEvents(11, `${runId}-w`), WARM_UP_RECORDS);
     const warmCount = await waitForCount(WARM_UP_RECORDS, 60_000, 250);
-    if (warmCount < WARM_UP_RECORDS) throw new Error(`the local stack aggregated ${warmCount} of ${WARM_UP_RECORDS} warm-up records within 60 s`);
+    if (warmCount < WARM_UP_RECORDS)
+      throw new Error(`the local stack aggregated ${warmCount} of ${WARM_UP_RECORDS} warm-up records within 60 s`);
     const warmUpSeconds = (performance.now() - warmStart) / 1000;
 
     // 2b. End to end: the same records, the same loop, until the last is aggregated.
@@ -222,7 +223,8 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
     const target = WARM_UP_RECORDS + loop.accepted;
     const reached = await waitForCount(target, drainTimeoutMs, 500);
     const cpuEnd = markCpu(sampler);
-    if (reached < target) progress(`stack:   only ${reached - WARM_UP_RECORDS} of ${loop.accepted} aggregated within ${drainTimeoutMs / 1000} s`);
+    if (reached < target)
+      progress(`stack:   only ${reached - WARM_UP_RECORDS} of ${loop.accepted} aggregated within ${drainTimeoutMs / 1000} s`);
     await sleep(300); // the function log reaches its file
     const endToEndBatches = readBatchMetrics(stack.functionLogFiles()).filter((batch) => batch.atMs >= loop.startedAtMs);
     let cumulative = 0;
@@ -237,13 +239,17 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
     // Without the consumer's metrics, the read that found the count is the (later) bound.
     const endToEndSeconds = ((lastAggregatedAtMs ?? Date.now()) - loop.startedAtMs) / 1000;
     const endToEndRate = reached >= target ? loop.accepted / endToEndSeconds : (reached - WARM_UP_RECORDS) / endToEndSeconds;
-    const duringPut = endToEndBatches.filter((batch) => batch.atMs <= putDoneMs).reduce((total, batch) => total + batch.eventsAggregated, 0);
+    const duringPut = endToEndBatches
+      .filter((batch) => batch.atMs <= putDoneMs)
+      .reduce((total, batch) => total + batch.eventsAggregated, 0);
     progress(`stack:   ${Math.round(endToEndRate)} events/s end to end (${Math.round(loop.recordsPerSecond)} records/s put)`);
 
     // 2c. Half of the end-to-end rate, with probes.
     phases.push(['half load', Date.now()]);
     const halfRate = Math.max(1, Math.round(endToEndRate / 2));
-    progress(`stack: freshness at half the end-to-end rate, ${halfRate} events/s for ${halfLoadMs / 1000} s, a probe every ${probeEveryMs} ms`);
+    progress(
+      `stack: freshness at half the end-to-end rate, ${halfRate} events/s for ${halfLoadMs / 1000} s, a probe every ${probeEveryMs} ms`,
+    );
     const watcher = new ProbeWatcher(dynamo, aggregatesTable, PROBE_POLL_MS);
     watcher.start();
     let probeNumber = 0;
@@ -332,10 +338,16 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
         probesVisible: visible.length,
         pollIntervalMs: PROBE_POLL_MS,
         putToVisibleMs: freshness,
-        putToAckMs: percentiles(watcher.probes.filter((probe) => probe.ackAtMs !== undefined).map((probe) => probe.ackAtMs! - probe.putAtMs)),
-        ackToVisibleMs: percentiles(visible.filter((probe) => probe.ackAtMs !== undefined).map((probe) => probe.visibleAtMs! - probe.ackAtMs!)),
+        putToAckMs: percentiles(
+          watcher.probes.filter((probe) => probe.ackAtMs !== undefined).map((probe) => probe.ackAtMs! - probe.putAtMs),
+        ),
+        ackToVisibleMs: percentiles(
+          visible.filter((probe) => probe.ackAtMs !== undefined).map((probe) => probe.visibleAtMs! - probe.ackAtMs!),
+        ),
         arrivalFreshnessMs: percentiles(
-          batches.filter((batch) => batch.atMs >= halfStartMs && batch.atMs <= halfEndMs && batch.arrivalFreshnessMs !== undefined).map((batch) => batch.arrivalFreshnessMs!),
+          batches
+            .filter((batch) => batch.atMs >= halfStartMs && batch.atMs <= halfEndMs && batch.arrivalFreshnessMs !== undefined)
+            .map((batch) => batch.arrivalFreshnessMs!),
         ),
         batches: summarizeBatches(batches, halfStartMs, halfEndMs),
         cpu: cpuBetween2(halfCpuStart, halfCpu),
@@ -353,7 +365,11 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
         peakPhase,
         processes: sampler.processes().map(({ name, peakRssBytes }) => ({ name, peakRssBytes })),
       },
-      peakRss: { value: sampler.peakTotalBytes, target: `<= ${RSS_TARGET_BYTES} bytes (1 GiB)`, met: sampler.peakTotalBytes <= RSS_TARGET_BYTES },
+      peakRss: {
+        value: sampler.peakTotalBytes,
+        target: `<= ${RSS_TARGET_BYTES} bytes (1 GiB)`,
+        met: sampler.peakTotalBytes <= RSS_TARGET_BYTES,
+      },
       stop: { seconds: stopped.stopSeconds, processesLeft: stopped.leftBehind.length },
     };
   } finally {
@@ -367,7 +383,11 @@ export async function measureStack(options: StackBenchOptions = {}): Promise<Sta
 }
 
 /** The loop against a bare kinesalite started the way the local stack starts its own. */
-async function measureRaw(shards: number, records: number, runId: string): Promise<{ loop: PutLoopResult; cpu: PhaseCpu; peakRssBytes: number }> {
+async function measureRaw(
+  shards: number,
+  records: number,
+  runId: string,
+): Promise<{ loop: PutLoopResult; cpu: PhaseCpu; peakRssBytes: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'streamtally-bench-raw-'));
   const emulator = await startKinesisEmulator({ dataDir });
   const sampler = new ProcessTreeSampler(SAMPLE_INTERVAL_MS);
@@ -414,7 +434,6 @@ function cpuBetween2(before: ReturnType<typeof markCpu>, after: ReturnType<typeo
   };
 }
 
-
 function summarizeBatches(batches: readonly BatchMetrics[], fromMs: number, toMs: number): BatchSummary {
   const inside = batches.filter((batch) => batch.atMs >= fromMs && batch.atMs <= toMs);
   const busy = inside.reduce((total, batch) => total + batch.batchProcessingMs, 0);
@@ -426,9 +445,13 @@ function summarizeBatches(batches: readonly BatchMetrics[], fromMs: number, toMs
   };
 }
 
-
 function summarizeRaw(run: { loop: PutLoopResult; cpu: PhaseCpu; peakRssBytes: number }): RawRun {
-  return { loop: summarize(run.loop), cpu: run.cpu, cpuMsPerRecord: msPerEvent(run.cpu, run.loop.accepted), peakRssBytes: run.peakRssBytes };
+  return {
+    loop: summarize(run.loop),
+    cpu: run.cpu,
+    cpuMsPerRecord: msPerEvent(run.cpu, run.loop.accepted),
+    peakRssBytes: run.peakRssBytes,
+  };
 }
 
 /** CPU milliseconds per event of each process over a phase that handled `events`. */
@@ -467,4 +490,3 @@ function round(value: number, digits: number): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

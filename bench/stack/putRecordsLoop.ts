@@ -61,7 +61,12 @@ export class BenchEvents {
  * in PutRecords of 500, one request at a time, as fast as the stream answers,
  * no retries (a failed record is counted, not re-sent).
  */
-export async function putRecordsLoop(client: KinesisClient, streamName: string, events: BenchEvents, records: number): Promise<PutLoopResult> {
+export async function putRecordsLoop(
+  client: KinesisClient,
+  streamName: string,
+  events: BenchEvents,
+  records: number,
+): Promise<PutLoopResult> {
   const startedAtMs = Date.now();
   const start = performance.now();
   let accepted = 0;
@@ -80,7 +85,16 @@ export async function putRecordsLoop(client: KinesisClient, streamName: string, 
     progress.push([performance.now() - start, accepted]);
   }
   const elapsedMs = performance.now() - start;
-  return { startedAtMs, accepted, failed, requests: requestMs.length, requestMs, elapsedMs, recordsPerSecond: (accepted * 1000) / elapsedMs, progress };
+  return {
+    startedAtMs,
+    accepted,
+    failed,
+    requests: requestMs.length,
+    requestMs,
+    elapsedMs,
+    recordsPerSecond: (accepted * 1000) / elapsedMs,
+    progress,
+  };
 }
 
 /** A probe record: added to a paced request, its put and acknowledgement times kept. */
@@ -141,5 +155,14 @@ export async function putRecordsPaced(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
   const elapsedMs = performance.now() - start;
-  return { startedAtMs, accepted, failed, requests: requestMs.length, requestMs, elapsedMs, recordsPerSecond: (accepted * 1000) / elapsedMs, progress };
+  return {
+    startedAtMs,
+    accepted,
+    failed,
+    requests: requestMs.length,
+    requestMs,
+    elapsedMs,
+    recordsPerSecond: (accepted * 1000) / elapsedMs,
+    progress,
+  };
 }

@@ -46,14 +46,16 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs | { readonly 
     }
     if (arg === '--cost-events') {
       costEvents = Number(args[++index]);
-      if (!Number.isInteger(costEvents) || costEvents < 500) return { error: '--cost-events takes a whole number of records, at least 500' };
+      if (!Number.isInteger(costEvents) || costEvents < 500)
+        return { error: '--cost-events takes a whole number of records, at least 500' };
       continue;
     }
     const value = arg === '--only' ? args[++index] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (value === undefined) return { error: `unknown option ${arg}; the options are --json and --only ${BENCH_SECTIONS.join('|')}` };
     const names = value.split(',').filter(Boolean);
     const wrong = names.find((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
-    if (names.length === 0 || wrong !== undefined) return { error: `--only takes ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${value}"` };
+    if (names.length === 0 || wrong !== undefined)
+      return { error: `--only takes ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${value}"` };
     only = new Set([...(only ?? []), ...(names as BenchSection[])]);
   }
   return { json, only: only ?? new Set(BENCH_SECTIONS), writeCostDoc, costEvents };

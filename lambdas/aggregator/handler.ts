@@ -23,7 +23,8 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   const startedMs = Date.now();
   const records = streamRecordsFromEvent(event);
   const outcome = await processBatch(records, ports, config, Date.now);
-  for (const error of outcome.errors) logger.error('write failed; the batch is retried from the first unapplied record', { error: error as Error });
+  for (const error of outcome.errors)
+    logger.error('write failed; the batch is retried from the first unapplied record', { error: error as Error });
   publishBatchMetrics(metrics, outcome.stats, Date.now() - startedMs);
   return {
     batchItemFailures: [...outcome.failedFrom.values()].map((sequenceNumber) => ({ itemIdentifier: sequenceNumber })),

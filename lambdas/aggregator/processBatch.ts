@@ -224,7 +224,8 @@ async function processShard(
       const entry = entries[firstUndecided]!;
       failures.push({ paddedSequence: entry.paddedSequence, error: (entry.verdict as { error: unknown }).error });
     }
-    for (const { index, error } of applyFailures ?? []) failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
+    for (const { index, error } of applyFailures ?? [])
+      failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
     for (const { index, error } of storeFailures ?? []) failures.push({ paddedSequence: quarantined[index]!.paddedSequence, error });
     for (const { index, error } of offerFailures ?? []) failures.push({ paddedSequence: offers[index]!.firstPaddedSequence, error });
     const lowestFailure = failures.reduce<string | undefined>(
@@ -283,7 +284,13 @@ function topKeysOffers(deltas: readonly ItemDelta[], countsAfter: readonly (numb
     let pending = byWindow.get(window);
     if (pending === undefined) {
       pending = {
-        offer: { type: address.type, granularity: address.granularity, windowStartMs: address.windowStartMs, expiresAtSec: address.expiresAtSec, counts: [] },
+        offer: {
+          type: address.type,
+          granularity: address.granularity,
+          windowStartMs: address.windowStartMs,
+          expiresAtSec: address.expiresAtSec,
+          counts: [],
+        },
         firstPaddedSequence: first,
       };
       byWindow.set(window, pending);
@@ -324,9 +331,20 @@ function bySequence(a: Entry, b: Entry): number {
 function decodeEntries(record: StreamRecord, config: AggregatorConfig): Entry[] {
   const recordPaddedSequence = padSequenceNumber(record.sequenceNumber);
   const aggregate = deaggregateRecord(record.data);
-  if (aggregate.kind === 'plain') return [decodeEntry(record, recordPaddedSequence, recordPaddedSequence, undefined, record.partitionKey, config)];
+  if (aggregate.kind === 'plain')
+    return [decodeEntry(record, recordPaddedSequence, recordPaddedSequence, undefined, record.partitionKey, config)];
   if (aggregate.kind === 'invalid') {
-    return [{ record, paddedSequence: recordPaddedSequence, recordPaddedSequence, subSequenceNumber: undefined, arrivalMs: record.arrivalMs, event: undefined, verdict: invalid(aggregate.message) }];
+    return [
+      {
+        record,
+        paddedSequence: recordPaddedSequence,
+        recordPaddedSequence,
+        subSequenceNumber: undefined,
+        arrivalMs: record.arrivalMs,
+        event: undefined,
+        verdict: invalid(aggregate.message),
+      },
+    ];
   }
   return aggregate.records.map((user, subSequenceNumber) =>
     decodeEntry(
@@ -352,7 +370,15 @@ function decodeEntry(
   const arrivalMs = record.arrivalMs;
   const decoded = decodeRecord(record.data, config.maxRecordBytes);
   if (!decoded.ok) {
-    return { record, paddedSequence, recordPaddedSequence, subSequenceNumber, arrivalMs, event: undefined, verdict: invalid(decoded.message) };
+    return {
+      record,
+      paddedSequence,
+      recordPaddedSequence,
+      subSequenceNumber,
+      arrivalMs,
+      event: undefined,
+      verdict: invalid(decoded.message),
+    };
   }
   if (config.parallelizationFactor > 1 && lanePartitionKey !== decoded.event.key) {
     // With a parallelization factor above 1 Lambda keeps order only per
@@ -365,7 +391,9 @@ function decodeEntry(
       subSequenceNumber,
       arrivalMs,
       event: undefined,
-      verdict: invalid('partition key differs from field "key"; the consumer runs with a parallelization factor above 1, which needs events partitioned by their key'),
+      verdict: invalid(
+        'partition key differs from field "key"; the consumer runs with a parallelization factor above 1, which needs events partitioned by their key',
+      ),
     };
   }
   return { record, paddedSequence, recordPaddedSequence, subSequenceNumber, arrivalMs, event: decoded.event, verdict: COUNT };
@@ -405,7 +433,12 @@ async function recogniseEarlierCounts(
  * Drops repeated producer ids with the seen-id ledger: within the batch
  * first, then against what the shard (and its parents) committed before.
  */
-async function dropSeenIds(shardId: string, entries: readonly Entry[], ledger: SeenIdLedger, checkpoint: Checkpoint | undefined): Promise<void> {
+async function dropSeenIds(
+  shardId: string,
+  entries: readonly Entry[],
+  ledger: SeenIdLedger,
+  checkpoint: Checkpoint | undefined,
+): Promise<void> {
   const candidates: CountedEntry[] = [];
   for (const entry of entries) if (entry.verdict.kind === 'count') candidates.push(entry as CountedEntry);
   const { firsts, duplicates } = splitFirstOccurrences(candidates);
@@ -413,7 +446,11 @@ async function dropSeenIds(shardId: string, entries: readonly Entry[], ledger: S
   if (firsts.length === 0) return;
   let seen: boolean[];
   try {
-    seen = await ledger.seen(shardId, checkpoint, firsts.map((entry) => entry.event));
+    seen = await ledger.seen(
+      shardId,
+      checkpoint,
+      firsts.map((entry) => entry.event),
+    );
   } catch (error) {
     for (const entry of firsts) entry.verdict = { kind: 'retry', error };
     return;
@@ -422,7 +459,13 @@ async function dropSeenIds(shardId: string, entries: readonly Entry[], ledger: S
 }
 
 /** Records the ids of the counted records among the first `finalCount` entries. */
-async function recordCountedIds(shardId: string, entries: readonly Entry[], finalCount: number, ledger: SeenIdLedger, config: AggregatorConfig): Promise<void> {
+async function recordCountedIds(
+  shardId: string,
+  entries: readonly Entry[],
+  finalCount: number,
+  ledger: SeenIdLedger,
+  config: AggregatorConfig,
+): Promise<void> {
   const ids: StreamEvent[] = [];
   let lastArrivalMs = 0;
   for (let i = 0; i < finalCount; i++) {

@@ -17,6 +17,7 @@ export function publishBatchMetrics(metrics: Metrics, stats: BatchStats, batchPr
   // The oldest event of the batch: a per-batch maximum, so percentiles over
   // batches bound the per-event freshness from above.
   if (stats.maxEventAgeMs !== undefined) metrics.addMetric(AggregatorMetric.eventFreshnessMs, MetricUnit.Milliseconds, stats.maxEventAgeMs);
-  if (stats.maxArrivalAgeMs !== undefined) metrics.addMetric(AggregatorMetric.arrivalFreshnessMs, MetricUnit.Milliseconds, stats.maxArrivalAgeMs);
+  if (stats.maxArrivalAgeMs !== undefined)
+    metrics.addMetric(AggregatorMetric.arrivalFreshnessMs, MetricUnit.Milliseconds, stats.maxArrivalAgeMs);
   metrics.publishStoredMetrics();
 }

@@ -36,8 +36,17 @@ const reader = new DashboardReader({
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   try {
-    const { status, body } = await handleApiRequest(reader, event.requestContext.http.method, event.rawPath, new URLSearchParams(event.rawQueryString ?? ''));
-    return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
+    const { status, body } = await handleApiRequest(
+      reader,
+      event.requestContext.http.method,
+      event.rawPath,
+      new URLSearchParams(event.rawQueryString ?? ''),
+    );
+    return {
+      statusCode: status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify(body),
+    };
   } catch (error) {
     // Logged with its stack for the operator; the caller gets one line, and the 5xx alarm counts it.
     console.error(error);

@@ -185,13 +185,17 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   if (maxRecordAgeHours !== -1) {
     const seconds = Math.round(maxRecordAgeHours * 3600);
     if (seconds < 60 || maxRecordAgeHours > MAX_RECORD_AGE_LIMIT_HOURS) {
-      throw new StreamtallyConfigError(`maxRecordAgeHours must be -1 (no limit) or from 1 minute (0.0167) to 168 hours, got ${maxRecordAgeHours}`);
+      throw new StreamtallyConfigError(
+        `maxRecordAgeHours must be -1 (no limit) or from 1 minute (0.0167) to 168 hours, got ${maxRecordAgeHours}`,
+      );
     }
   }
 
   const badType = merged.dashboardApiEventTypes.split(',').find((type) => type !== '' && !/^[A-Za-z0-9_.:-]{1,64}$/.test(type));
   if (badType !== undefined) {
-    throw new StreamtallyConfigError(`dashboardApiEventTypes must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "${badType}"`);
+    throw new StreamtallyConfigError(
+      `dashboardApiEventTypes must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "${badType}"`,
+    );
   }
   const alarmEmail = merged.alarmEmail;
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
@@ -223,9 +227,14 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
   }
   const file: unknown = scope.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY);
   if (file !== undefined && (typeof file !== 'string' || file.trim() === '')) {
-    throw new StreamtallyConfigError(`context "${CONFIG_FILE_CONTEXT_KEY}" must be the path of a JSON file of settings, got ${JSON.stringify(file)}`);
+    throw new StreamtallyConfigError(
+      `context "${CONFIG_FILE_CONTEXT_KEY}" must be the path of a JSON file of settings, got ${JSON.stringify(file)}`,
+    );
   }
-  const raw: Record<string, unknown> = { ...(object as Record<string, unknown> | undefined), ...(file === undefined ? {} : readConfigFile(file)) };
+  const raw: Record<string, unknown> = {
+    ...(object as Record<string, unknown> | undefined),
+    ...(file === undefined ? {} : readConfigFile(file)),
+  };
   for (const name of FIELD_NAMES) {
     const value: unknown = scope.node.tryGetContext(name);
     if (value !== undefined) raw[name] = value;

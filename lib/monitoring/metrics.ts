@@ -20,8 +20,7 @@ export const CONSUMER_TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem'] as
 /** Lambda metrics of a consumer function (AWS/Lambda, dimension FunctionName). */
 export const consumerFunctionMetrics = {
   /** How old the last record of each batch was when Lambda read it: consumer lag. */
-  maxIteratorAgeMs: (fn: lambda.IFunction, period: Duration) =>
-    fn.metric('IteratorAge', { statistic: Stats.MAXIMUM, period }),
+  maxIteratorAgeMs: (fn: lambda.IFunction, period: Duration) => fn.metric('IteratorAge', { statistic: Stats.MAXIMUM, period }),
   errorCount: (fn: lambda.IFunction, period: Duration) => fn.metricErrors({ statistic: Stats.SUM, period }),
   throttleCount: (fn: lambda.IFunction, period: Duration) => fn.metricThrottles({ statistic: Stats.SUM, period }),
   invocationCount: (fn: lambda.IFunction, period: Duration) => fn.metricInvocations({ statistic: Stats.SUM, period }),
@@ -82,8 +81,7 @@ function emf(consumerName: string, metricName: string, statistic: string, period
 
 /** Kinesis stream metrics (AWS/Kinesis, dimension StreamName). */
 export const streamMetrics = {
-  incomingRecordCount: (stream: kinesis.IStream, period: Duration) =>
-    stream.metricIncomingRecords({ statistic: Stats.SUM, period }),
+  incomingRecordCount: (stream: kinesis.IStream, period: Duration) => stream.metricIncomingRecords({ statistic: Stats.SUM, period }),
   /** GetRecords calls throttled: the consumers together read more than the shard serves. */
   readThrottleCount: (stream: kinesis.IStream, period: Duration) =>
     stream.metricReadProvisionedThroughputExceeded({ statistic: Stats.SUM, period }),

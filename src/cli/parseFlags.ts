@@ -14,7 +14,9 @@ export const COMMON_FLAGS = {
 } as const satisfies Options;
 
 /** What {@link parseFlags} returns: parseArgs' result for the common flags and `O` (named, so declarations can be emitted). */
-export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_FLAGS & O; strict: true; allowPositionals: boolean }>>;
+export type ParsedFlags<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof COMMON_FLAGS & O; strict: true; allowPositionals: boolean }>
+>;
 
 /**
  * node:util's parseArgs in strict mode, with its errors turned into one line

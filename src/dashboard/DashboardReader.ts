@@ -85,7 +85,11 @@ export class DashboardReader {
     const starts: number[] = [];
     for (let start = query.fromMs; start <= query.toMs; start += query.sizeMs) starts.push(start);
     const settled = await mapWithConcurrency(starts, WINDOW_READ_CONCURRENCY, (windowStartMs) =>
-      readWindowKeys(this.source.dynamo, this.source.resources.aggregatesTable, { type: query.type, granularity: query.granularity, windowStartMs }),
+      readWindowKeys(this.source.dynamo, this.source.resources.aggregatesTable, {
+        type: query.type,
+        granularity: query.granularity,
+        windowStartMs,
+      }),
     );
     return settled.map((result, index) => {
       if (result.status === 'rejected') throw result.reason;
@@ -108,7 +112,9 @@ export class DashboardReader {
     const present = new Set<string>();
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: resources.quarantineBucket, Prefix: QUARANTINE_PREFIX, ContinuationToken: token }));
+      const page = await s3.send(
+        new ListObjectsV2Command({ Bucket: resources.quarantineBucket, Prefix: QUARANTINE_PREFIX, ContinuationToken: token }),
+      );
       for (const object of page.Contents ?? []) if (object.Key) present.add(object.Key);
       token = page.NextContinuationToken;
     } while (token);

@@ -32,13 +32,21 @@ const ENDPOINTS: Record<string, readonly string[]> = {
  * local server and the API Gateway Lambda both call it. GET only; bad parameters
  * answer 400 with one line saying which and why.
  */
-export async function handleApiRequest(reader: DashboardReader, method: string, path: string, params: URLSearchParams, now = Date.now()): Promise<ApiResponse> {
+export async function handleApiRequest(
+  reader: DashboardReader,
+  method: string,
+  path: string,
+  params: URLSearchParams,
+  now = Date.now(),
+): Promise<ApiResponse> {
   const accepted = ENDPOINTS[path];
-  if (accepted === undefined) return { status: 404, body: { error: `no such endpoint ${path}; endpoints: ${Object.keys(ENDPOINTS).join(', ')}` } };
+  if (accepted === undefined)
+    return { status: 404, body: { error: `no such endpoint ${path}; endpoints: ${Object.keys(ENDPOINTS).join(', ')}` } };
   if (method !== 'GET') return { status: 405, body: { error: `${path} answers GET only, got ${method}` } };
   try {
     for (const name of new Set(params.keys())) {
-      if (!accepted.includes(name)) throw new BadRequest(`unknown parameter "${name}" for ${path}${accepted.length ? `; it takes ${accepted.join(', ')}` : ''}`);
+      if (!accepted.includes(name))
+        throw new BadRequest(`unknown parameter "${name}" for ${path}${accepted.length ? `; it takes ${accepted.join(', ')}` : ''}`);
       if (params.getAll(name).length > 1) throw new BadRequest(`parameter "${name}" is given more than once`);
     }
     switch (path) {
@@ -94,7 +102,8 @@ function integerParam(params: URLSearchParams, name: string, fallback: number, m
   const text = params.get(name);
   if (text === null) return fallback;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new BadRequest(`parameter "${name}" must be a whole number from ${min} to ${max}, got "${text}"`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new BadRequest(`parameter "${name}" must be a whole number from ${min} to ${max}, got "${text}"`);
   return value;
 }
 
@@ -102,6 +111,7 @@ function timeParam(params: URLSearchParams, name: string, fallback: number): num
   const text = params.get(name);
   if (text === null) return fallback;
   const ms = Date.parse(text);
-  if (!ISO_PATTERN.test(text) || Number.isNaN(ms)) throw new BadRequest(`parameter "${name}" must be an ISO-8601 time such as 2026-11-26T12:00:00Z, got "${text}"`);
+  if (!ISO_PATTERN.test(text) || Number.isNaN(ms))
+    throw new BadRequest(`parameter "${name}" must be an ISO-8601 time such as 2026-11-26T12:00:00Z, got "${text}"`);
   return ms;
 }

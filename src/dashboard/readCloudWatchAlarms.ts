@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { AlarmStatus } from './DashboardSource';
 
 /**
@@ -11,7 +11,9 @@ export async function readCloudWatchAlarms(cloudwatch: CloudWatchClient, namePre
   const alarms: AlarmStatus[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: namePrefix, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken: nextToken }));
+    const page = await cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: namePrefix, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken: nextToken }),
+    );
     for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
       if (alarm.AlarmName && alarm.StateValue) alarms.push({ name: alarm.AlarmName, state: alarm.StateValue });
     }

@@ -43,7 +43,13 @@ export async function countQuarantined(s3: S3Client, bucket: string): Promise<Re
 }
 
 /** The sum of one of the consumer's metrics over a time range. */
-export function sumOfMetric(metrics: InMemoryMetricStore, consumer: ConsumerMetricIdentity, metricName: string, startMs: number, endMs: number): number {
+export function sumOfMetric(
+  metrics: InMemoryMetricStore,
+  consumer: ConsumerMetricIdentity,
+  metricName: string,
+  startMs: number,
+  endMs: number,
+): number {
   return metrics
     .values({ namespace: consumer.namespace, metricName, dimensions: { service: consumer.service } }, startMs, endMs)
     .reduce((sum, value) => sum + value, 0);

@@ -52,7 +52,9 @@ export async function measureShardLag(
   let emptyPages = 0;
 
   while (iterator) {
-    const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(PAGE_LIMIT, maxRecords + 1 - counted) }));
+    const page = await kinesis.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(PAGE_LIMIT, maxRecords + 1 - counted) }),
+    );
     const records = page.Records ?? [];
     const behindMs = page.MillisBehindLatest ?? 0;
     if (records.length > 0) {
@@ -64,7 +66,12 @@ export async function measureShardLag(
       counted += records.length;
       if (counted > maxRecords) {
         const latest = await newestRecordSince(kinesis, streamName, shardId, tipArrivalMs);
-        return { latestSequenceNumber: latest ?? null, lagRecords: maxRecords, lagRecordsCapped: true, lagMs: lagMs(tipArrivalMs, referenceArrivalMs) };
+        return {
+          latestSequenceNumber: latest ?? null,
+          lagRecords: maxRecords,
+          lagRecordsCapped: true,
+          lagMs: lagMs(tipArrivalMs, referenceArrivalMs),
+        };
       }
     } else if (behindMs === 0 || ++emptyPages > EMPTY_PAGES_LIMIT) {
       break;
@@ -83,7 +90,12 @@ function lagMs(tipArrivalMs: number, referenceArrivalMs: number | undefined): nu
   return Math.max(0, tipArrivalMs - (referenceArrivalMs ?? tipArrivalMs));
 }
 
-async function shardIterator(kinesis: KinesisClient, streamName: string, shardId: string, afterSequenceNumber: string | undefined): Promise<string | undefined> {
+async function shardIterator(
+  kinesis: KinesisClient,
+  streamName: string,
+  shardId: string,
+  afterSequenceNumber: string | undefined,
+): Promise<string | undefined> {
   const base: GetShardIteratorCommandInput = { StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' };
   if (afterSequenceNumber === undefined) return (await kinesis.send(new GetShardIteratorCommand(base))).ShardIterator;
   try {
@@ -97,9 +109,19 @@ async function shardIterator(kinesis: KinesisClient, streamName: string, shardId
 }
 
 /** The sequence number of the newest record that arrived at or after `sinceMs`, reading a few pages at most. */
-async function newestRecordSince(kinesis: KinesisClient, streamName: string, shardId: string, sinceMs: number): Promise<string | undefined> {
+async function newestRecordSince(
+  kinesis: KinesisClient,
+  streamName: string,
+  shardId: string,
+  sinceMs: number,
+): Promise<string | undefined> {
   let { ShardIterator: iterator } = await kinesis.send(
-    new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(sinceMs) }),
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: shardId,
+      ShardIteratorType: 'AT_TIMESTAMP',
+      Timestamp: new Date(sinceMs),
+    }),
   );
   let newest: string | undefined;
   for (let pages = 0; iterator && pages < 10; pages++) {

@@ -7,7 +7,16 @@ export function offsetsJson(consumers: readonly ConsumerOffsets[]): string {
 
 /** The rows of the human-readable table, one per consumer and shard. */
 export function offsetsRows(consumers: readonly ConsumerOffsets[]): { headers: string[]; rows: (string | number)[][] } {
-  const headers = ['consumer', 'shardId', 'checkpoint', 'checkpointArrivalTime', 'latestSequenceNumber', 'lagRecords', 'lagMs', 'watermark'];
+  const headers = [
+    'consumer',
+    'shardId',
+    'checkpoint',
+    'checkpointArrivalTime',
+    'latestSequenceNumber',
+    'lagRecords',
+    'lagMs',
+    'watermark',
+  ];
   const rows = consumers.flatMap(({ consumer, shards }) =>
     shards.map((shard) => [
       consumer,

@@ -326,7 +326,12 @@ export class Producer {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abort.abort();
-        reject(Object.assign(new Error(`no answer to PutRecords within ${this.settings.requestTimeoutMs} ms`), { name: 'TimeoutError', code: 'TimeoutError' }));
+        reject(
+          Object.assign(new Error(`no answer to PutRecords within ${this.settings.requestTimeoutMs} ms`), {
+            name: 'TimeoutError',
+            code: 'TimeoutError',
+          }),
+        );
       }, this.settings.requestTimeoutMs);
     });
     const command = new PutRecordsCommand({
@@ -342,8 +347,11 @@ export class Producer {
   private onResponse(batch: readonly OutgoingRecord[], response: PutRecordsCommandOutput): void {
     const results = response.Records;
     if (!results || results.length !== batch.length) {
-      const error = Object.assign(new Error(`PutRecords answered ${results?.length ?? 'no'} results for ${batch.length} records`), { name: 'MalformedResponse' });
-      return this.onRequestError(batch, error);
+      const error = Object.assign(new Error(`PutRecords answered ${results?.length ?? 'no'} results for ${batch.length} records`), {
+        name: 'MalformedResponse',
+      });
+      this.onRequestError(batch, error);
+      return;
     }
     const now = Date.now();
     const retry: OutgoingRecord[] = [];

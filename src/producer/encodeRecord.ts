@@ -69,7 +69,9 @@ export function encodeRaw(data: Uint8Array, partitionKey: unknown): EncodedRecor
   }
   const bytes = data.length + Buffer.byteLength(partitionKey, 'utf8');
   if (bytes > KinesisLimits.maxBytesPerRecord) {
-    throw new ProducerValidationError(`record is ${bytes} bytes with its partition key; the Kinesis limit is ${KinesisLimits.maxBytesPerRecord}`);
+    throw new ProducerValidationError(
+      `record is ${bytes} bytes with its partition key; the Kinesis limit is ${KinesisLimits.maxBytesPerRecord}`,
+    );
   }
   return { data, partitionKey, bytes };
 }

@@ -8,7 +8,11 @@ export interface QuarantineEntry {
 }
 
 /** Every quarantined record of the bucket (all consumers), optionally of one reason, oldest sequence first per shard. */
-export async function listQuarantined(s3: S3Client, bucket: string, options: { reason?: string; limit?: number } = {}): Promise<QuarantineEntry[]> {
+export async function listQuarantined(
+  s3: S3Client,
+  bucket: string,
+  options: { reason?: string; limit?: number } = {},
+): Promise<QuarantineEntry[]> {
   const entries: QuarantineEntry[] = [];
   let token: string | undefined;
   do {

@@ -91,7 +91,10 @@ export class RowWriter {
 
   private tableLine(values: readonly (string | number)[]): string {
     const widths = this.widths!;
-    return `${values.map((cell, column) => (typeof cell === 'number' ? String(cell).padStart(widths[column]!) : String(cell).padEnd(widths[column]!))).join('  ').trimEnd()}\n`;
+    return `${values
+      .map((cell, column) => (typeof cell === 'number' ? String(cell).padStart(widths[column]!) : String(cell).padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd()}\n`;
   }
 }
 

@@ -70,13 +70,20 @@ export async function readTopKeys(
   query: { type: string; granularity: string; windowStartMs: number; limit: number },
 ): Promise<AggregateRow[]> {
   const { Item } = await dynamo.send(
-    new GetItemCommand({ TableName: table, Key: { pk: { S: topKeysPk(query.type, query.granularity) }, sk: { S: windowSk(query.windowStartMs) } } }),
+    new GetItemCommand({
+      TableName: table,
+      Key: { pk: { S: topKeysPk(query.type, query.granularity) }, sk: { S: windowSk(query.windowStartMs) } },
+    }),
   );
   if (!Item) return [];
   const board = boardFromItem(Item);
   if (query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
   const keys = board.entries.slice(0, query.limit).map((entry) => entry.key);
-  const rows = await readItems(dynamo, table, keys.map((key) => itemKeyOf(query.type, query.granularity, key, query.windowStartMs)));
+  const rows = await readItems(
+    dynamo,
+    table,
+    keys.map((key) => itemKeyOf(query.type, query.granularity, key, query.windowStartMs)),
+  );
   return rows.sort(compareKeyCounts);
 }
 
@@ -91,23 +98,25 @@ export async function readWindowKeys(
 ): Promise<AggregateRow[]> {
   const keys: Record<string, AttributeValue>[] = [];
   // The parts are independent partitions of the index: read them at once.
-  await Promise.all(Array.from({ length: WINDOW_INDEX_PARTS }, async (_, part) => {
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: AggregateIndexes.byWindow,
-          KeyConditionExpression: '#wpk = :wpk',
-          ExpressionAttributeNames: { '#wpk': A.windowPk },
-          ExpressionAttributeValues: { ':wpk': { S: windowPartPk(query.type, query.granularity, query.windowStartMs, part) } },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) keys.push({ [A.pk]: item[A.pk]!, [A.sk]: item[A.sk]! });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }));
+  await Promise.all(
+    Array.from({ length: WINDOW_INDEX_PARTS }, async (_, part) => {
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: AggregateIndexes.byWindow,
+            KeyConditionExpression: '#wpk = :wpk',
+            ExpressionAttributeNames: { '#wpk': A.windowPk },
+            ExpressionAttributeValues: { ':wpk': { S: windowPartPk(query.type, query.granularity, query.windowStartMs, part) } },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) keys.push({ [A.pk]: item[A.pk]!, [A.sk]: item[A.sk]! });
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }),
+  );
   const rows = await readItems(dynamo, table, keys);
   return rows.sort(compareKeyCounts);
 }
@@ -119,7 +128,9 @@ async function readItems(dynamo: DynamoDBClient, table: string, keys: readonly R
     let pending: Record<string, AttributeValue>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
-      const answer: BatchGetItemCommandOutput = await dynamo.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const answer: BatchGetItemCommandOutput = await dynamo.send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }),
+      );
       rows.push(...(answer.Responses?.[table] ?? []).map(rowFromItem));
       pending = answer.UnprocessedKeys?.[table]?.Keys;
     }

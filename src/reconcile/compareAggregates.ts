@@ -60,7 +60,13 @@ export function compareAggregates(
     if (verdict === 'expired') expired += 1;
     if (verdict !== 'in') continue;
     compared += 1;
-    const kind = !liveItem ? DriftKind.missing : !shadowItem ? DriftKind.extra : sameValues(liveItem, shadowItem) ? undefined : DriftKind.different;
+    const kind = !liveItem
+      ? DriftKind.missing
+      : !shadowItem
+        ? DriftKind.extra
+        : sameValues(liveItem, shadowItem)
+          ? undefined
+          : DriftKind.different;
     if (kind === undefined) continue;
     drift.push({
       kind,
@@ -76,7 +82,10 @@ export function compareAggregates(
   }
   drift.sort(
     (a, b) =>
-      compareText(a.granularity, b.granularity) || compareText(a.windowStart, b.windowStart) || compareText(a.type, b.type) || compareText(a.key, b.key),
+      compareText(a.granularity, b.granularity) ||
+      compareText(a.windowStart, b.windowStart) ||
+      compareText(a.type, b.type) ||
+      compareText(a.key, b.key),
   );
   return { drift, compared, expired };
 }

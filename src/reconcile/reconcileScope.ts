@@ -61,5 +61,8 @@ export function scopeWindowStarts(scope: ReconcileScope): { from: string; to: st
   const smallest = Math.min(...scope.granularities.map((granularity) => granularity.sizeMs));
   const lastStart = Math.min(scope.untilMs - smallest, scope.lastStartMs);
   if (!Number.isFinite(scope.fromMs) || lastStart < scope.fromMs) return undefined;
-  return { from: new Date(scope.fromMs).toISOString(), to: Number.isFinite(lastStart) ? new Date(lastStart).toISOString() : '9999-12-31T23:59:59.999Z' };
+  return {
+    from: new Date(scope.fromMs).toISOString(),
+    to: Number.isFinite(lastStart) ? new Date(lastStart).toISOString() : '9999-12-31T23:59:59.999Z',
+  };
 }

@@ -68,8 +68,12 @@ export async function repairItem(context: RepairContext, drift: Drift): Promise<
     if (live && shadow && sameValues(live, shadow)) return RepairOutcome.unchanged;
     if (live && isAheadOfReplay(live, context.replayedUpTo)) return RepairOutcome.liveAhead;
     try {
-      if (shadow) await context.dynamo.send(new UpdateItemCommand({ TableName: context.liveTable, Key: key, ...replaceWith(shadow, live) }));
-      else await context.dynamo.send(new DeleteItemCommand({ TableName: context.liveTable, Key: key, ...unchangedSince(live as AggregateItem, undefined) }));
+      if (shadow)
+        await context.dynamo.send(new UpdateItemCommand({ TableName: context.liveTable, Key: key, ...replaceWith(shadow, live) }));
+      else
+        await context.dynamo.send(
+          new DeleteItemCommand({ TableName: context.liveTable, Key: key, ...unchangedSince(live as AggregateItem, undefined) }),
+        );
       return RepairOutcome.repaired;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -127,7 +131,9 @@ function replaceWith(shadow: AggregateItem, live: AggregateItem | undefined): Ex
   set('sum', A.sum, number(shadow.sum));
   set('min', A.min, number(shadow.min));
   set('max', A.max, number(shadow.max));
-  Object.entries(raisedHighWater(shadow, live)).forEach(([shardId, mark], index) => set(`hw${index}`, highWaterAttribute(shardId), { S: mark }));
+  Object.entries(raisedHighWater(shadow, live)).forEach(([shardId, mark], index) => {
+    set(`hw${index}`, highWaterAttribute(shardId), { S: mark });
+  });
   const condition = unchangedSince(live, shadow);
   return {
     UpdateExpression: `SET ${sets.join(', ')}`,
@@ -165,7 +171,11 @@ function unchangedSince(live: AggregateItem | undefined, shadow: AggregateItem |
     const mark = live.highWater[shardId];
     same(`rhw${index}`, highWaterAttribute(shardId), mark === undefined ? undefined : { S: mark });
   });
-  return { ConditionExpression: terms.join(' AND '), ExpressionAttributeNames: names, ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}) };
+  return {
+    ConditionExpression: terms.join(' AND '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
 }
 
 function number(text: string | undefined): AttributeValue | undefined {

@@ -62,12 +62,16 @@ export async function runReconcile(target: ReconcileTarget, request: ReconcileRe
   const now = request.now ?? Date.now;
   const shadowTable = shadowTableName(target.aggregatesTable, request.shadow);
   if (!(await describeTable(target.dynamo, shadowTable))) {
-    throw new ReconcileRefusal(`there is no shadow "${request.shadow}" (table ${shadowTable}); run \`streamtally replay --shadow ${request.shadow} --from ...\` first`);
+    throw new ReconcileRefusal(
+      `there is no shadow "${request.shadow}" (table ${shadowTable}); run \`streamtally replay --shadow ${request.shadow} --from ...\` first`,
+    );
   }
   const state = new ReplayStateStore(target.dynamo, shadowTable);
   const manifest = await state.readManifest();
   if (!manifest || manifest.completedMs === undefined) {
-    throw new ReconcileRefusal(`the replay into shadow "${request.shadow}" has not finished; run the same \`streamtally replay\` again to resume it`);
+    throw new ReconcileRefusal(
+      `the replay into shadow "${request.shadow}" has not finished; run the same \`streamtally replay\` again to resume it`,
+    );
   }
   const shards = [...(await state.readShards()).values()];
   const bounds = completeWindows(manifest, shards);
@@ -77,7 +81,10 @@ export async function runReconcile(target: ReconcileTarget, request: ReconcileRe
   const scope = reconcileScope(complete, manifest.settings.windows, now(), { fromMs: request.fromMs, toMs: request.toMs });
   const starts = scopeWindowStarts(scope);
   const [live, shadow] = starts
-    ? await Promise.all([scanAggregateItems(target.dynamo, target.aggregatesTable, starts), scanAggregateItems(target.dynamo, shadowTable, starts)])
+    ? await Promise.all([
+        scanAggregateItems(target.dynamo, target.aggregatesTable, starts),
+        scanAggregateItems(target.dynamo, shadowTable, starts),
+      ])
     : [[], []];
   const comparison = compareAggregates(live, shadow, (item) => judgeWindow(scope, item.granularity, item.windowStartMs));
   const result: ReconcileResult = { shadowTable, manifest, complete, scope, ...comparison };

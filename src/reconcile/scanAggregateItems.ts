@@ -29,7 +29,9 @@ export async function scanAggregateItems(
       const items: AggregateItem[] = [];
       let startKey: Record<string, AttributeValue> | undefined;
       do {
-        const page = await dynamo.send(new ScanCommand({ ...input, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey }));
+        const page = await dynamo.send(
+          new ScanCommand({ ...input, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey }),
+        );
         for (const raw of page.Items ?? []) {
           const item = aggregateItemFrom(raw);
           if (item) items.push(item);

@@ -60,7 +60,9 @@ export class ReplayStateStore {
   }
 
   private async put(pk: string, sk: string, document: unknown): Promise<void> {
-    await this.dynamo.send(new PutItemCommand({ TableName: this.shadowTable, Item: { ...key(pk, sk), doc: { S: JSON.stringify(document) } } }));
+    await this.dynamo.send(
+      new PutItemCommand({ TableName: this.shadowTable, Item: { ...key(pk, sk), doc: { S: JSON.stringify(document) } } }),
+    );
   }
 }
 

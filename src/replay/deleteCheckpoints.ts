@@ -11,7 +11,9 @@ import { readCheckpoints } from '../offsets/readCheckpoints';
 export async function deleteCheckpoints(dynamo: DynamoDBClient, checkpointTable: string, consumer: string): Promise<number> {
   const checkpoints = await readCheckpoints(dynamo, checkpointTable, consumer);
   for (const shardId of checkpoints.keys()) {
-    await dynamo.send(new DeleteItemCommand({ TableName: checkpointTable, Key: { pk: { S: checkpointPk(consumer) }, sk: { S: shardId } } }));
+    await dynamo.send(
+      new DeleteItemCommand({ TableName: checkpointTable, Key: { pk: { S: checkpointPk(consumer) }, sk: { S: shardId } } }),
+    );
   }
   return checkpoints.size;
 }

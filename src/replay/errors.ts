@@ -31,7 +31,10 @@ export class ReplayWriteError extends ReplayError {
   override name = 'ReplayWriteError';
 
   constructor(shardId: string, attempts: number, options: { cause: unknown }) {
-    super(`replay of ${shardId}: a write still failed after ${attempts} attempts: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+    super(
+      `replay of ${shardId}: a write still failed after ${attempts} attempts: ${(options.cause as Error)?.message ?? String(options.cause)}`,
+      options,
+    );
   }
 }
 

@@ -88,7 +88,8 @@ async function shardIterator(kinesis: KinesisClient, options: ShardReadOptions, 
   try {
     return (await kinesis.send(new GetShardIteratorCommand(input))).ShardIterator;
   } catch (error) {
-    if (after !== undefined && (error as Error).name === 'InvalidArgumentException') throw new CheckpointTrimmedError(options.shardId, { cause: error });
+    if (after !== undefined && (error as Error).name === 'InvalidArgumentException')
+      throw new CheckpointTrimmedError(options.shardId, { cause: error });
     throw error;
   }
 }

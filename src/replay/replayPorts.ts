@@ -38,6 +38,8 @@ export function replayPorts(dynamo: DynamoDBClient, tables: ReplayTables, config
     aggregates: new DynamoAggregateStore(dynamo, tables.shadowTable),
     checkpoints: new DynamoCheckpointStore(dynamo, tables.checkpointTable, config.consumerName),
     quarantine: discardQuarantine,
-    claims: config.dedupProducerIds ? new DynamoClaimStore(dynamo, tables.shadowTable, config.consumerName, arrivalClock(config.dedupRetentionMs)) : undefined,
+    claims: config.dedupProducerIds
+      ? new DynamoClaimStore(dynamo, tables.shadowTable, config.consumerName, arrivalClock(config.dedupRetentionMs))
+      : undefined,
   };
 }

@@ -78,7 +78,12 @@ async function applyPage(records: readonly StreamRecord[], options: ReplayShardO
       if (failedFrom === undefined) return;
       failure = outcome.errors[0];
       // Everything before the failed record is final; re-deliver from it, as Lambda would.
-      remaining = remaining.slice(Math.max(0, remaining.findIndex((record) => record.sequenceNumber === failedFrom)));
+      remaining = remaining.slice(
+        Math.max(
+          0,
+          remaining.findIndex((record) => record.sequenceNumber === failedFrom),
+        ),
+      );
     } catch (error) {
       // processBatch itself threw (its checkpoint read or write): the page is
       // retried whole, which its checkpoint and high-water marks make safe.

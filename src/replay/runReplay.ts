@@ -78,7 +78,8 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
   const now = request.now ?? Date.now;
   const startedMs = now();
   if (request.fromMs > startedMs) throw new ReplayRefusal(`--from ${iso(request.fromMs)} is in the future`);
-  if (request.toMs !== undefined && request.toMs <= request.fromMs) throw new ReplayRefusal(`--to ${iso(request.toMs)} must be after --from ${iso(request.fromMs)}`);
+  if (request.toMs !== undefined && request.toMs <= request.fromMs)
+    throw new ReplayRefusal(`--to ${iso(request.toMs)} must be after --from ${iso(request.fromMs)}`);
   // The stream first: a wrong name must fail before anything is created.
   const summary = await target.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: target.streamName }));
   const retentionMs = (summary.StreamDescriptionSummary?.RetentionPeriodHours ?? 24) * 3_600_000;
@@ -115,7 +116,16 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
   const resumed = existing !== undefined;
   const stored = await state.readShards();
   if (manifest.completedMs !== undefined) {
-    return { manifest, shadowTable, consumerName, resumed, interrupted: false, alreadyComplete: true, shards: [...stored.values()], elapsedMs: now() - startedMs };
+    return {
+      manifest,
+      shadowTable,
+      consumerName,
+      resumed,
+      interrupted: false,
+      alreadyComplete: true,
+      shards: [...stored.values()],
+      elapsedMs: now() - startedMs,
+    };
   }
 
   // Records older than the retention may be trimmed while the replay runs; later windows are exact.
@@ -128,7 +138,12 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
     shards.map((shard) => shard.shardId),
     manifest.fromMs,
     Math.min(manifest.toMs, startedMs),
-    new Map([...stored].map(([id, shard]) => [id, { records: shard.counts.records, lastArrivalMs: shard.lastArrivalMs, done: shard.stoppedBy !== undefined }])),
+    new Map(
+      [...stored].map(([id, shard]) => [
+        id,
+        { records: shard.counts.records, lastArrivalMs: shard.lastArrivalMs, done: shard.stoppedBy !== undefined },
+      ]),
+    ),
     now,
   );
   const config = replayAggregatorConfig(manifest.settings, consumerName);
@@ -140,7 +155,13 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
     const { shardId } = shard;
     const checkpoint = await ports.checkpoints.read(shardId);
     const start = checkpoint ? { afterSequenceNumber: unpadSequenceNumber(checkpoint.paddedSequence) } : { atTimestampMs: manifest.fromMs };
-    const pages = readShardPages(target.kinesis, { streamName: target.streamName, shardId, start, toMs: manifest.toMs, limit: request.pageLimit ?? DEFAULT_PAGE_LIMIT });
+    const pages = readShardPages(target.kinesis, {
+      streamName: target.streamName,
+      shardId,
+      start,
+      toMs: manifest.toMs,
+      limit: request.pageLimit ?? DEFAULT_PAGE_LIMIT,
+    });
     const outcome = await replayShard(pages, {
       shardId,
       ports,
@@ -148,7 +169,11 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
       counts: progressByShard.get(shardId)?.counts,
       signal,
       onPage: async (page) => {
-        const running: ShardProgress = { shardId, counts: page.counts, lastArrivalMs: page.lastArrivalMs ?? progressByShard.get(shardId)?.lastArrivalMs };
+        const running: ShardProgress = {
+          shardId,
+          counts: page.counts,
+          lastArrivalMs: page.lastArrivalMs ?? progressByShard.get(shardId)?.lastArrivalMs,
+        };
         progressByShard.set(shardId, running);
         await state.writeShard(running);
         progress.page(shardId, page.records, page.lastArrivalMs);
@@ -187,7 +212,16 @@ export async function runReplay(target: ReplayTarget, request: ReplayRequest): P
     manifest = { ...manifest, completedMs: now() };
     await state.writeManifest(manifest);
   }
-  return { manifest, shadowTable, consumerName, resumed, interrupted, alreadyComplete: false, shards: [...progressByShard.values()], elapsedMs: now() - startedMs };
+  return {
+    manifest,
+    shadowTable,
+    consumerName,
+    resumed,
+    interrupted,
+    alreadyComplete: false,
+    shards: [...progressByShard.values()],
+    elapsedMs: now() - startedMs,
+  };
 }
 
 /**

@@ -20,7 +20,13 @@ export type SyntheticTag = (typeof SyntheticTag)[keyof typeof SyntheticTag];
 /** One generated item: an event to send, or raw bytes that must bypass validation. */
 export type SyntheticItem =
   | { readonly kind: 'event'; readonly tag: Exclude<SyntheticTag, 'malformed'>; readonly event: ProducerEvent }
-  | { readonly kind: 'malformed'; readonly tag: 'malformed'; readonly data: Uint8Array; readonly partitionKey: string; readonly problem: string };
+  | {
+      readonly kind: 'malformed';
+      readonly tag: 'malformed';
+      readonly data: Uint8Array;
+      readonly partitionKey: string;
+      readonly problem: string;
+    };
 
 /** Options of {@link SyntheticEvents}; the rates are fractions of all items. */
 export interface SyntheticOptions {

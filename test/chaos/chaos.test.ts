@@ -41,7 +41,11 @@ beforeAll(() => {
 afterAll(() => assembly?.remove());
 
 /** Synthetic items: a warm-up of valid events (so every shard has a watermark before any late event), then the mix. */
-function syntheticItems(count: number, seed: number, rates: Partial<SyntheticOptions> = {}): { warmUp: SyntheticItem[]; mix: SyntheticItem[] } {
+function syntheticItems(
+  count: number,
+  seed: number,
+  rates: Partial<SyntheticOptions> = {},
+): { warmUp: SyntheticItem[]; mix: SyntheticItem[] } {
   const runId = `chaos-${seed}-${randomUUID().slice(0, 8)}`;
   const warmUpEvents = new SyntheticEvents({ seed, runId: `${runId}-w`, keys: KEYS });
   const mixEvents = new SyntheticEvents({ seed: seed + 1, runId, keys: KEYS, ...rates });
@@ -57,7 +61,11 @@ function syntheticItems(count: number, seed: number, rates: Partial<SyntheticOpt
  * with that moment's event time: a long run (the soak) would otherwise send events made
  * minutes before, late by then, and its ground truth would not be what was sent.
  */
-function lazySyntheticItems(count: number, seed: number, rates: Partial<SyntheticOptions> = {}): { warmUp: SyntheticItem[]; mix: Iterable<SyntheticItem> } {
+function lazySyntheticItems(
+  count: number,
+  seed: number,
+  rates: Partial<SyntheticOptions> = {},
+): { warmUp: SyntheticItem[]; mix: Iterable<SyntheticItem> } {
   const { warmUp } = syntheticItems(0, seed);
   const mixEvents = new SyntheticEvents({ seed: seed + 1, runId: `chaos-${seed}-${randomUUID().slice(0, 8)}`, keys: KEYS, ...rates });
   function* mix(): Generator<SyntheticItem> {
@@ -68,7 +76,7 @@ function lazySyntheticItems(count: number, seed: number, rates: Partial<Syntheti
 
 describe.sequential('chaos: faults injected into the local stack; nothing lost, nothing counted twice', () => {
   it(
-    '(a) fault: DynamoDB throttling (400), 5xx, connection resets after the write and latency spikes on the consumer\'s writes → invariant: every aggregate exact, no event lost or double-counted',
+    "(a) fault: DynamoDB throttling (400), 5xx, connection resets after the write and latency spikes on the consumer's writes → invariant: every aggregate exact, no event lost or double-counted",
     async () => {
       beginScenario('a-dynamodb-throttling-5xx-latency', 'DynamoDB throttling, 5xx, connection resets, latency spikes');
       const random = seededRandom(11);
@@ -77,7 +85,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       const stack = await startChaosStack(assembly, project.root, {
         functionEndpoints: async (endpoints) => {
           proxy = await AwsFaultProxy.start('dynamodb', endpoints.dynamodb, (operation): AwsFault => {
-            if (operation !== 'UpdateItem' && operation !== 'PutItem' && operation !== 'GetItem' && operation !== 'BatchGetItem') return { kind: 'pass' };
+            if (operation !== 'UpdateItem' && operation !== 'PutItem' && operation !== 'GetItem' && operation !== 'BatchGetItem')
+              return { kind: 'pass' };
             const u = random();
             if (u < 0.1) return { kind: 'throttle' };
             if (u < 0.2) return { kind: 'serverError' };
@@ -91,7 +100,12 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       });
       try {
         const workload = new Workload();
-        const { warmUp, mix } = syntheticItems(scaled(1_500), 101, { duplicateRate: 0.05, malformedRate: 0.02, lateRate: 0.02, futureRate: 0.02 });
+        const { warmUp, mix } = syntheticItems(scaled(1_500), 101, {
+          duplicateRate: 0.05,
+          malformedRate: 0.02,
+          lateRate: 0.02,
+          futureRate: 0.02,
+        });
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
         // Faults go on while the consumer works through the stream, then stop.
@@ -103,8 +117,10 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         conclude({
           id: 'a-dynamodb-throttling-5xx-latency',
           fault: 'DynamoDB throttling, 5xx, connection resets, latency spikes',
-          injection: 'HTTP fault proxy between the aggregator and dynalite: 10 % of reads/writes answered 400 ProvisionedThroughputExceededException, 10 % 500, 3 % forwarded then connection reset, 2 % reset, 5 % delayed 0.1–1 s; healed after the workload',
-          invariant: 'every aggregate item equals the recount of the unique valid events; every bad record quarantined once; no event lost or counted twice',
+          injection:
+            'HTTP fault proxy between the aggregator and dynalite: 10 % of reads/writes answered 400 ProvisionedThroughputExceededException, 10 % 500, 3 % forwarded then connection reset, 2 % reset, 5 % delayed 0.1–1 s; healed after the workload',
+          invariant:
+            'every aggregate item equals the recount of the unique valid events; every bad record quarantined once; no event lost or counted twice',
           workload,
           faultEndMs,
           accountedForAtMs,
@@ -121,7 +137,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
   );
 
   it(
-    '(b) fault: the consumer\'s worker killed mid-batch, repeatedly (function timeout after its writes reached DynamoDB) → invariant: no event lost or double-counted on re-delivery',
+    "(b) fault: the consumer's worker killed mid-batch, repeatedly (function timeout after its writes reached DynamoDB) → invariant: no event lost or double-counted on re-delivery",
     async () => {
       beginScenario('b-worker-killed-mid-batch', 'consumer worker killed mid-batch, repeatedly');
       const kills = SOAK ? 12 : 3;
@@ -155,7 +171,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
         // Wait until every planned kill has happened (or the stream ran dry first).
-        for (const deadline = Date.now() + 90_000; held < kills && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 200));
+        for (const deadline = Date.now() + 90_000; held < kills && Date.now() < deadline; )
+          await new Promise((resolve) => setTimeout(resolve, 200));
         await new Promise((resolve) => setTimeout(resolve, 6_500));
         const faultEndMs = proxy!.lastFaultAtMs || Date.now();
         const { verdict, accountedForAtMs } = await waitUntilAccountedFor(stack.runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS });
@@ -167,7 +184,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
           id: 'b-worker-killed-mid-batch',
           fault: 'consumer worker killed mid-batch, repeatedly',
           injection: `proxy holds the answer of an UpdateItem (every 150th, one at a time: at least 4.5 s apart, past the 4 s timeout) for 6 s after forwarding it; the 4 s function timeout terminates the worker thread with part of the batch written (${kills} times)`,
-          invariant: 'the re-delivered batch adds only what the killed attempt did not (high-water marks, claims, checkpoints): no event lost or counted twice',
+          invariant:
+            'the re-delivered batch adds only what the killed attempt did not (high-water marks, claims, checkpoints): no event lost or counted twice',
           workload,
           faultEndMs,
           accountedForAtMs,
@@ -203,7 +221,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
           id: 'c-poison-records',
           fault: 'poison records',
           injection: `${records.filter((r) => r.label.startsWith('poison')).length} hostile records put straight on the stream between valid ones: invalid UTF-8, BOM, 100 000-deep arrays (top level and in attrs), 1 MB valid and invalid records, 1e308 and 400-digit numbers, __proto__/constructor keys, control characters and lone surrogates in keys`,
-          invariant: 'each poison record quarantined as invalid exactly once (or, when valid, aggregated once); valid neighbours aggregated exactly; no batch blocked',
+          invariant:
+            'each poison record quarantined as invalid exactly once (or, when valid, aggregated once); valid neighbours aggregated exactly; no batch blocked',
           workload,
           faultEndMs: startMs,
           accountedForAtMs,
@@ -212,9 +231,24 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         });
         // The check is not vacuous: one extra count on one item is reported as one double count.
         const aggregates = stack.runtime.state.resources.aggregatesTable;
-        const [item] = (await stack.runtime.clients.dynamodb.send(new ScanCommand({ TableName: aggregates, FilterExpression: 'attribute_exists(#count)', ExpressionAttributeNames: { '#count': 'count' } }))).Items ?? [];
+        const [item] =
+          (
+            await stack.runtime.clients.dynamodb.send(
+              new ScanCommand({
+                TableName: aggregates,
+                FilterExpression: 'attribute_exists(#count)',
+                ExpressionAttributeNames: { '#count': 'count' },
+              }),
+            )
+          ).Items ?? [];
         await stack.runtime.clients.dynamodb.send(
-          new UpdateItemCommand({ TableName: aggregates, Key: { pk: item!.pk!, sk: item!.sk! }, UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': { N: '1' } } }),
+          new UpdateItemCommand({
+            TableName: aggregates,
+            Key: { pk: item!.pk!, sk: item!.sk! },
+            UpdateExpression: 'ADD #count :one',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':one': { N: '1' } },
+          }),
         );
         const tampered = await verify(stack.runtime, workload);
         expect(tampered.exact).toBe(false);
@@ -236,7 +270,12 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       const stack = await startChaosStack(assembly, project.root);
       try {
         const workload = new Workload();
-        const { warmUp, mix } = syntheticItems(scaled(1_200), 303, { duplicateRate: 0.15, lateRate: 0.05, futureRate: 0.05, malformedRate: 0.02 });
+        const { warmUp, mix } = syntheticItems(scaled(1_200), 303, {
+          duplicateRate: 0.15,
+          lateRate: 0.05,
+          futureRate: 0.05,
+          malformedRate: 0.02,
+        });
         await produceSynthetic(stack.runtime, workload, warmUp);
         // Out of order: events spread over the last 50 minutes (within the allowed lateness), sent shuffled,
         // and 20 % of them sent again later (producer retries).
@@ -246,10 +285,22 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         const outOfOrder: SyntheticItem[] = Array.from({ length: scaled(300) }, (_, i) => ({
           kind: 'event',
           tag: 'valid',
-          event: { id: `${runId}-${i}`, type: 'click', key: `key-${1 + Math.floor(random() * KEYS)}`, ts: new Date(now - Math.floor(random() * 50 * 60_000)).toISOString() },
+          event: {
+            id: `${runId}-${i}`,
+            type: 'click',
+            key: `key-${1 + Math.floor(random() * KEYS)}`,
+            ts: new Date(now - Math.floor(random() * 50 * 60_000)).toISOString(),
+          },
         }));
-        const resent: SyntheticItem[] = outOfOrder.filter(() => random() < 0.2).map((item) => ({ ...item, tag: 'duplicate' }) as SyntheticItem);
-        await produceSynthetic(stack.runtime, workload, [...mix.slice(0, mix.length / 2), ...outOfOrder, ...mix.slice(mix.length / 2), ...resent]);
+        const resent: SyntheticItem[] = outOfOrder
+          .filter(() => random() < 0.2)
+          .map((item) => ({ ...item, tag: 'duplicate' }) as SyntheticItem);
+        await produceSynthetic(stack.runtime, workload, [
+          ...mix.slice(0, mix.length / 2),
+          ...outOfOrder,
+          ...mix.slice(mix.length / 2),
+          ...resent,
+        ]);
         const startMs = Date.now();
         const { verdict, accountedForAtMs } = await waitUntilAccountedFor(stack.runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS });
         conclude({
@@ -280,7 +331,12 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       const stack = await startChaosStack(assembly, project.root, { startConsumers: false });
       try {
         const workload = new Workload();
-        const { warmUp, mix } = lazySyntheticItems(scaled(4_000), 505, { duplicateRate: 0.03, malformedRate: 0.01, lateRate: 0.01, futureRate: 0.01 });
+        const { warmUp, mix } = lazySyntheticItems(scaled(4_000), 505, {
+          duplicateRate: 0.03,
+          malformedRate: 0.01,
+          lateRate: 0.01,
+          futureRate: 0.01,
+        });
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
         expect(await countAggregated(stack.runtime.clients.dynamodb, stack.runtime.state.resources.aggregatesTable, '1d')).toBe(0);
@@ -314,7 +370,12 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       let stack = await startChaosStack(assembly, project.root);
       try {
         const workload = new Workload();
-        const { warmUp, mix } = syntheticItems(scaled(2_000), 606, { duplicateRate: 0.05, malformedRate: 0.02, lateRate: 0.02, futureRate: 0.02 });
+        const { warmUp, mix } = syntheticItems(scaled(2_000), 606, {
+          duplicateRate: 0.05,
+          malformedRate: 0.02,
+          lateRate: 0.02,
+          futureRate: 0.02,
+        });
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
         // Stop once part of the stream is applied, with the rest still to do.
@@ -332,7 +393,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
           id: 'f-kinesis-emulator-restart',
           fault: 'Kinesis emulator (and the whole stack) restarted mid-drain',
           injection: `runtime stopped (emulators SIGTERM) after ${applied} of ${workload.expectedAggregated} events were applied; a new runtime started on the same .streamtally/data`,
-          invariant: 'the new consumer re-reads from TRIM_HORIZON and skips what the checkpoints and high-water marks show applied: nothing lost or counted twice',
+          invariant:
+            'the new consumer re-reads from TRIM_HORIZON and skips what the checkpoints and high-water marks show applied: nothing lost or counted twice',
           workload,
           faultEndMs,
           accountedForAtMs,
@@ -381,7 +443,14 @@ function poisonRecords(): PoisonRecord[] {
   const records: PoisonRecord[] = [];
   for (let i = 0; i < 30; i += 1) records.push(valid('warm-up', event(`key-${i % 5}`)));
   const poison: PoisonRecord[] = [
-    invalid('invalid UTF-8', Buffer.concat([Buffer.from(`{"id":"${runId}-u","type":"t","key":"`), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from(`","ts":"${ts()}"}`)])),
+    invalid(
+      'invalid UTF-8',
+      Buffer.concat([
+        Buffer.from(`{"id":"${runId}-u","type":"t","key":"`),
+        Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+        Buffer.from(`","ts":"${ts()}"}`),
+      ]),
+    ),
     invalid('byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(event('bom')))])),
     invalid('100k-deep array', `${'['.repeat(deep)}${']'.repeat(deep)}`),
     invalid('1 MB key', JSON.stringify({ ...event('x'), key: 'k'.repeat(oneMb) })),
@@ -413,9 +482,15 @@ function poisonRecords(): PoisonRecord[] {
   const bigBase = JSON.stringify(big.event);
   validOddities[0] = { ...big, data: Buffer.from(`${bigBase.slice(0, -1)},"pad":"${'p'.repeat(oneMb - bigBase.length - 10)}"}`) };
   const deepAttrs = validOddities[2]!;
-  validOddities[2] = { ...deepAttrs, data: Buffer.from(`${JSON.stringify(deepAttrs.event).slice(0, -1)},"attrs":{"a":${'['.repeat(deep)}${']'.repeat(deep)}}}`) };
+  validOddities[2] = {
+    ...deepAttrs,
+    data: Buffer.from(`${JSON.stringify(deepAttrs.event).slice(0, -1)},"attrs":{"a":${'['.repeat(deep)}${']'.repeat(deep)}}}`),
+  };
   const protoExtra = validOddities[5]!;
-  validOddities[5] = { ...protoExtra, data: Buffer.from(`${JSON.stringify(protoExtra.event).slice(0, -1)},"__proto__":{"polluted":true,"id":"other"}}`) };
+  validOddities[5] = {
+    ...protoExtra,
+    data: Buffer.from(`${JSON.stringify(protoExtra.event).slice(0, -1)},"__proto__":{"polluted":true,"id":"other"}}`),
+  };
   for (let i = 0; i < Math.max(poison.length, validOddities.length); i += 1) {
     if (poison[i]) records.push(poison[i]!);
     if (validOddities[i]) records.push(validOddities[i]!);

@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countAggregated } from '../../src/demo/readTotals';
 import { Producer } from '../../src/producer';
 import { SyntheticEvents, type SyntheticItem } from '../../src/synthetic';
-import { chaosProject, LOCAL_PUT_TIMEOUT_MS, scaled, SOAK, startChaosStack, synthesizeChaosStack, waitUntilAccountedFor, Workload, type ChaosAssembly } from './support/chaosHarness';
+import {
+  chaosProject,
+  LOCAL_PUT_TIMEOUT_MS,
+  scaled,
+  SOAK,
+  startChaosStack,
+  synthesizeChaosStack,
+  waitUntilAccountedFor,
+  Workload,
+  type ChaosAssembly,
+} from './support/chaosHarness';
 import { beginScenario, conclude } from './support/conclude';
 
 /*
@@ -40,7 +50,11 @@ describe.sequential('chaos: the Kinesis emulator killed', () => {
         const events = new SyntheticEvents({ seed: 808, runId, keys: 40, duplicateRate: 0.05 });
         const items: SyntheticItem[] = Array.from({ length: scaled(3_000) }, () => events.next(Date.now()));
         // Long enough for the emulator's restart: every put is answered, none abandoned.
-        const producer = new Producer({ streamName: runtime.state.resources.streamName, client: runtime.clients.kinesis, requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS });
+        const producer = new Producer({
+          streamName: runtime.state.resources.streamName,
+          client: runtime.clients.kinesis,
+          requestTimeoutMs: LOCAL_PUT_TIMEOUT_MS,
+        });
 
         const pids: number[] = [];
         const kill = () => {
@@ -74,13 +88,17 @@ describe.sequential('chaos: the Kinesis emulator killed', () => {
         }
         kill();
         const faultEndMs = Date.now();
-        const { verdict, accountedForAtMs } = await waitUntilAccountedFor(runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS, settleMs: 5_000 });
+        const { verdict, accountedForAtMs } = await waitUntilAccountedFor(runtime, workload, {
+          timeoutMs: DRAIN_TIMEOUT_MS,
+          settleMs: 5_000,
+        });
         const restarts = stack.log.filter((line) => line.includes('restarting it on its data')).length;
         conclude({
           id: SCENARIO_ID,
           fault: 'Kinesis emulator killed (SIGKILL), during writes and during the drain',
           injection: `kinesalite (pid ${pids.join(', then ')}) SIGKILLed after ${sentAtKill} of ${items.length} events were sent, and again after ${applied} were applied; the local stack restarts it on its LevelDB data`,
-          invariant: 'every acknowledged record kept; the producer sees every put answered (0 failed, 0 rejected; puts in flight at the kill counted once by the event-id ledger); every aggregate exact',
+          invariant:
+            'every acknowledged record kept; the producer sees every put answered (0 failed, 0 rejected; puts in flight at the kill counted once by the event-id ledger); every aggregate exact',
           workload,
           faultEndMs,
           accountedForAtMs,

@@ -92,7 +92,7 @@ afterAll(() => assembly?.remove());
 
 describe.sequential('chaos: Kinesis connection resets; nothing lost, nothing counted twice', () => {
   it(
-    '(g) fault: Kinesis connection resets, throttling, 5xx and latency on the consumer\'s reads and the producer\'s writes → invariant: every aggregate exact, no event lost or double-counted, every extra copy the producer wrote dropped as a duplicate',
+    "(g) fault: Kinesis connection resets, throttling, 5xx and latency on the consumer's reads and the producer's writes → invariant: every aggregate exact, no event lost or double-counted, every extra copy the producer wrote dropped as a duplicate",
     async () => {
       beginScenario(SCENARIO_ID, 'Kinesis connection resets, throttling, 5xx, latency spikes (consumer reads and producer writes)');
       const random = seededRandom(71);
@@ -141,7 +141,8 @@ describe.sequential('chaos: Kinesis connection resets; nothing lost, nothing cou
         const faultEndMs = Math.max(proxy!.lastFaultAtMs, Date.now());
         const { verdict, accountedForAtMs } = await waitUntilAccountedFor(stack.runtime, workload, { timeoutMs: DRAIN_TIMEOUT_MS });
 
-        const passed = verdict.exact && verdict.lost === 0 && verdict.doubleCounted === 0 && verdict.duplicatesDropped === stream.extraCopies;
+        const passed =
+          verdict.exact && verdict.lost === 0 && verdict.doubleCounted === 0 && verdict.duplicatesDropped === stream.extraCopies;
         const readFaults = describeFaults(proxy!, (operation) => operation !== 'PutRecords');
         const writeFaults = describeFaults(proxy!, (operation) => operation === 'PutRecords');
         recordResult(

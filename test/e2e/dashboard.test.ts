@@ -31,7 +31,10 @@ describe('streamtally dashboard on the local stack', () => {
 
   beforeAll(async () => {
     fixture = await openTarget({ target: TargetName.local, stage: 'dev' });
-    dashboard = spawn(process.execPath, [...CLI_NODE_ARGS, 'dashboard', '--port', '0', '--json'], { cwd: fixture.projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    dashboard = spawn(process.execPath, [...CLI_NODE_ARGS, 'dashboard', '--port', '0', '--json'], {
+      cwd: fixture.projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     url = await new Promise<string>((resolve, reject) => {
       let output = '';
       dashboard!.stdout!.on('data', (chunk: Buffer) => {
@@ -55,7 +58,9 @@ describe('streamtally dashboard on the local stack', () => {
     const report = await producer.close();
     expect(report.failed).toBe(0);
     // One malformed record, for the quarantine counts.
-    await kinesis.send(new PutRecordsCommand({ StreamName: resources.streamName, Records: [{ Data: Buffer.from('{not json'), PartitionKey: 'bad' }] }));
+    await kinesis.send(
+      new PutRecordsCommand({ StreamName: resources.streamName, Records: [{ Data: Buffer.from('{not json'), PartitionKey: 'bad' }] }),
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -84,37 +89,52 @@ describe('streamtally dashboard on the local stack', () => {
     }
   }
 
-  it('answers the top keys of the current window, highest count first, with their sums', async () => {
-    const body = await until(`api/top?type=${type}&top=5`, (answer) => (answer.rows as unknown[]).length === 3);
-    expect((body.rows as { key: string; count: number; sum: number }[]).map(({ key, count, sum }) => ({ key, count, sum }))).toEqual([
-      { key: '/pricing', count: 7, sum: 14 },
-      { key: '/docs', count: 4, sum: 8 },
-      { key: '/blog', count: 2, sum: 4 },
-    ]);
-  }, WAIT_MS + 10_000);
+  it(
+    'answers the top keys of the current window, highest count first, with their sums',
+    async () => {
+      const body = await until(`api/top?type=${type}&top=5`, (answer) => (answer.rows as unknown[]).length === 3);
+      expect((body.rows as { key: string; count: number; sum: number }[]).map(({ key, count, sum }) => ({ key, count, sum }))).toEqual([
+        { key: '/pricing', count: 7, sum: 14 },
+        { key: '/docs', count: 4, sum: 8 },
+        { key: '/blog', count: 2, sum: 4 },
+      ]);
+    },
+    WAIT_MS + 10_000,
+  );
 
-  it('lists the type and answers its counts per window', async () => {
-    await until('api/types', (answer) => (answer.types as string[]).includes(type));
-    const body = await until(`api/counts?type=${type}&window=1m&windows=5`, (answer) =>
-      (answer.counts as { count: number }[]).some((point) => point.count === TOTAL),
-    );
-    const counts = body.counts as { windowStart: string; count: number; keys: number }[];
-    expect(counts).toHaveLength(5);
-    expect(counts.map((point) => point.count).sort((a, b) => b - a)).toEqual([TOTAL, 0, 0, 0, 0]);
-    expect(counts.find((point) => point.count === TOTAL)?.keys).toBe(3);
-  }, WAIT_MS + 10_000);
+  it(
+    'lists the type and answers its counts per window',
+    async () => {
+      await until('api/types', (answer) => (answer.types as string[]).includes(type));
+      const body = await until(`api/counts?type=${type}&window=1m&windows=5`, (answer) =>
+        (answer.counts as { count: number }[]).some((point) => point.count === TOTAL),
+      );
+      const counts = body.counts as { windowStart: string; count: number; keys: number }[];
+      expect(counts).toHaveLength(5);
+      expect(counts.map((point) => point.count).sort((a, b) => b - a)).toEqual([TOTAL, 0, 0, 0, 0]);
+      expect(counts.find((point) => point.count === TOTAL)?.keys).toBe(3);
+    },
+    WAIT_MS + 10_000,
+  );
 
-  it('counts the quarantine by reason and reports lag per shard and the alarm states', async () => {
-    await until('api/quarantine', (answer) => (answer.counts as Record<string, number>).invalid === 1);
-    const health = await until('api/health', (answer) =>
-      (answer.consumers as { shards: { checkpoint: string | null }[] }[])[0]!.shards.some((shard) => shard.checkpoint !== null),
-    );
-    const [consumer] = health.consumers as { consumer: string; shards: { shardId: string; lagRecords: number; sinceLastAppliedMs: number | null }[] }[];
-    expect(consumer!.consumer).toBe('aggregator');
-    expect(consumer!.shards).toHaveLength(2);
-    // Alarms come from the local stack's alarm log: a list (possibly empty before the first evaluation), never "unknown".
-    expect(Array.isArray(health.alarms)).toBe(true);
-  }, WAIT_MS + 10_000);
+  it(
+    'counts the quarantine by reason and reports lag per shard and the alarm states',
+    async () => {
+      await until('api/quarantine', (answer) => (answer.counts as Record<string, number>).invalid === 1);
+      const health = await until('api/health', (answer) =>
+        (answer.consumers as { shards: { checkpoint: string | null }[] }[])[0]!.shards.some((shard) => shard.checkpoint !== null),
+      );
+      const [consumer] = health.consumers as {
+        consumer: string;
+        shards: { shardId: string; lagRecords: number; sinceLastAppliedMs: number | null }[];
+      }[];
+      expect(consumer!.consumer).toBe('aggregator');
+      expect(consumer!.shards).toHaveLength(2);
+      // Alarms come from the local stack's alarm log: a list (possibly empty before the first evaluation), never "unknown".
+      expect(Array.isArray(health.alarms)).toBe(true);
+    },
+    WAIT_MS + 10_000,
+  );
 
   it.each([
     ['api/top', 400, 'parameter "type" is required (e.g. type=page_view)'],
@@ -130,13 +150,17 @@ describe('streamtally dashboard on the local stack', () => {
     expect(answer).toEqual({ status, body: { error } });
   });
 
-  it(`refuses a top-N deeper than the leaderboards with 400`, async () => {
-    await until(`api/top?type=${type}`, (answer) => (answer.rows as unknown[]).length === 3);
-    expect(await api(`api/top?type=${type}&top=101`)).toEqual({
-      status: 400,
-      body: { error: 'top: the leaderboards keep the top 100 keys of each window (TOP_KEYS_DEPTH); asked for 101' },
-    });
-  }, WAIT_MS + 10_000);
+  it(
+    `refuses a top-N deeper than the leaderboards with 400`,
+    async () => {
+      await until(`api/top?type=${type}`, (answer) => (answer.rows as unknown[]).length === 3);
+      expect(await api(`api/top?type=${type}&top=101`)).toEqual({
+        status: 400,
+        body: { error: 'top: the leaderboards keep the top 100 keys of each window (TOP_KEYS_DEPTH); asked for 101' },
+      });
+    },
+    WAIT_MS + 10_000,
+  );
 
   it('answers only GET', async () => {
     const response = await fetch(new URL('api/types', url), { method: 'POST' });
@@ -147,28 +171,34 @@ describe('streamtally dashboard on the local stack', () => {
   // CI installs chromium (.ci/run), so there it runs or fails; elsewhere it needs `apt-get install chromium`.
   describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(`in headless Chromium (${CHROMIUM})`, () => {
     let browser: Browser;
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: this describe (skipIf) has hooks of its own, apart from the file's
     beforeAll(async () => {
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     });
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: as above
     afterAll(async () => browser?.close());
 
-    it('shows the sent events in the chart and the top keys, and is screenshotted', async () => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(new URL('?refresh=1', url).toString());
-      const panel = page.locator(`article.type[data-type="${type}"]`);
-      await page.locator(`article.type[data-type="${type}"][data-chart-total="${TOTAL}"]`).waitFor({ timeout: WAIT_MS });
-      await panel.locator('.top-keys tr[data-key="/blog"]').waitFor({ timeout: WAIT_MS });
-      expect(await panel.locator('.top-keys td.key').allTextContents()).toEqual(['/pricing', '/docs', '/blog']);
-      // uPlot drew the chart: its canvas is there and has a size.
-      const canvas = await panel.locator('.chart canvas').boundingBox();
-      expect(canvas?.width ?? 0).toBeGreaterThan(100);
-      await page.locator('#quarantine tr[data-reason="invalid"] td.num', { hasText: '1' }).waitFor({ timeout: WAIT_MS });
-      await page.locator('#health .shards tbody tr').first().waitFor({ timeout: WAIT_MS });
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
-      expect(errors).toEqual([]);
-    }, WAIT_MS * 3);
+    it(
+      'shows the sent events in the chart and the top keys, and is screenshotted',
+      async () => {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(new URL('?refresh=1', url).toString());
+        const panel = page.locator(`article.type[data-type="${type}"]`);
+        await page.locator(`article.type[data-type="${type}"][data-chart-total="${TOTAL}"]`).waitFor({ timeout: WAIT_MS });
+        await panel.locator('.top-keys tr[data-key="/blog"]').waitFor({ timeout: WAIT_MS });
+        expect(await panel.locator('.top-keys td.key').allTextContents()).toEqual(['/pricing', '/docs', '/blog']);
+        // uPlot drew the chart: its canvas is there and has a size.
+        const canvas = await panel.locator('.chart canvas').boundingBox();
+        expect(canvas?.width ?? 0).toBeGreaterThan(100);
+        await page.locator('#quarantine tr[data-reason="invalid"] td.num', { hasText: '1' }).waitFor({ timeout: WAIT_MS });
+        await page.locator('#health .shards tbody tr').first().waitFor({ timeout: WAIT_MS });
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+        expect(errors).toEqual([]);
+      },
+      WAIT_MS * 3,
+    );
   });
 });

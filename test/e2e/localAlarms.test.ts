@@ -138,7 +138,8 @@ async function startStack(assembly: Assembly): Promise<Stack> {
       await runtime.stop();
       cleanUp();
       const left = Object.entries(runtime.state.emulatorPids).filter(([, pid]) => isProcessAlive(pid));
-      if (left.length > 0) throw new Error(`emulators still running after stop: ${left.map(([name, pid]) => `${name} (pid ${pid})`).join(', ')}`);
+      if (left.length > 0)
+        throw new Error(`emulators still running after stop: ${left.map(([name, pid]) => `${name} (pid ${pid})`).join(', ')}`);
     },
   };
 }
@@ -150,7 +151,8 @@ function alarmName(subject: string, name: string): string {
 /** A metric alarm's properties in the synthesized template, found by its name. */
 function templateAlarm(template: CloudFormationTemplate, name: string): { Threshold: number; Period: number } {
   const resource = Object.values(template.Resources ?? {}).find(
-    (candidate) => candidate.Type === 'AWS::CloudWatch::Alarm' && (candidate.Properties as { AlarmName?: string } | undefined)?.AlarmName === name,
+    (candidate) =>
+      candidate.Type === 'AWS::CloudWatch::Alarm' && (candidate.Properties as { AlarmName?: string } | undefined)?.AlarmName === name,
   );
   if (!resource) throw new Error(`the template has no alarm ${name}`);
   return resource.Properties as { Threshold: number; Period: number };
@@ -170,7 +172,8 @@ function valuesInCurrentPeriod(stack: Stack, metric: MetricIdentity, periodMs: n
 
 async function waitFor(stack: Stack, what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !condition(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the runtime's last lines:\n${stack.log.slice(-10).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the runtime's last lines:\n${stack.log.slice(-10).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -178,7 +181,9 @@ async function waitFor(stack: Stack, what: string, condition: () => boolean, tim
 /** Events of docs/contract.md §1, their event time `ageMs` before now (wall clock). */
 function events(count: number, ageMs = 0): Uint8Array[] {
   const ts = new Date(Date.now() - ageMs).toISOString();
-  return Array.from({ length: count }, (_, i) => Buffer.from(JSON.stringify({ id: randomUUID(), type: 'page_view', key: `/page/${i % 4}`, ts })));
+  return Array.from({ length: count }, (_, i) =>
+    Buffer.from(JSON.stringify({ id: randomUUID(), type: 'page_view', key: `/page/${i % 4}`, ts })),
+  );
 }
 
 async function put(stack: Stack, records: readonly Uint8Array[]): Promise<void> {

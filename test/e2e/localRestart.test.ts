@@ -39,7 +39,8 @@ function up(): Promise<LocalRuntime> {
 
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the runtime's last lines:\n${log.slice(-10).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the runtime's last lines:\n${log.slice(-10).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -58,10 +59,14 @@ async function send(stack: LocalRuntime, count: number): Promise<void> {
   expect(result.FailedRecordCount ?? 0).toBe(0);
 }
 
-const succeeded = (stack: LocalRuntime) => stack.mappingStates()[0]?.shards.reduce((sum, shard) => sum + (shard.recordsSucceeded ?? 0), 0) ?? 0;
+const succeeded = (stack: LocalRuntime) =>
+  stack.mappingStates()[0]?.shards.reduce((sum, shard) => sum + (shard.recordsSucceeded ?? 0), 0) ?? 0;
 const invocations = (stack: LocalRuntime) =>
-  stack.metrics.values({ namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: { FunctionName: stack.mappingStates()[0]?.functionName ?? '' } }, 0, Number.MAX_SAFE_INTEGER)
-    .length;
+  stack.metrics.values(
+    { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions: { FunctionName: stack.mappingStates()[0]?.functionName ?? '' } },
+    0,
+    Number.MAX_SAFE_INTEGER,
+  ).length;
 
 /** Every record the stream holds, from TRIM_HORIZON, over all shards. */
 async function recordsInStream(stack: LocalRuntime): Promise<number> {
@@ -69,7 +74,9 @@ async function recordsInStream(stack: LocalRuntime): Promise<number> {
   const StreamName = stack.state.resources.streamName;
   let total = 0;
   for (const shard of (await kinesis.send(new ListShardsCommand({ StreamName }))).Shards ?? []) {
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
     for (let page = 0; iterator && page < 20; page++) {
       const response = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
       total += response.Records?.length ?? 0;

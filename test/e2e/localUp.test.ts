@@ -27,7 +27,10 @@ function projectWith(assembly: SynthesizedAssembly | undefined): string {
 async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output so far:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output so far:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = output.match(pattern);
@@ -92,7 +95,9 @@ describe('streamtally local up / local down, as a user runs them', () => {
     expect(down.status, down.stderr).toBe(0);
     await new Promise((resolve) => (stack!.exitCode === null ? stack!.once('exit', resolve) : resolve(undefined)));
     for (const pid of [state.pid, ...Object.values(state.emulatorPids)]) expect(isProcessAlive(pid), `pid ${pid}`).toBe(false);
-    expect(cli(project, ['query', '--type', 'page_view']).stderr).toBe('streamtally: no local stack is running; start one with `streamtally local up`\n');
+    expect(cli(project, ['query', '--type', 'page_view']).stderr).toBe(
+      'streamtally: no local stack is running; start one with `streamtally local up`\n',
+    );
   }, 240_000);
 });
 
@@ -134,7 +139,15 @@ describe('local up on bad input: one clear line, non-zero exit', () => {
   it('names the file when the template is malformed', () => {
     const root = projectWith(undefined);
     mkdirSync(path.join(root, 'cdk.out'));
-    writeFileSync(path.join(root, 'cdk.out', 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: { 'Streamtally-dev': { type: 'aws:cloudformation:stack', properties: { templateFile: 'Streamtally-dev.template.json' } } } }));
+    writeFileSync(
+      path.join(root, 'cdk.out', 'manifest.json'),
+      JSON.stringify({
+        version: '48.0.0',
+        artifacts: {
+          'Streamtally-dev': { type: 'aws:cloudformation:stack', properties: { templateFile: 'Streamtally-dev.template.json' } },
+        },
+      }),
+    );
     writeFileSync(path.join(root, 'cdk.out', 'Streamtally-dev.template.json'), '{"Resources": ');
     const result = cli(root, ['local', 'up']);
     rmSync(root, { recursive: true, force: true });
@@ -191,7 +204,11 @@ describe('streamtally demo (npm start)', () => {
       expect(summary.producer).toMatchObject({ sent: 800, failed: 0 });
       // The generator's tags are what the consumer must find: each kind of record in its place.
       expect(summary.consumer.duplicates).toBe(summary.generated.duplicate);
-      expect(summary.consumer.quarantined).toEqual({ invalid: summary.generated.malformed, late: summary.generated.late, future: summary.generated.future });
+      expect(summary.consumer.quarantined).toEqual({
+        invalid: summary.generated.malformed,
+        late: summary.generated.late,
+        future: summary.generated.future,
+      });
       expect(summary.consumer.aggregated).toBe(summary.generated.valid);
     } finally {
       rmSync(root, { recursive: true, force: true });

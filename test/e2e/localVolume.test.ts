@@ -44,49 +44,57 @@ describe('streamtally local up at volume', () => {
     assembly.remove();
   });
 
-  it(`aggregates ${EVENTS.toLocaleString('en-US')} events put with the plain SDK, every one exactly once`, async () => {
-    const log = path.join(project, 'local-up.log');
-    stack = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] });
-    await waitUntil(() => readFileSync(log, 'utf8').includes('READY '), 120_000, () => `no READY; log:\n${readFileSync(log, 'utf8')}`);
-    const state = readLocalState(project);
-    const kinesis = new KinesisClient({ ...sdk, endpoint: state.endpoints.kinesis, region: state.region });
-    const dynamo = new DynamoDBClient({ ...sdk, endpoint: state.endpoints.dynamodb, region: state.region });
-    try {
-      const expected = new Map<string, number>();
-      const events = new SyntheticEvents({ seed: 5050, runId: `volume-${Date.now().toString(36)}`, keys: 200 });
-      for (let sent = 0; sent < EVENTS; ) {
-        const entries: PutRecordsRequestEntry[] = [];
-        for (let i = 0; i < 500 && sent + entries.length < EVENTS; i++) {
-          const item = events.next(Date.now());
-          if (item.kind !== 'event') throw new Error('this workload has only valid events');
-          const slot = `${item.event.type}|${item.event.key}`;
-          expected.set(slot, (expected.get(slot) ?? 0) + 1);
-          entries.push({ Data: Buffer.from(JSON.stringify(item.event)), PartitionKey: item.event.key });
-        }
-        const answer = await kinesis.send(new PutRecordsCommand({ StreamName: state.resources.streamName, Records: entries }));
-        // A throttled record would be sent again by a real producer; this loop has no retries to keep the count certain.
-        expect(answer.FailedRecordCount ?? 0).toBe(0);
-        sent += entries.length;
-      }
-      let totals = new Map<string, number>();
+  it(
+    `aggregates ${EVENTS.toLocaleString('en-US')} events put with the plain SDK, every one exactly once`,
+    async () => {
+      const log = path.join(project, 'local-up.log');
+      stack = spawn(process.execPath, [CLI, 'local', 'up'], { cwd: project, stdio: ['ignore', openSync(log, 'w'), openSync(log, 'a')] });
       await waitUntil(
-        async () => {
-          totals = await totalsByTypeAndKey(dynamo, state.resources.aggregatesTable, '1d');
-          return sum(totals) >= EVENTS;
-        },
-        DRAIN_TIMEOUT_MS,
-        () => `${sum(totals)} of ${EVENTS} events aggregated after ${DRAIN_TIMEOUT_MS / 1000} s`,
+        () => readFileSync(log, 'utf8').includes('READY '),
+        120_000,
+        () => `no READY; log:\n${readFileSync(log, 'utf8')}`,
       );
-      // Settled: a late double count would show up after the total first reached EVENTS.
-      await sleep(3_000);
-      totals = await totalsByTypeAndKey(dynamo, state.resources.aggregatesTable, '1d');
-      expect(sum(totals)).toBe(EVENTS);
-      expect(Object.fromEntries([...totals].sort())).toEqual(Object.fromEntries([...expected].sort()));
-    } finally {
-      kinesis.destroy();
-      dynamo.destroy();
-    }
-  }, DRAIN_TIMEOUT_MS + 240_000);
+      const state = readLocalState(project);
+      const kinesis = new KinesisClient({ ...sdk, endpoint: state.endpoints.kinesis, region: state.region });
+      const dynamo = new DynamoDBClient({ ...sdk, endpoint: state.endpoints.dynamodb, region: state.region });
+      try {
+        const expected = new Map<string, number>();
+        const events = new SyntheticEvents({ seed: 5050, runId: `volume-${Date.now().toString(36)}`, keys: 200 });
+        for (let sent = 0; sent < EVENTS; ) {
+          const entries: PutRecordsRequestEntry[] = [];
+          for (let i = 0; i < 500 && sent + entries.length < EVENTS; i++) {
+            const item = events.next(Date.now());
+            if (item.kind !== 'event') throw new Error('this workload has only valid events');
+            const slot = `${item.event.type}|${item.event.key}`;
+            expected.set(slot, (expected.get(slot) ?? 0) + 1);
+            entries.push({ Data: Buffer.from(JSON.stringify(item.event)), PartitionKey: item.event.key });
+          }
+          const answer = await kinesis.send(new PutRecordsCommand({ StreamName: state.resources.streamName, Records: entries }));
+          // A throttled record would be sent again by a real producer; this loop has no retries to keep the count certain.
+          expect(answer.FailedRecordCount ?? 0).toBe(0);
+          sent += entries.length;
+        }
+        let totals = new Map<string, number>();
+        await waitUntil(
+          async () => {
+            totals = await totalsByTypeAndKey(dynamo, state.resources.aggregatesTable, '1d');
+            return sum(totals) >= EVENTS;
+          },
+          DRAIN_TIMEOUT_MS,
+          () => `${sum(totals)} of ${EVENTS} events aggregated after ${DRAIN_TIMEOUT_MS / 1000} s`,
+        );
+        // Settled: a late double count would show up after the total first reached EVENTS.
+        await sleep(3_000);
+        totals = await totalsByTypeAndKey(dynamo, state.resources.aggregatesTable, '1d');
+        expect(sum(totals)).toBe(EVENTS);
+        expect(Object.fromEntries([...totals].sort())).toEqual(Object.fromEntries([...expected].sort()));
+      } finally {
+        kinesis.destroy();
+        dynamo.destroy();
+      }
+    },
+    DRAIN_TIMEOUT_MS + 240_000,
+  );
 });
 
 /** Sum of `count` per type and key over the items of one granularity (each event is in exactly one window of it). */

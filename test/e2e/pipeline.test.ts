@@ -61,7 +61,9 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
 
     // The SDK records first: /a and a producer retry, then its late, future and invalid records on /a's shard.
     for (const records of [run.sdkRecords, run.badRecords]) {
-      const put = await fixture.target.kinesis.send(new PutRecordsCommand({ StreamName: fixture.target.resources.streamName, Records: [...records] }));
+      const put = await fixture.target.kinesis.send(
+        new PutRecordsCommand({ StreamName: fixture.target.resources.streamName, Records: [...records] }),
+      );
       expect(put.FailedRecordCount ?? 0, JSON.stringify(put.Records?.filter((entry) => entry.ErrorCode))).toBe(0);
       for (const entry of put.Records ?? []) noteSequence(entry);
     }
@@ -95,23 +97,45 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
 
   async function queryWindow(granularity: Granularity, extra: readonly string[] = []): Promise<AggregateRow[]> {
     const windowStart = new Date(Math.floor(run.minuteStartMs / GRANULARITIES[granularity]) * GRANULARITIES[granularity]).toISOString();
-    const output = await cliJson<{ type: string; window: string; rows: AggregateRow[] }>(['query', '--type', run.type, '--window', granularity, '--from', windowStart, '--to', windowStart, ...extra]);
+    const output = await cliJson<{ type: string; window: string; rows: AggregateRow[] }>([
+      'query',
+      '--type',
+      run.type,
+      '--window',
+      granularity,
+      '--from',
+      windowStart,
+      '--to',
+      windowStart,
+      ...extra,
+    ]);
     expect(output).toMatchObject({ type: run.type, window: granularity });
     return output.rows;
   }
 
   it('produce --file sends every event of the file and reports it', () => {
     expect(produced.status, produced.stderr).toBe(0);
-    expect(JSON.parse(produced.stdout)).toMatchObject({ source: 'file', events: run.fileEvents, sent: run.fileEvents, failed: 0, badLines: 0 });
+    expect(JSON.parse(produced.stdout)).toMatchObject({
+      source: 'file',
+      events: run.fileEvents,
+      sent: run.fileEvents,
+      failed: 0,
+      badLines: 0,
+    });
   });
 
   it(
     'query --json gives the exact count, sum, min and max of every key in every window granularity, with the producer retry counted once',
     async () => {
       const total = run.expectedRows['1m'].reduce((sum, row) => sum + row.count, 0);
-      const rows = await eventually(() => queryWindow('1m'), (found) => found.reduce((sum, row) => sum + row.count, 0) >= total, WAIT_MS);
+      const rows = await eventually(
+        () => queryWindow('1m'),
+        (found) => found.reduce((sum, row) => sum + row.count, 0) >= total,
+        WAIT_MS,
+      );
       expect(rows).toEqual(run.expectedRows['1m']);
-      for (const granularity of ['1h', '1d'] as const) expect(await queryWindow(granularity), granularity).toEqual(run.expectedRows[granularity]);
+      for (const granularity of ['1h', '1d'] as const)
+        expect(await queryWindow(granularity), granularity).toEqual(run.expectedRows[granularity]);
       expect(await queryWindow('1h', ['--key', '/c'])).toEqual(run.expectedRows['1h'].filter((row) => row.key === '/c'));
     },
     TEST_TIMEOUT_MS,
@@ -124,16 +148,19 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
   });
 
   it(
-    'quarantine list holds exactly the run\'s late, future and invalid records, with reason, message, shard and raw bytes',
+    "quarantine list holds exactly the run's late, future and invalid records, with reason, message, shard and raw bytes",
     async () => {
       type Listed = { reason: string; message: string; shardId: string; sequenceNumber: string; data: string };
-      const ours = (records: Listed[]) => records.filter((record) => Buffer.from(record.data, 'base64').toString('utf8').includes(run.runId));
+      const ours = (records: Listed[]) =>
+        records.filter((record) => Buffer.from(record.data, 'base64').toString('utf8').includes(run.runId));
       const records = await eventually(
         async () => ours((await cliJson<{ records: Listed[] }>(['quarantine', 'list'])).records),
         (found) => found.length >= run.expectedQuarantine.length,
         WAIT_MS,
       );
-      const found = records.map((record) => ({ reason: record.reason, data: Buffer.from(record.data, 'base64').toString('utf8') })).sort((x, y) => x.reason.localeCompare(y.reason));
+      const found = records
+        .map((record) => ({ reason: record.reason, data: Buffer.from(record.data, 'base64').toString('utf8') }))
+        .sort((x, y) => x.reason.localeCompare(y.reason));
       expect(found).toEqual(run.expectedQuarantine);
       for (const record of records) {
         expect(record.message, record.reason).toMatch(/\S/);
@@ -145,9 +172,15 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
   );
 
   it(
-    'offsets shows every shard the run wrote to checkpointed at or after the run\'s last record there',
+    "offsets shows every shard the run wrote to checkpointed at or after the run's last record there",
     async () => {
-      type Shard = { shardId: string; checkpoint: string | null; checkpointArrivalTime: string | null; lagRecords: number; lagMs: number | null };
+      type Shard = {
+        shardId: string;
+        checkpoint: string | null;
+        checkpointArrivalTime: string | null;
+        lagRecords: number;
+        lagMs: number | null;
+      };
       const behind = (shards: Shard[]) =>
         [...lastSequenceOfShard].filter(([shardId, last]) => {
           const checkpoint = shards.find((shard) => shard.shardId === shardId)?.checkpoint;
@@ -166,13 +199,18 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
         expect(Date.parse(shard.checkpointArrivalTime ?? ''), shardId).toBeGreaterThan(run.minuteStartMs - 60_000);
         expect(shard.lagRecords, shardId).toBeGreaterThanOrEqual(0);
       }
-      if (!remote) expect(shards.every((shard) => shard.lagRecords === 0), JSON.stringify(shards)).toBe(true); // nothing else writes to the local stack
+      if (!remote)
+        expect(
+          shards.every((shard) => shard.lagRecords === 0),
+          JSON.stringify(shards),
+        ).toBe(true); // nothing else writes to the local stack
     },
     TEST_TIMEOUT_MS,
   );
 
   it('query still gives the same exact counts once every shard is checkpointed past the run', async () => {
-    for (const granularity of Object.keys(GRANULARITIES) as Granularity[]) expect(await queryWindow(granularity), granularity).toEqual(run.expectedRows[granularity]);
+    for (const granularity of Object.keys(GRANULARITIES) as Granularity[])
+      expect(await queryWindow(granularity), granularity).toEqual(run.expectedRows[granularity]);
   });
 
   describe('what the event source mapping is deployed with (read from the template the target runs)', () => {
@@ -183,7 +221,10 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
     const resourcesOf = (type: string) =>
       Object.entries(template.Resources ?? {})
         .filter(([, resource]) => (resource as { Type: string }).Type === type)
-        .map(([id, resource]) => ({ id, properties: ((resource as { Properties?: Record<string, unknown> }).Properties ?? {}) as Record<string, any> }));
+        .map(([id, resource]) => ({
+          id,
+          properties: ((resource as { Properties?: Record<string, unknown> }).Properties ?? {}) as Record<string, any>,
+        }));
 
     it.skipIf(Boolean(unsupported.bisect))(
       named('a failing batch is bisected, retried and then sent to the on-failure destination, with partial batch responses', 'bisect'),
@@ -195,13 +236,16 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
       },
     );
 
-    it.skipIf(Boolean(unsupported.parallelization))(named('the consumer runs with the parallelization factor its mapping has', 'parallelization'), () => {
-      const [mapping] = resourcesOf('AWS::Lambda::EventSourceMapping');
-      const fn = resourcesOf('AWS::Lambda::Function').find((candidate) => candidate.id === mapping!.properties.FunctionName?.Ref);
-      const environment = fn!.properties.Environment.Variables as Record<string, string>;
-      expect(Number(environment.PARALLELIZATION_FACTOR)).toBe(mapping!.properties.ParallelizationFactor ?? 1);
-      if ((mapping!.properties.ParallelizationFactor ?? 1) > 1) expect(environment.DEDUP_PRODUCER_IDS).toBe('true');
-    });
+    it.skipIf(Boolean(unsupported.parallelization))(
+      named('the consumer runs with the parallelization factor its mapping has', 'parallelization'),
+      () => {
+        const [mapping] = resourcesOf('AWS::Lambda::EventSourceMapping');
+        const fn = resourcesOf('AWS::Lambda::Function').find((candidate) => candidate.id === mapping!.properties.FunctionName?.Ref);
+        const environment = fn!.properties.Environment.Variables as Record<string, string>;
+        expect(Number(environment.PARALLELIZATION_FACTOR)).toBe(mapping!.properties.ParallelizationFactor ?? 1);
+        if ((mapping!.properties.ParallelizationFactor ?? 1) > 1) expect(environment.DEDUP_PRODUCER_IDS).toBe('true');
+      },
+    );
 
     it.skipIf(Boolean(unsupported.iteratorAge))(named('consumer lag: the IteratorAge alarms watch the consumer', 'iteratorAge'), () => {
       const [mapping] = resourcesOf('AWS::Lambda::EventSourceMapping');
@@ -209,7 +253,11 @@ describe(`streamtally end to end on the ${settings.target} target`, () => {
       const lagAlarms = resourcesOf('AWS::CloudWatch::Alarm').filter((alarm) => alarm.properties.MetricName === 'IteratorAge');
       expect(lagAlarms.length).toBeGreaterThanOrEqual(2);
       for (const alarm of lagAlarms) {
-        expect(alarm.properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Maximum', Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }] });
+        expect(alarm.properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Maximum',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+        });
       }
     });
   });

@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StreamtallyConfigError } from '../../core';
@@ -31,7 +31,12 @@ describe('the dashboard HTTP API (dashboardApi)', () => {
   it('gives its read-only Lambda the stack resources and the configured types', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ EVENT_TYPES: 'page_view,search', CONSUMER_NAMES: 'aggregator', STREAM_NAME: Match.anyValue(), AGGREGATES_TABLE: Match.anyValue() }),
+        Variables: Match.objectLike({
+          EVENT_TYPES: 'page_view,search',
+          CONSUMER_NAMES: 'aggregator',
+          STREAM_NAME: Match.anyValue(),
+          AGGREGATES_TABLE: Match.anyValue(),
+        }),
       },
     });
     expect(Object.keys(template.findOutputs('DashboardApiUrl'))).toEqual(['DashboardApiUrl']);
@@ -47,8 +52,14 @@ describe('the dashboard HTTP API (dashboardApi)', () => {
   });
 
   it('alarms on its 5xx answers, its p99 latency and its function errors, to the alarm topic', () => {
-    const alarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: Match.stringLikeRegexp('-dashboardApi-') } });
-    const byMetric = Object.values(alarms).map((alarm) => [alarm.Properties.Namespace, alarm.Properties.MetricName, alarm.Properties.ExtendedStatistic ?? alarm.Properties.Statistic]);
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { AlarmName: Match.stringLikeRegexp('-dashboardApi-') },
+    });
+    const byMetric = Object.values(alarms).map((alarm) => [
+      alarm.Properties.Namespace,
+      alarm.Properties.MetricName,
+      alarm.Properties.ExtendedStatistic ?? alarm.Properties.Statistic,
+    ]);
     expect(byMetric).toEqual([
       ['AWS/ApiGateway', '5xx', 'Sum'],
       ['AWS/ApiGateway', 'Latency', 'p99'],
@@ -56,7 +67,9 @@ describe('the dashboard HTTP API (dashboardApi)', () => {
     ]);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
-      expect(alarm.Properties.Dimensions).toEqual(expect.arrayContaining([expect.objectContaining({ Name: expect.stringMatching(/^(ApiId|Stage|FunctionName)$/) })]));
+      expect(alarm.Properties.Dimensions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Name: expect.stringMatching(/^(ApiId|Stage|FunctionName)$/) })]),
+      );
     }
   });
 
@@ -70,6 +83,8 @@ describe('the dashboard HTTP API (dashboardApi)', () => {
 
   it('refuses an event type that could never exist', () => {
     expect(() => resolveConfig({ dashboardApiEventTypes: 'page_view,a#b' })).toThrow(StreamtallyConfigError);
-    expect(() => resolveConfig({ dashboardApiEventTypes: 'page_view,a#b' })).toThrow('dashboardApiEventTypes must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "a#b"');
+    expect(() => resolveConfig({ dashboardApiEventTypes: 'page_view,a#b' })).toThrow(
+      'dashboardApiEventTypes must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "a#b"',
+    );
   });
 });

@@ -27,7 +27,9 @@ function fixture(streamProps: ConstructorParameters<typeof EventStream>[2] = {})
 describe('EventStream', () => {
   it('validates the retention', () => {
     const stack = new Stack(newApp(), 'Test');
-    expect(() => new EventStream(stack, 'Short', { retention: Duration.hours(12) })).toThrow(/retention must be a whole number of hours from 24 to 8760, got 12/);
+    expect(() => new EventStream(stack, 'Short', { retention: Duration.hours(12) })).toThrow(
+      /retention must be a whole number of hours from 24 to 8760, got 12/,
+    );
     expect(() => new EventStream(stack, 'Long', { retention: Duration.hours(8761) })).toThrow(/from 24 to 8760, got 8761/);
   });
 
@@ -42,7 +44,11 @@ describe('EventStream', () => {
 
   it('follows the configuration of the stack', () => {
     const { template } = synthStack({ streamMode: 'on-demand', retentionHours: 48 });
-    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 48, ShardCount: Match.absent() });
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      RetentionPeriodHours: 48,
+      ShardCount: Match.absent(),
+    });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: 12 * 3600 });
     synthStack({ shardCount: 3 }).template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 3 });
   });
@@ -58,7 +64,10 @@ describe('EventStream', () => {
     consumer('two');
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('streamtally:shared-consumers'))).toHaveLength(0);
     consumer('three');
-    const warnings = Annotations.fromStack(stack).findWarning('/Test/EventStream', Match.stringLikeRegexp('more than 2 consumers share .*enhanced fan-out'));
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '/Test/EventStream',
+      Match.stringLikeRegexp('more than 2 consumers share .*enhanced fan-out'),
+    );
     expect(warnings).toHaveLength(1);
   });
 
@@ -97,7 +106,10 @@ describe('StreamConsumer', () => {
   it('writes an unlimited maximum record age as -1', () => {
     const { stack, consumer } = fixture();
     consumer('patient', { maxRecordAge: 'unlimited' });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: -1, MaximumRetryAttempts: 10 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRecordAgeInSeconds: -1,
+      MaximumRetryAttempts: 10,
+    });
   });
 
   it('refuses endless retries without a maximum record age', () => {
@@ -144,7 +156,9 @@ describe('StreamConsumer', () => {
       reportBatchItemFailures: false,
       enabled: false,
     });
-    const mapping = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping'))[0] as { Properties: Record<string, unknown> };
+    const mapping = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping'))[0] as {
+      Properties: Record<string, unknown>;
+    };
     expect(mapping.Properties).toMatchObject({
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 5,

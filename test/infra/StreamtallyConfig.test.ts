@@ -120,9 +120,23 @@ describe('configFromContext with -c config=<file>', () => {
   };
 
   it('reads the settings of the file, typed as JSON', () => {
-    const config = file({ stage: 'prod', shardCount: 4, retentionHours: 48, dedupProducerIds: false, alarmEmail: 'ops@example.com', freshnessSlaMs: 2000 });
+    const config = file({
+      stage: 'prod',
+      shardCount: 4,
+      retentionHours: 48,
+      dedupProducerIds: false,
+      alarmEmail: 'ops@example.com',
+      freshnessSlaMs: 2000,
+    });
     expect(configFromContext(new App({ context: { config } }))).toEqual(
-      resolveConfig({ stage: 'prod', shardCount: 4, retentionHours: 48, dedupProducerIds: false, alarmEmail: 'ops@example.com', freshnessSlaMs: 2000 }),
+      resolveConfig({
+        stage: 'prod',
+        shardCount: 4,
+        retentionHours: 48,
+        dedupProducerIds: false,
+        alarmEmail: 'ops@example.com',
+        freshnessSlaMs: 2000,
+      }),
     );
   });
 
@@ -164,7 +178,9 @@ describe('configFromContext with -c config=<file>', () => {
   });
 
   it('refuses a config context that is not a path', () => {
-    expect(() => configFromContext(new App({ context: { config: { stage: 'prod' } } }))).toThrow(/^context "config" must be the path of a JSON file of settings/);
+    expect(() => configFromContext(new App({ context: { config: { stage: 'prod' } } }))).toThrow(
+      /^context "config" must be the path of a JSON file of settings/,
+    );
   });
 });
 

@@ -28,7 +28,7 @@ describe('event stream', () => {
 
   it('is encrypted with a customer-managed key that rotates', () => {
     const stream = only('AWS::Kinesis::Stream');
-    const keyId = (stream.Properties.StreamEncryption as { EncryptionType: string; KeyId: { 'Fn::GetAtt': [string, string] } });
+    const keyId = stream.Properties.StreamEncryption as { EncryptionType: string; KeyId: { 'Fn::GetAtt': [string, string] } };
     expect(keyId.EncryptionType).toBe('KMS');
     const keyLogicalId = keyId.KeyId['Fn::GetAtt'][0];
     const key = template.toJSON().Resources[keyLogicalId] as Resource;
@@ -179,9 +179,7 @@ describe('quarantine bucket', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('^QuarantineBucket') },
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -210,7 +208,13 @@ describe('monitoring', () => {
     const dashboard = only('AWS::CloudWatch::Dashboard');
     expect(dashboard.Properties.DashboardName).toBe('streamtally-dev');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
-    for (const metric of ['IteratorAge', 'Errors', 'IncomingRecords', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded']) {
+    for (const metric of [
+      'IteratorAge',
+      'Errors',
+      'IncomingRecords',
+      'WriteProvisionedThroughputExceeded',
+      'ReadProvisionedThroughputExceeded',
+    ]) {
       expect(body).toContain(metric);
     }
   });

@@ -8,7 +8,10 @@ import { newApp, synthStack } from './synthStack';
 
 // cdk-nag 3 is a policy-validation plugin (not an Aspect): `cdk synth` fails on any
 // violation, and tests run a pack over the construct tree with validateScope().
-const packs = { AwsSolutions: new AwsSolutionsChecks(undefined, { verbose: true }), Serverless: new ServerlessChecks(undefined, { verbose: true }) };
+const packs = {
+  AwsSolutions: new AwsSolutionsChecks(undefined, { verbose: true }),
+  Serverless: new ServerlessChecks(undefined, { verbose: true }),
+};
 
 function describeViolations(report: PolicyValidationPluginReport): string[] {
   return report.violations.map(
@@ -44,7 +47,9 @@ describe('cdk-nag', () => {
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
       if (breakARule) {
         // An unacknowledged wildcard on the aggregator's role (AwsSolutions-IAM5).
-        stack.aggregator.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject*'], resources: [stack.quarantine.bucket.arnForObjects('*')] }));
+        stack.aggregator.fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:GetObject*'], resources: [stack.quarantine.bucket.arnForObjects('*')] }),
+        );
       }
       return app.synth();
     };

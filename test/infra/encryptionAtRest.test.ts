@@ -49,7 +49,7 @@ const STATELESS = new Set([
 
 function referencedId(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const ref = (value as Json)['Ref'];
+  const ref = (value as Json).Ref;
   if (typeof ref === 'string') return ref;
   const getAtt = (value as Json)['Fn::GetAtt'];
   return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
@@ -60,17 +60,17 @@ function isGoodKey(resources: Resources, key: unknown, awsManagedAlias: string):
   if (key === awsManagedAlias) return true;
   const id = referencedId(key);
   const resource = id === undefined ? undefined : resources[id];
-  return resource?.Type === 'AWS::KMS::Key' && resource.Properties?.['EnableKeyRotation'] === true;
+  return resource?.Type === 'AWS::KMS::Key' && resource.Properties?.EnableKeyRotation === true;
 }
 
 /** A resource policy statement that denies every request not made over TLS. */
 function deniesPlainTransport(statement: Json): boolean {
-  const condition = statement['Condition'] as { Bool?: Json } | undefined;
-  const principal = statement['Principal'];
+  const condition = statement.Condition as { Bool?: Json } | undefined;
+  const principal = statement.Principal;
   return (
-    statement['Effect'] === 'Deny' &&
+    statement.Effect === 'Deny' &&
     String(condition?.Bool?.['aws:SecureTransport']) === 'false' &&
-    (principal === '*' || (principal as Json | undefined)?.['AWS'] === '*')
+    (principal === '*' || (principal as Json | undefined)?.AWS === '*')
   );
 }
 
@@ -82,57 +82,62 @@ function policyStatementsFor(resources: Resources, policyType: string, targetPro
       const targets = Array.isArray(target) ? target : [target];
       return targets.some((t) => referencedId(t) === targetId);
     })
-    .flatMap((r) => ((r.Properties?.['PolicyDocument'] as { Statement?: Json[] } | undefined)?.Statement ?? []));
+    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement?: Json[] } | undefined)?.Statement ?? []);
 }
 
 /** Checks of each stateful type: what is wrong with one resource, or nothing. */
 const STATEFUL: Readonly<Record<string, (resources: Resources, id: string, p: Json) => string[]>> = {
   'AWS::Kinesis::Stream': (resources, _id, p) => {
-    const encryption = p['StreamEncryption'] as Json | undefined;
-    if (encryption?.['EncryptionType'] !== 'KMS') return ['not encrypted with KMS'];
-    return isGoodKey(resources, encryption['KeyId'], 'alias/aws/kinesis') ? [] : ['its KMS key is neither a rotating key of the stack nor alias/aws/kinesis'];
+    const encryption = p.StreamEncryption as Json | undefined;
+    if (encryption?.EncryptionType !== 'KMS') return ['not encrypted with KMS'];
+    return isGoodKey(resources, encryption.KeyId, 'alias/aws/kinesis')
+      ? []
+      : ['its KMS key is neither a rotating key of the stack nor alias/aws/kinesis'];
   },
   'AWS::DynamoDB::Table': (resources, _id, p) => {
-    const sse = p['SSESpecification'] as Json | undefined;
+    const sse = p.SSESpecification as Json | undefined;
     // SSEEnabled: KMS encryption (the AWS-managed key, or KMSMasterKeyId); without it only an AWS-owned key.
-    if (sse?.['SSEEnabled'] !== true) return ['SSESpecification.SSEEnabled is not true'];
-    const key = sse['KMSMasterKeyId'];
+    if (sse?.SSEEnabled !== true) return ['SSESpecification.SSEEnabled is not true'];
+    const key = sse.KMSMasterKeyId;
     return key === undefined || isGoodKey(resources, key, 'alias/aws/dynamodb') ? [] : ['its KMS key does not rotate'];
   },
   'AWS::S3::Bucket': (resources, id, p) => {
     const problems: string[] = [];
-    const rules = ((p['BucketEncryption'] as Json | undefined)?.['ServerSideEncryptionConfiguration'] as Json[] | undefined) ?? [];
-    const algorithms = rules.map((rule) => (rule['ServerSideEncryptionByDefault'] as Json | undefined)?.['SSEAlgorithm']);
+    const rules = ((p.BucketEncryption as Json | undefined)?.ServerSideEncryptionConfiguration as Json[] | undefined) ?? [];
+    const algorithms = rules.map((rule) => (rule.ServerSideEncryptionByDefault as Json | undefined)?.SSEAlgorithm);
     if (algorithms.length === 0 || !algorithms.every((a) => a === 'AES256' || a === 'aws:kms' || a === 'aws:kms:dsse')) {
       problems.push('has no default server-side encryption');
     }
-    const block = (p['PublicAccessBlockConfiguration'] as Json | undefined) ?? {};
+    const block = (p.PublicAccessBlockConfiguration as Json | undefined) ?? {};
     for (const setting of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
       if (block[setting] !== true) problems.push(`does not set ${setting}`);
     }
     const statements = policyStatementsFor(resources, 'AWS::S3::BucketPolicy', 'Bucket', id);
-    const denied = statements.filter(deniesPlainTransport).flatMap((s) => (Array.isArray(s['Resource']) ? s['Resource'] : [s['Resource']]));
+    const denied = statements.filter(deniesPlainTransport).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
     const coversBucket = denied.some((r) => referencedId(r) === id);
     const coversObjects = denied.some((r) => JSON.stringify(r).includes(`"${id}"`) && JSON.stringify(r).includes('"/*"'));
-    if (!coversBucket || !coversObjects) problems.push('its bucket policy does not deny plain HTTP to the bucket and its objects (enforceSSL)');
+    if (!coversBucket || !coversObjects)
+      problems.push('its bucket policy does not deny plain HTTP to the bucket and its objects (enforceSSL)');
     return problems;
   },
   'AWS::SNS::Topic': (resources, id, p) => {
     const problems: string[] = [];
-    if (!isGoodKey(resources, p['KmsMasterKeyId'], 'alias/aws/sns')) problems.push('has no KMS master key that rotates');
-    if (!policyStatementsFor(resources, 'AWS::SNS::TopicPolicy', 'Topics', id).some(deniesPlainTransport)) problems.push('its topic policy does not deny plain HTTP');
+    if (!isGoodKey(resources, p.KmsMasterKeyId, 'alias/aws/sns')) problems.push('has no KMS master key that rotates');
+    if (!policyStatementsFor(resources, 'AWS::SNS::TopicPolicy', 'Topics', id).some(deniesPlainTransport))
+      problems.push('its topic policy does not deny plain HTTP');
     return problems;
   },
   'AWS::SQS::Queue': (resources, _id, p) => {
-    if (p['KmsMasterKeyId'] !== undefined) return isGoodKey(resources, p['KmsMasterKeyId'], 'alias/aws/sqs') ? [] : ['its KMS key does not rotate'];
-    return p['SqsManagedSseEnabled'] === true ? [] : ['sets neither KmsMasterKeyId nor SqsManagedSseEnabled'];
+    if (p.KmsMasterKeyId !== undefined)
+      return isGoodKey(resources, p.KmsMasterKeyId, 'alias/aws/sqs') ? [] : ['its KMS key does not rotate'];
+    return p.SqsManagedSseEnabled === true ? [] : ['sets neither KmsMasterKeyId nor SqsManagedSseEnabled'];
   },
   // CloudWatch Logs always encrypts log data at rest with a service key. A customer key is not
   // required: the consumer never logs payloads (test/integration/quarantineLogging.test.ts), and
   // a key would need a key policy for the logs service principal. A key, when set, must rotate.
   'AWS::Logs::LogGroup': (resources, _id, p) =>
-    p['KmsKeyId'] === undefined || isGoodKey(resources, p['KmsKeyId'], '') ? [] : ['its KMS key does not rotate'],
-  'AWS::KMS::Key': (_resources, _id, p) => (p['EnableKeyRotation'] === true ? [] : ['key rotation is off']),
+    p.KmsKeyId === undefined || isGoodKey(resources, p.KmsKeyId, '') ? [] : ['its KMS key does not rotate'],
+  'AWS::KMS::Key': (_resources, _id, p) => (p.EnableKeyRotation === true ? [] : ['key rotation is off']),
 };
 
 function encryptionProblems(template: Template): string[] {
@@ -141,7 +146,8 @@ function encryptionProblems(template: Template): string[] {
   for (const [id, resource] of Object.entries(resources)) {
     const check = STATEFUL[resource.Type];
     if (check) problems.push(...check(resources, id, resource.Properties ?? {}).map((problem) => `${id} (${resource.Type}) ${problem}`));
-    else if (!STATELESS.has(resource.Type)) problems.push(`${id}: ${resource.Type} is neither checked for encryption nor known to be stateless`);
+    else if (!STATELESS.has(resource.Type))
+      problems.push(`${id}: ${resource.Type} is neither checked for encryption nor known to be stateless`);
   }
   return problems;
 }
@@ -153,7 +159,10 @@ function build(partial: Partial<StreamtallyConfig> = {}): StreamtallyStack {
 describe('encryption at rest', () => {
   it.each<[string, Partial<StreamtallyConfig>]>([
     ['the default configuration', {}],
-    ['an on-demand stream, alarm e-mail, parallel batches', { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 }],
+    [
+      'an on-demand stream, alarm e-mail, parallel batches',
+      { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 },
+    ],
     ['the dashboard HTTP API on', { dashboardApi: true, dashboardApiEventTypes: 'page_view' }],
   ])('%s: every stateful resource is encrypted, every bucket private and TLS-only', (_name, partial) => {
     expect(encryptionProblems(Template.fromStack(build(partial)))).toEqual([]);
@@ -180,11 +189,18 @@ describe('encryption at rest', () => {
 
   // Each addition below must be reported: every resource of each type is checked, not the first.
   it.each<[string, (stack: StreamtallyStack) => void, RegExp]>([
-    ['an unencrypted stream', (stack) => new kinesis.CfnStream(stack, 'Plain', { shardCount: 1 }), /^Plain \(AWS::Kinesis::Stream\) not encrypted with KMS$/m],
+    [
+      'an unencrypted stream',
+      (stack) => new kinesis.CfnStream(stack, 'Plain', { shardCount: 1 }),
+      /^Plain \(AWS::Kinesis::Stream\) not encrypted with KMS$/m,
+    ],
     [
       'a table with SSE off',
       (stack) =>
-        new dynamodb.Table(stack, 'PlainTable', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, encryption: dynamodb.TableEncryption.DEFAULT }),
+        new dynamodb.Table(stack, 'PlainTable', {
+          partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+          encryption: dynamodb.TableEncryption.DEFAULT,
+        }),
       /^PlainTable\w+ \(AWS::DynamoDB::Table\) SSESpecification.SSEEnabled is not true$/m,
     ],
     [
@@ -194,12 +210,25 @@ describe('encryption at rest', () => {
     ],
     [
       'an encrypted bucket that allows plain HTTP',
-      (stack) => new s3.Bucket(stack, 'NoSsl', { encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL }),
+      (stack) =>
+        new s3.Bucket(stack, 'NoSsl', { encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL }),
       /^NoSsl\w+ \(AWS::S3::Bucket\) its bucket policy does not deny plain HTTP/m,
     ],
-    ['a topic without a key', (stack) => new sns.Topic(stack, 'PlainTopic'), /^PlainTopic\w+ \(AWS::SNS::Topic\) has no KMS master key that rotates$/m],
-    ['a queue with SSE off', (stack) => new sqs.Queue(stack, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED }), /^PlainQueue\w+ \(AWS::SQS::Queue\) sets neither/m],
-    ['a key that does not rotate', (stack) => new kms.Key(stack, 'Stale', { enableKeyRotation: false }), /^Stale\w+ \(AWS::KMS::Key\) key rotation is off$/m],
+    [
+      'a topic without a key',
+      (stack) => new sns.Topic(stack, 'PlainTopic'),
+      /^PlainTopic\w+ \(AWS::SNS::Topic\) has no KMS master key that rotates$/m,
+    ],
+    [
+      'a queue with SSE off',
+      (stack) => new sqs.Queue(stack, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED }),
+      /^PlainQueue\w+ \(AWS::SQS::Queue\) sets neither/m,
+    ],
+    [
+      'a key that does not rotate',
+      (stack) => new kms.Key(stack, 'Stale', { enableKeyRotation: false }),
+      /^Stale\w+ \(AWS::KMS::Key\) key rotation is off$/m,
+    ],
     [
       'a log group with a key that does not rotate',
       (stack) => new logs.LogGroup(stack, 'Logs', { encryptionKey: new kms.Key(stack, 'LogsKey', { enableKeyRotation: false }) }),

@@ -11,7 +11,11 @@ describe('examples/existing-stream', () => {
 
   it('creates no stream: the consumer reads the one it was given, with the settings of the example', () => {
     template.resourceCountIs('AWS::Kinesis::Stream', 0);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: true });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ WINDOWS: '1m:7d,1h:90d', CONSUMER_NAME: 'aggregator' }) },
     });

@@ -51,7 +51,7 @@ const SERVICE_RESOURCE_TYPES: Readonly<Record<string, readonly string[]>> = {
 /** The logical id an intrinsic refers to: `{ Ref: id }` or `{ 'Fn::GetAtt': [id, attribute] }`. */
 function referencedId(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const ref = (value as Json)['Ref'];
+  const ref = (value as Json).Ref;
   if (typeof ref === 'string') return ref;
   const getAtt = (value as Json)['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
@@ -82,24 +82,24 @@ function ownResourcesOf(resources: Resources, functionId: string): Set<string> {
     const id = referencedId(value);
     if (id !== undefined && resources[id]) own.add(id);
   };
-  for (const value of Object.values(((fn['Environment'] as Json | undefined)?.['Variables'] as Json | undefined) ?? {})) add(value);
-  add((fn['LoggingConfig'] as Json | undefined)?.['LogGroup']);
+  for (const value of Object.values(((fn.Environment as Json | undefined)?.Variables as Json | undefined) ?? {})) add(value);
+  add((fn.LoggingConfig as Json | undefined)?.LogGroup);
   for (const resource of Object.values(resources)) {
-    if (resource.Type !== 'AWS::Lambda::EventSourceMapping' || referencedId(resource.Properties?.['FunctionName']) !== functionId) continue;
-    add(resource.Properties?.['EventSourceArn']);
-    add(((resource.Properties?.['DestinationConfig'] as Json | undefined)?.['OnFailure'] as Json | undefined)?.['Destination']);
+    if (resource.Type !== 'AWS::Lambda::EventSourceMapping' || referencedId(resource.Properties?.FunctionName) !== functionId) continue;
+    add(resource.Properties?.EventSourceArn);
+    add(((resource.Properties?.DestinationConfig as Json | undefined)?.OnFailure as Json | undefined)?.Destination);
   }
   // An enhanced fan-out consumer reads its own stream.
-  for (const id of [...own]) if (resources[id]!.Type === 'AWS::Kinesis::StreamConsumer') add(resources[id]!.Properties?.['StreamARN']);
+  for (const id of [...own]) if (resources[id]!.Type === 'AWS::Kinesis::StreamConsumer') add(resources[id]!.Properties?.StreamARN);
   // The keys those resources are encrypted with.
   for (const id of [...own]) {
     const p = resources[id]!.Properties ?? {};
-    add((p['StreamEncryption'] as Json | undefined)?.['KeyId']);
-    add((p['SSESpecification'] as Json | undefined)?.['KMSMasterKeyId']);
-    add(p['KmsMasterKeyId']);
-    add(p['KmsKeyId']);
-    const rules = ((p['BucketEncryption'] as Json | undefined)?.['ServerSideEncryptionConfiguration'] as Json[] | undefined) ?? [];
-    for (const rule of rules) add((rule['ServerSideEncryptionByDefault'] as Json | undefined)?.['KMSMasterKeyID']);
+    add((p.StreamEncryption as Json | undefined)?.KeyId);
+    add((p.SSESpecification as Json | undefined)?.KMSMasterKeyId);
+    add(p.KmsMasterKeyId);
+    add(p.KmsKeyId);
+    const rules = ((p.BucketEncryption as Json | undefined)?.ServerSideEncryptionConfiguration as Json[] | undefined) ?? [];
+    for (const rule of rules) add((rule.ServerSideEncryptionByDefault as Json | undefined)?.KMSMasterKeyID);
   }
   return own;
 }
@@ -107,8 +107,8 @@ function ownResourcesOf(resources: Resources, functionId: string): Set<string> {
 /** Index names of a table, so that `<table arn>/index/<name>` is allowed for exactly those. */
 function indexNames(table: CfnResource): string[] {
   const p = table.Properties ?? {};
-  return [...((p['GlobalSecondaryIndexes'] as Json[] | undefined) ?? []), ...((p['LocalSecondaryIndexes'] as Json[] | undefined) ?? [])].map(
-    (index) => index['IndexName'] as string,
+  return [...((p.GlobalSecondaryIndexes as Json[] | undefined) ?? []), ...((p.LocalSecondaryIndexes as Json[] | undefined) ?? [])].map(
+    (index) => index.IndexName as string,
   );
 }
 
@@ -139,13 +139,13 @@ function statementsOfRole(resources: Resources, roleId: string): { source: strin
     const statements = (document as { Statement?: Statement | Statement[] } | undefined)?.Statement ?? [];
     for (const statement of Array.isArray(statements) ? statements : [statements]) found.push({ source, statement });
   };
-  for (const policy of ((resources[roleId]!.Properties?.['Policies'] as Json[] | undefined) ?? [])) {
-    addDocument(`${roleId} inline ${String(policy['PolicyName'])}`, policy['PolicyDocument']);
+  for (const policy of (resources[roleId]!.Properties?.Policies as Json[] | undefined) ?? []) {
+    addDocument(`${roleId} inline ${String(policy.PolicyName)}`, policy.PolicyDocument);
   }
   for (const [id, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    const roles = (resource.Properties?.['Roles'] as unknown[] | undefined) ?? [];
-    if (roles.some((role) => referencedId(role) === roleId)) addDocument(id, resource.Properties?.['PolicyDocument']);
+    const roles = (resource.Properties?.Roles as unknown[] | undefined) ?? [];
+    if (roles.some((role) => referencedId(role) === roleId)) addDocument(id, resource.Properties?.PolicyDocument);
   }
   return found;
 }
@@ -157,7 +157,7 @@ function leastPrivilegeViolations(template: Template): string[] {
   const functionsByRole = new Map<string, string[]>();
   for (const [functionId, resource] of Object.entries(resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const roleId = referencedId(resource.Properties?.['Role']);
+    const roleId = referencedId(resource.Properties?.Role);
     if (roleId === undefined || resources[roleId]?.Type !== 'AWS::IAM::Role') {
       violations.push(`${functionId}: its role is not a role of this template, so its permissions cannot be checked`);
       continue;
@@ -169,8 +169,8 @@ function leastPrivilegeViolations(template: Template): string[] {
     const functions = functionsByRole.get(roleId);
     if (functions === undefined) violations.push(`${roleId}: a role no function of the template uses; add its rules to this test`);
     else if (functions.length > 1) violations.push(`${roleId}: shared by ${functions.join(', ')}; give each function its own role`);
-    if (resource.Properties?.['ManagedPolicyArns'] !== undefined) {
-      violations.push(`${roleId}: has managed policies ${JSON.stringify(resource.Properties['ManagedPolicyArns'])}`);
+    if (resource.Properties?.ManagedPolicyArns !== undefined) {
+      violations.push(`${roleId}: has managed policies ${JSON.stringify(resource.Properties.ManagedPolicyArns)}`);
     }
   }
 
@@ -215,7 +215,10 @@ function build(partial: Partial<StreamtallyConfig> = {}): StreamtallyStack {
 describe('least privilege of every function role', () => {
   it.each<[string, Partial<StreamtallyConfig>]>([
     ['the default configuration', {}],
-    ['an on-demand stream, alarm e-mail, parallel batches', { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 }],
+    [
+      'an on-demand stream, alarm e-mail, parallel batches',
+      { streamMode: 'on-demand', alarmEmail: 'ops@example.com', parallelizationFactor: 4 },
+    ],
     ['no producer-id dedup', { dedupProducerIds: false }],
     ['the dashboard HTTP API on', { dashboardApi: true, dashboardApiEventTypes: 'page_view,search' }],
   ])('%s: every statement names only the function own stream, tables, indexes, quarantine, key and log group', (_name, partial) => {
@@ -245,13 +248,18 @@ describe('least privilege of every function role', () => {
     const cases: [string, (stack: StreamtallyStack) => void, RegExp][] = [
       [
         'a write to another table',
-        (stack) => new dynamodb.Table(stack, 'Other', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }).grantWriteData(stack.aggregator.fn),
+        (stack) =>
+          new dynamodb.Table(stack, 'Other', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }).grantWriteData(
+            stack.aggregator.fn,
+          ),
         /dynamodb:PutItem names Other\w+, which is not one of the function's own resources/,
       ],
       [
         'a table outside the stack, by ARN',
         (stack) =>
-          dynamodb.Table.fromTableArn(stack, 'Foreign', 'arn:aws:dynamodb:us-east-1:123456789012:table/foreign').grantReadData(stack.aggregator.fn),
+          dynamodb.Table.fromTableArn(stack, 'Foreign', 'arn:aws:dynamodb:us-east-1:123456789012:table/foreign').grantReadData(
+            stack.aggregator.fn,
+          ),
         /dynamodb:GetItem names .*table\/foreign.*not an ARN of a resource of this template/,
       ],
       [
@@ -272,12 +280,17 @@ describe('least privilege of every function role', () => {
       [
         'a service wildcard action',
         (stack) =>
-          stack.aggregator.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.store.checkpointTable.tableArn] })),
+          stack.aggregator.fn.addToRolePolicy(
+            new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.store.checkpointTable.tableArn] }),
+          ),
         /action "dynamodb:\*" is not one named action/,
       ],
       [
         'the "*" action',
-        (stack) => stack.aggregator.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['*'], resources: [stack.store.checkpointTable.tableArn] })),
+        (stack) =>
+          stack.aggregator.fn.addToRolePolicy(
+            new iam.PolicyStatement({ actions: ['*'], resources: [stack.store.checkpointTable.tableArn] }),
+          ),
         /action "\*" is not one named action/,
       ],
       [
@@ -293,7 +306,9 @@ describe('least privilege of every function role', () => {
       [
         'an action of one service on a resource of another',
         (stack) =>
-          stack.aggregator.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [stack.store.checkpointTable.tableArn] })),
+          stack.aggregator.fn.addToRolePolicy(
+            new iam.PolicyStatement({ actions: ['kinesis:PutRecord'], resources: [stack.store.checkpointTable.tableArn] }),
+          ),
         /kinesis:PutRecord is a kinesis action on AggregatesStoreCheckpoints\w+ \(AWS::DynamoDB::Table\)/,
       ],
       [

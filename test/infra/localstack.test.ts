@@ -49,7 +49,17 @@ describe('compose.yaml (LocalStack)', () => {
 
   it('starts every service the synthesized template uses, and those cdk bootstrap and deploy call', () => {
     const services = new Set(localstack.environment.SERVICES!.split(','));
-    const SERVICE_OF: Record<string, string> = { CloudWatch: 'cloudwatch', DynamoDB: 'dynamodb', IAM: 'iam', KMS: 'kms', Kinesis: 'kinesis', Lambda: 'lambda', Logs: 'logs', S3: 's3', SNS: 'sns' };
+    const SERVICE_OF: Record<string, string> = {
+      CloudWatch: 'cloudwatch',
+      DynamoDB: 'dynamodb',
+      IAM: 'iam',
+      KMS: 'kms',
+      Kinesis: 'kinesis',
+      Lambda: 'lambda',
+      Logs: 'logs',
+      S3: 's3',
+      SNS: 'sns',
+    };
     const used = new Set<string>();
     for (const resource of Object.values(synthesizedTemplate().Resources ?? {})) {
       const namespace = (resource as { Type: string }).Type.split('::')[1]!;
@@ -62,7 +72,15 @@ describe('compose.yaml (LocalStack)', () => {
 });
 
 describe('npm run localstack:deploy / localstack:destroy', () => {
-  const userEnv = { PATH: '/usr/bin', HOME: '/home/someone', AWS_PROFILE: 'production', AWS_ACCESS_KEY_ID: 'AKIAREALKEY', AWS_SECRET_ACCESS_KEY: 'real', AWS_SESSION_TOKEN: 'real', CDK_DEFAULT_ACCOUNT: '123456789012' };
+  const userEnv = {
+    PATH: '/usr/bin',
+    HOME: '/home/someone',
+    AWS_PROFILE: 'production',
+    AWS_ACCESS_KEY_ID: 'AKIAREALKEY',
+    AWS_SECRET_ACCESS_KEY: 'real',
+    AWS_SESSION_TOKEN: 'real',
+    CDK_DEFAULT_ACCOUNT: '123456789012',
+  };
 
   it('are scripts of package.json running scripts/localstack.ts', () => {
     const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -83,10 +101,13 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
 
   it('destroy: synthesizes the stage and destroys its stack without asking', () => {
     const plan = planLocalStack(parseScriptArgs(['destroy']), userEnv);
-    expect(plan.steps.map((step) => [step.bin, ...step.args].join(' '))).toEqual(['cdk synth --quiet -c stage=dev', 'cdklocal destroy Streamtally-dev --app cdk.out --force']);
+    expect(plan.steps.map((step) => [step.bin, ...step.args].join(' '))).toEqual([
+      'cdk synth --quiet -c stage=dev',
+      'cdklocal destroy Streamtally-dev --app cdk.out --force',
+    ]);
   });
 
-  it('sets the endpoint variables cdklocal needs, LocalStack credentials, and drops the user\'s AWS profile and keys', () => {
+  it("sets the endpoint variables cdklocal needs, LocalStack credentials, and drops the user's AWS profile and keys", () => {
     const { env } = planLocalStack({ action: 'deploy' }, userEnv);
     expect(env).toMatchObject({
       AWS_ENDPOINT_URL: DEFAULT_ENDPOINT,
@@ -101,7 +122,12 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
     expect(env).not.toHaveProperty('AWS_PROFILE');
     expect(env).not.toHaveProperty('AWS_SESSION_TOKEN');
     expect(env).not.toHaveProperty('CDK_DEFAULT_ACCOUNT');
-    expect(planLocalStack({ action: 'deploy', region: 'eu-west-1' }, { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_S3: 'http://s3.localstack:4566' }).env).toMatchObject({
+    expect(
+      planLocalStack(
+        { action: 'deploy', region: 'eu-west-1' },
+        { AWS_ENDPOINT_URL: 'http://localstack:4566', AWS_ENDPOINT_URL_S3: 'http://s3.localstack:4566' },
+      ).env,
+    ).toMatchObject({
       AWS_ENDPOINT_URL: 'http://localstack:4566',
       AWS_ENDPOINT_URL_S3: 'http://s3.localstack:4566',
       AWS_REGION: 'eu-west-1',
@@ -109,8 +135,20 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
   });
 
   it.each<[string, () => unknown, RegExp]>([
-    ['an AWS endpoint', () => planLocalStack({ action: 'deploy' }, { AWS_ENDPOINT_URL: 'https://cloudformation.us-east-1.amazonaws.com', AWS_ENDPOINT_URL_S3: 'https://s3.amazonaws.com' }), /^refusing to run: .* is AWS, not LocalStack/],
-    ['AWS_ENDPOINT_URL without AWS_ENDPOINT_URL_S3', () => planLocalStack({ action: 'deploy' }, { AWS_ENDPOINT_URL: 'http://localhost:4566' }), /^AWS_ENDPOINT_URL is set .* but AWS_ENDPOINT_URL_S3 is not/],
+    [
+      'an AWS endpoint',
+      () =>
+        planLocalStack(
+          { action: 'deploy' },
+          { AWS_ENDPOINT_URL: 'https://cloudformation.us-east-1.amazonaws.com', AWS_ENDPOINT_URL_S3: 'https://s3.amazonaws.com' },
+        ),
+      /^refusing to run: .* is AWS, not LocalStack/,
+    ],
+    [
+      'AWS_ENDPOINT_URL without AWS_ENDPOINT_URL_S3',
+      () => planLocalStack({ action: 'deploy' }, { AWS_ENDPOINT_URL: 'http://localhost:4566' }),
+      /^AWS_ENDPOINT_URL is set .* but AWS_ENDPOINT_URL_S3 is not/,
+    ],
     ['a bad stage', () => planLocalStack({ action: 'deploy', stage: 'my stage' }, {}), /^--stage must be/],
     ['no action', () => parseScriptArgs([]), /^the action must be deploy or destroy/],
     ['an unknown flag', () => parseScriptArgs(['deploy', '--stag', 'x']), /^Unknown option '--stag'/],
@@ -132,21 +170,27 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/localstack.ts', 'deploy'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_S3: endpoint },
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/localstack.ts', 'deploy'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_S3: endpoint },
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`localstack: LocalStack does not answer at ${endpoint} (ECONNREFUSED); start it with \`docker compose up -d --wait\` (see docs/targets.md)`);
+    expect(result.stderr.trim()).toBe(
+      `localstack: LocalStack does not answer at ${endpoint} (ECONNREFUSED); start it with \`docker compose up -d --wait\` (see docs/targets.md)`,
+    );
   });
 
-  describe('cdklocal with the plan\'s environment', () => {
+  describe("cdklocal with the plan's environment", () => {
     let server: Server | undefined;
     afterAll(() => server?.close());
 
-    it('sends the CDK\'s requests to the LocalStack endpoint, signed with LocalStack\'s test credentials', async () => {
+    it("sends the CDK's requests to the LocalStack endpoint, signed with LocalStack's test credentials", async () => {
       // A stand-in for LocalStack that records each request: STS says account 000000000000,
       // CloudFormation says the bootstrap stack does not exist yet, and then refuses the change set.
       const requests: { service: string; action: string; accessKey: string }[] = [];
@@ -155,7 +199,11 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
         request.on('data', (chunk: Buffer) => (body += chunk.toString()));
         request.on('end', () => {
           const credential = /Credential=([^/]+)\/\d+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '');
-          requests.push({ service: credential?.[2] ?? '?', action: /Action=(\w+)/.exec(body)?.[1] ?? '?', accessKey: credential?.[1] ?? '?' });
+          requests.push({
+            service: credential?.[2] ?? '?',
+            action: /Action=(\w+)/.exec(body)?.[1] ?? '?',
+            accessKey: credential?.[1] ?? '?',
+          });
           response.setHeader('content-type', 'text/xml');
           if (body.includes('Action=GetCallerIdentity')) {
             response.end(
@@ -164,17 +212,26 @@ describe('npm run localstack:deploy / localstack:destroy', () => {
             return;
           }
           response.statusCode = 400;
-          response.end('<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id CDKToolkit does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+          response.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id CDKToolkit does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+          );
         });
       });
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const plan = planLocalStack({ action: 'deploy' }, { ...process.env, ...userEnv, PATH: process.env.PATH, AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_S3: endpoint });
+      const plan = planLocalStack(
+        { action: 'deploy' },
+        { ...process.env, ...userEnv, PATH: process.env.PATH, AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_S3: endpoint },
+      );
       const bootstrap = plan.steps.find((step) => step.args[0] === 'bootstrap')!;
       const assembly = synthesizedAssembly({}, 'Streamtally-dev');
       try {
         const exit = await new Promise<number | null>((resolve) => {
-          const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'cdklocal'), ['bootstrap', '--app', assembly.assemblyDir], { cwd: ROOT, env: plan.env, stdio: 'ignore' });
+          const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'cdklocal'), ['bootstrap', '--app', assembly.assemblyDir], {
+            cwd: ROOT,
+            env: plan.env,
+            stdio: 'ignore',
+          });
           child.once('exit', resolve);
         });
         expect(bootstrap.args).toEqual(['bootstrap', '--app', 'cdk.out']);
@@ -204,7 +261,9 @@ describe('cdk synth output deploys without Docker bundling', () => {
       const assetDir = path.join(assembly.assemblyDir, zips[0]!.source.path);
       expect(statSync(assetDir).isDirectory()).toBe(true);
       expect(readdirSync(assetDir)).toContain('index.js');
-      const fn = Object.values(assembly.template.Resources ?? {}).find((resource) => (resource as { Type: string }).Type === 'AWS::Lambda::Function') as unknown as {
+      const fn = Object.values(assembly.template.Resources ?? {}).find(
+        (resource) => (resource as { Type: string }).Type === 'AWS::Lambda::Function',
+      ) as unknown as {
         Properties: { Code: { S3Key: string }; Handler: string };
       };
       expect(fn.Properties.Code.S3Key).toBe(`${path.basename(zips[0]!.source.path).replace(/^asset\./, '')}.zip`);

@@ -27,48 +27,132 @@ const HOUR_MS = 3_600_000;
 /** Every plain metric alarm of the default stack: name → what it must watch and how. */
 const METRIC_ALARMS: Record<string, Record<string, unknown>> = {
   'aggregator-maxIteratorAgeMs-warning': {
-    Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FUNCTION, Statistic: 'Maximum', ...SUSTAINED, Threshold: 5000, TreatMissingData: 'ignore',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'IteratorAge',
+    Dimensions: FUNCTION,
+    Statistic: 'Maximum',
+    ...SUSTAINED,
+    Threshold: 5000,
+    TreatMissingData: 'ignore',
   },
   'aggregator-maxIteratorAgeMs-critical': {
     // min(24 h / 4, 6 h max record age / 2, 24 h)
-    Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: FUNCTION, Statistic: 'Maximum', ...SUSTAINED, Threshold: 3 * HOUR_MS, TreatMissingData: 'ignore',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'IteratorAge',
+    Dimensions: FUNCTION,
+    Statistic: 'Maximum',
+    ...SUSTAINED,
+    Threshold: 3 * HOUR_MS,
+    TreatMissingData: 'ignore',
   },
   'aggregator-errorCount': {
-    Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: FUNCTION, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Errors',
+    Dimensions: FUNCTION,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-throttleCount': {
-    Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: FUNCTION, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Throttles',
+    Dimensions: FUNCTION,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-p99DurationMs': {
     // 80 % of the 60 s timeout
-    Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: FUNCTION, ExtendedStatistic: 'p99', ...SUSTAINED, Threshold: 48_000, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Duration',
+    Dimensions: FUNCTION,
+    ExtendedStatistic: 'p99',
+    ...SUSTAINED,
+    Threshold: 48_000,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-quarantinedRecordCount': {
-    Namespace: 'streamtally', MetricName: 'RecordsQuarantined', Dimensions: SERVICE, Statistic: 'Sum', ...ANY_IN_5_MIN, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'streamtally',
+    MetricName: 'RecordsQuarantined',
+    Dimensions: SERVICE,
+    Statistic: 'Sum',
+    ...ANY_IN_5_MIN,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-onFailureRecordCount': {
-    Namespace: 'AWS/Lambda', MetricName: 'OnFailureDestinationDeliveredEventCount', Dimensions: MAPPING, Statistic: 'Sum', ...ANY_IN_5_MIN, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'OnFailureDestinationDeliveredEventCount',
+    Dimensions: MAPPING,
+    Statistic: 'Sum',
+    ...ANY_IN_5_MIN,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-droppedRecordCount': {
-    Namespace: 'AWS/Lambda', MetricName: 'DroppedEventCount', Dimensions: MAPPING, Statistic: 'Sum', ...ANY_IN_5_MIN, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Lambda',
+    MetricName: 'DroppedEventCount',
+    Dimensions: MAPPING,
+    Statistic: 'Sum',
+    ...ANY_IN_5_MIN,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-p99FreshnessMs': {
-    Namespace: 'streamtally', MetricName: 'EventFreshnessMs', Dimensions: SERVICE, ExtendedStatistic: 'p99', ...SUSTAINED, Threshold: 5000, TreatMissingData: 'notBreaching',
+    Namespace: 'streamtally',
+    MetricName: 'EventFreshnessMs',
+    Dimensions: SERVICE,
+    ExtendedStatistic: 'p99',
+    ...SUSTAINED,
+    Threshold: 5000,
+    TreatMissingData: 'notBreaching',
   },
   'aggregator-p99BatchProcessingMs': {
-    Namespace: 'streamtally', MetricName: 'BatchProcessingMs', Dimensions: SERVICE, ExtendedStatistic: 'p99', ...SUSTAINED, Threshold: 2500, TreatMissingData: 'notBreaching',
+    Namespace: 'streamtally',
+    MetricName: 'BatchProcessingMs',
+    Dimensions: SERVICE,
+    ExtendedStatistic: 'p99',
+    ...SUSTAINED,
+    Threshold: 2500,
+    TreatMissingData: 'notBreaching',
   },
   'stream-readThrottleCount': {
-    Namespace: 'AWS/Kinesis', MetricName: 'ReadProvisionedThroughputExceeded', Dimensions: STREAM, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Kinesis',
+    MetricName: 'ReadProvisionedThroughputExceeded',
+    Dimensions: STREAM,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'stream-writeThrottleCount': {
-    Namespace: 'AWS/Kinesis', MetricName: 'WriteProvisionedThroughputExceeded', Dimensions: STREAM, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Kinesis',
+    MetricName: 'WriteProvisionedThroughputExceeded',
+    Dimensions: STREAM,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'stream-putRecordsFailedRecordCount': {
-    Namespace: 'AWS/Kinesis', MetricName: 'PutRecords.FailedRecords', Dimensions: STREAM, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Kinesis',
+    MetricName: 'PutRecords.FailedRecords',
+    Dimensions: STREAM,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
   'stream-putRecordsThrottledRecordCount': {
-    Namespace: 'AWS/Kinesis', MetricName: 'PutRecords.ThrottledRecords', Dimensions: STREAM, Statistic: 'Sum', ...SUSTAINED, Threshold: 0, TreatMissingData: 'notBreaching',
+    Namespace: 'AWS/Kinesis',
+    MetricName: 'PutRecords.ThrottledRecords',
+    Dimensions: STREAM,
+    Statistic: 'Sum',
+    ...SUSTAINED,
+    Threshold: 0,
+    TreatMissingData: 'notBreaching',
   },
 };
 
@@ -136,37 +220,49 @@ const ofType = (type: string) => Object.values(resources).filter((resource) => r
 describe('alarms', () => {
   it('are exactly the listed ones, plus the composite "SLA breached"', () => {
     const names = ofType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties.AlarmName);
-    expect(names.sort()).toEqual([...Object.keys(METRIC_ALARMS), ...Object.keys(MATH_ALARMS)].map((name) => `streamtally-dev-${name}`).sort());
+    expect(names.sort()).toEqual(
+      [...Object.keys(METRIC_ALARMS), ...Object.keys(MATH_ALARMS)].map((name) => `streamtally-dev-${name}`).sort(),
+    );
     expect(ofType('AWS::CloudWatch::CompositeAlarm').map((alarm) => alarm.Properties.AlarmName)).toEqual(['streamtally-dev-sla-breached']);
   });
 
-  it.each(Object.entries(METRIC_ALARMS))('%s watches its metric with its dimensions, threshold and missing-data treatment, and notifies the topic', (name, expected) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `streamtally-dev-${name}`,
-      ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: [TOPIC],
-      OKActions: [TOPIC],
-      AlarmDescription: Match.stringLikeRegexp(`Runbook: docs/monitoring.md#${name.split('-').slice(1).join('-').toLowerCase()}$`),
-      ...expected,
-    });
-  });
+  it.each(Object.entries(METRIC_ALARMS))(
+    '%s watches its metric with its dimensions, threshold and missing-data treatment, and notifies the topic',
+    (name, expected) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `streamtally-dev-${name}`,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [TOPIC],
+        OKActions: [TOPIC],
+        AlarmDescription: Match.stringLikeRegexp(`Runbook: docs/monitoring.md#${name.split('-').slice(1).join('-').toLowerCase()}$`),
+        ...expected,
+      });
+    },
+  );
 
-  it.each(Object.entries(MATH_ALARMS))('%s computes its expression over metrics with their dimensions, and notifies the topic', (name, expected) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `streamtally-dev-${name}`,
-      ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: [TOPIC],
-      OKActions: [TOPIC],
-      Period: Match.absent(),
-      ...expected,
-    });
-  });
+  it.each(Object.entries(MATH_ALARMS))(
+    '%s computes its expression over metrics with their dimensions, and notifies the topic',
+    (name, expected) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `streamtally-dev-${name}`,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [TOPIC],
+        OKActions: [TOPIC],
+        Period: Match.absent(),
+        ...expected,
+      });
+    },
+  );
 
   it('combine into "SLA breached" when any SLA alarm is in ALARM, which notifies the topic', () => {
     const [composite] = ofType('AWS::CloudWatch::CompositeAlarm');
-    expect(composite?.Properties).toMatchObject({ AlarmActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }], OKActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }] });
+    expect(composite?.Properties).toMatchObject({
+      AlarmActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }],
+      OKActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }],
+    });
     const rule = JSON.stringify(composite?.Properties.AlarmRule);
-    for (const name of ['p99FreshnessMs', 'p99BatchProcessingMs', 'errorRatePercent']) expect(rule).toMatch(new RegExp(`ALARM\\(\\\\"",\\{"Fn::GetAtt":\\["Monitoringaggregator${name}`));
+    for (const name of ['p99FreshnessMs', 'p99BatchProcessingMs', 'errorRatePercent'])
+      expect(rule).toMatch(new RegExp(`ALARM\\(\\\\"",\\{"Fn::GetAtt":\\["Monitoringaggregator${name}`));
     expect(rule.match(/ OR /g)).toHaveLength(2);
   });
 
@@ -230,7 +326,11 @@ describe('enhanced fan-out consumers', () => {
     const quarantine = new Quarantine(stack, 'Quarantine');
     const consumer = (name: string, enhancedFanOut: boolean) =>
       new StreamConsumer(stack, name, { consumerName: name, stream: eventStream, entry: ENTRY, quarantine, enhancedFanOut });
-    new Monitoring(stack, 'Monitoring', { stage: 'test', stream: eventStream.stream, consumers: [consumer('pushed', true), consumer('polled', false)] });
+    new Monitoring(stack, 'Monitoring', {
+      stage: 'test',
+      stream: eventStream.stream,
+      consumers: [consumer('pushed', true), consumer('polled', false)],
+    });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'streamtally-test-pushed-maxMillisBehindLatestMs',
@@ -246,7 +346,9 @@ describe('enhanced fan-out consumers', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
     });
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((alarm) => (alarm as Resource).Properties.AlarmName);
-    expect(names.filter((name) => String(name).includes('MillisBehindLatest'))).toEqual(['streamtally-test-pushed-maxMillisBehindLatestMs']);
+    expect(names.filter((name) => String(name).includes('MillisBehindLatest'))).toEqual([
+      'streamtally-test-pushed-maxMillisBehindLatestMs',
+    ]);
     // Without tables, no DynamoDB alarms.
     expect(names.filter((name) => String(name).includes('throttledRequestCount'))).toEqual([]);
   });
@@ -256,7 +358,7 @@ describe('dashboard', () => {
   /** The dashboard body's JSON with the references left as markers. */
   const body = () => {
     const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
-    const parts = (dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const parts = (dashboard!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     // References sit inside JSON strings (ARNs, names): a marker keeps the JSON valid.
     return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
       widgets: { type: string; x: number; y: number; properties: { title?: string; alarms?: unknown[] } }[];

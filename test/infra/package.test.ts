@@ -22,7 +22,10 @@ import { blankAssetHashes, cdkJsonContext, newApp } from './synthStack';
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP_SOURCES = path.join(__dirname, 'package-app');
 
-type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>; Outputs?: Record<string, { Value: unknown }> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown }>;
+};
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 150_000 });
@@ -52,12 +55,18 @@ describe('the packed package, installed into another CDK app', () => {
     run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], ROOT);
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack left no tarball in ${work}`);
-    tarballFiles = run('tar', ['-tzf', path.join(work, tarball)], work).stdout.split('\n').filter(Boolean);
+    tarballFiles = run('tar', ['-tzf', path.join(work, tarball)], work)
+      .stdout.split('\n')
+      .filter(Boolean);
 
     run('mkdir', [app], work);
-    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, dependencies: { streamtally: `file:../${tarball}` } }));
+    writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'consumer-app', private: true, dependencies: { streamtally: `file:../${tarball}` } }),
+    );
     run('npm', ['install', '--omit=peer', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
-    for (const peer of ['aws-cdk-lib', 'constructs']) symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(app, 'node_modules', peer));
+    for (const peer of ['aws-cdk-lib', 'constructs'])
+      symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(app, 'node_modules', peer));
     for (const file of ['app.ts', 'tsconfig.json']) copyFileSync(path.join(APP_SOURCES, file), path.join(app, file));
 
     // Type-checks app.ts against the package's `exports`/`types` and compiles it to app.js.
@@ -69,7 +78,13 @@ describe('the packed package, installed into another CDK app', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('holds the compiled library, its types, the CLI and the aggregator bundle, and no TypeScript sources', () => {
-    for (const file of ['bin/streamtally.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/src/cli/run.js', 'dist/assets/aggregator/index.js']) {
+    for (const file of [
+      'bin/streamtally.js',
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/src/cli/run.js',
+      'dist/assets/aggregator/index.js',
+    ]) {
       expect(tarballFiles).toContain(`package/${file}`);
     }
     expect(tarballFiles.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
@@ -89,7 +104,9 @@ describe('the packed package, installed into another CDK app', () => {
 
     const [fn] = resourcesOfType(template('Packed'), 'AWS::Lambda::Function');
     const assetDir = path.join(outdir, `asset.${String((fn!.Properties!.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '')}`);
-    expect(sha256(path.join(assetDir, 'index.js'))).toBe(sha256(path.join(app, 'node_modules', 'streamtally', 'dist', 'assets', 'aggregator', 'index.js')));
+    expect(sha256(path.join(assetDir, 'index.js'))).toBe(
+      sha256(path.join(app, 'node_modules', 'streamtally', 'dist', 'assets', 'aggregator', 'index.js')),
+    );
   });
 
   it('consumes an existing stream instead of creating one', () => {

@@ -42,6 +42,9 @@ export function synthStack(partial: Partial<StreamtallyConfig> = {}, options: Ne
 
 /** The template with asset hashes replaced, so a snapshot survives handler changes. */
 export function blankAssetHashes(template: unknown): unknown {
-  const json = JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, (_m, ext: string | undefined) => `<asset-hash>${ext ?? ''}`);
+  const json = JSON.stringify(template).replace(
+    /[0-9a-f]{64}(\.zip|\.json)?/g,
+    (_m, ext: string | undefined) => `<asset-hash>${ext ?? ''}`,
+  );
   return JSON.parse(json);
 }

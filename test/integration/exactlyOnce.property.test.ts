@@ -111,7 +111,9 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
       quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
       claims: schedule.dedup && !withLedger ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
-      seenIds: withLedger ? new DynamoSeenIdLedger(dynamo, checkpointTable.input.TableName!, consumerName, config.allowedLatenessMs) : undefined,
+      seenIds: withLedger
+        ? new DynamoSeenIdLedger(dynamo, checkpointTable.input.TableName!, consumerName, config.allowedLatenessMs)
+        : undefined,
       // Shallow, so that keys fall off and come back within a few events.
       topKeys: new DynamoTopKeysStore(dynamo, tableName, TOP_KEYS_DEPTH),
     });
@@ -165,7 +167,10 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
         if (intent.kind === 'event' || !schedule.dedup) counted.push(generated.event!);
       }
     }
-    expect(quarantined.size).toBe(workload.records.filter((generated) => quarantined.has(quarantineId(generated.record.sequenceNumber, generated.subSequenceNumber))).length);
+    expect(quarantined.size).toBe(
+      workload.records.filter((generated) => quarantined.has(quarantineId(generated.record.sequenceNumber, generated.subSequenceNumber)))
+        .length,
+    );
     const actual = await scanAggregates(dynamo, tableName);
     const expected = expectedAggregates(counted, WINDOWS);
     expect(actual).toEqual(expected);
@@ -179,7 +184,10 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
     for (const { record } of workload.records) lastByShard.set(record.shardId, record.sequenceNumber);
     for (const [shardId, sequenceNumber] of lastByShard) {
       const { Item } = await dynamo.send(
-        new GetItemCommand({ TableName: checkpointTable.input.TableName!, Key: { pk: { S: checkpointPk(consumerName) }, sk: { S: shardId } } }),
+        new GetItemCommand({
+          TableName: checkpointTable.input.TableName!,
+          Key: { pk: { S: checkpointPk(consumerName) }, sk: { S: shardId } },
+        }),
       );
       expect(Item?.sequence?.S, `checkpoint of ${shardId}`).toBe(padSequenceNumber(sequenceNumber));
     }

@@ -114,12 +114,20 @@ describe('the aggregator handler, bundled config from its environment, against d
     ]);
 
     const metrics = JSON.parse(emf!) as Record<string, unknown>;
-    expect(metrics).toMatchObject({ RecordsIn: 8, EventsAggregated: 6, DuplicatesDropped: 1, QuarantinedInvalid: 1, AggregateItemsWritten: 9 });
+    expect(metrics).toMatchObject({
+      RecordsIn: 8,
+      EventsAggregated: 6,
+      DuplicatesDropped: 1,
+      QuarantinedInvalid: 1,
+      AggregateItemsWritten: 9,
+    });
   });
 
   it('is a no-op when Lambda re-delivers a batch it already applied', async () => {
     const shard = 'shardId-000000000001';
-    const batch = { Records: [kinesisRecord(shard, '200', pageView('r1', '/z', 10), '/z'), kinesisRecord(shard, '201', pageView('r2', '/z', 11), '/z')] };
+    const batch = {
+      Records: [kinesisRecord(shard, '200', pageView('r1', '/z', 10), '/z'), kinesisRecord(shard, '201', pageView('r2', '/z', 11), '/z')],
+    };
     await handler(batch);
     await handler(batch);
     const aggregates = await scanAggregates(dynamo, aggregatesTable);

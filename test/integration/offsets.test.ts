@@ -39,7 +39,9 @@ async function checkpoint(consumer: string, shardId: string, record: { sequenceN
 }
 
 async function arrivals(shardId: string): Promise<Map<string, number>> {
-  const { ShardIterator } = await fixture.kinesis.send(new GetShardIteratorCommand({ StreamName: STREAM, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+  const { ShardIterator } = await fixture.kinesis.send(
+    new GetShardIteratorCommand({ StreamName: STREAM, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  );
   const { Records = [] } = await fixture.kinesis.send(new GetRecordsCommand({ ShardIterator }));
   return new Map(Records.map((record) => [record.SequenceNumber as string, record.ApproximateArrivalTimestamp?.getTime() ?? 0]));
 }
@@ -69,7 +71,10 @@ beforeAll(async () => {
   const late = await fixture.put(STREAM, HASH_KEY_SHARD_0, N - K);
   shard1 = await fixture.put(STREAM, HASH_KEY_SHARD_1, 5);
   const arrivedAt = await arrivals(shardIds[0] as string);
-  shard0 = [...early, ...late].map((record) => ({ sequenceNumber: record.sequenceNumber, arrivalMs: arrivedAt.get(record.sequenceNumber) as number }));
+  shard0 = [...early, ...late].map((record) => ({
+    sequenceNumber: record.sequenceNumber,
+    arrivalMs: arrivedAt.get(record.sequenceNumber) as number,
+  }));
   // The consumer "aggregator" is held back at record K of shard 0 and has not read shard 1.
   await checkpoint('aggregator', shardIds[0] as string, shard0[K - 1] as (typeof shard0)[number]);
   // "replay" is caught up on shard 0.
@@ -119,12 +124,21 @@ describe('offsets against kinesalite and dynalite', () => {
 
   it('shows no lag for a consumer at the tip, and its checkpoint as the latest record', async () => {
     const [replay] = await read(['replay']);
-    expect(replay?.shards[0]).toMatchObject({ checkpoint: shard0[N - 1]?.sequenceNumber, latestSequenceNumber: shard0[N - 1]?.sequenceNumber, lagRecords: 0, lagMs: 0 });
+    expect(replay?.shards[0]).toMatchObject({
+      checkpoint: shard0[N - 1]?.sequenceNumber,
+      latestSequenceNumber: shard0[N - 1]?.sequenceNumber,
+      lagRecords: 0,
+      lagMs: 0,
+    });
   });
 
   it('stops counting at the limit and still finds the latest sequence number', async () => {
     const [aggregator] = await read(['aggregator'], 5);
-    expect(aggregator?.shards[0]).toMatchObject({ lagRecords: 5, lagRecordsCapped: true, latestSequenceNumber: shard0[N - 1]?.sequenceNumber });
+    expect(aggregator?.shards[0]).toMatchObject({
+      lagRecords: 5,
+      lagRecordsCapped: true,
+      latestSequenceNumber: shard0[N - 1]?.sequenceNumber,
+    });
     expect(aggregator?.shards[0]?.lagMs).toBeGreaterThanOrEqual(PAUSE_MS);
     // Exactly at the limit is not "at least".
     const [exact] = await read(['aggregator'], N - K);
@@ -188,7 +202,16 @@ describe('streamtally offsets (local target)', () => {
       [shardIds[1], 5],
     ]);
     expect(Object.keys(document.consumers[0]?.shards[0] ?? {}).sort()).toEqual(
-      ['checkpoint', 'checkpointArrivalTime', 'lagMs', 'lagRecords', 'lagRecordsCapped', 'latestSequenceNumber', 'shardId', 'watermark'].sort(),
+      [
+        'checkpoint',
+        'checkpointArrivalTime',
+        'lagMs',
+        'lagRecords',
+        'lagRecordsCapped',
+        'latestSequenceNumber',
+        'shardId',
+        'watermark',
+      ].sort(),
     );
   });
 
@@ -200,11 +223,18 @@ describe('streamtally offsets (local target)', () => {
     expect(lines.filter((line) => line.startsWith('aggregator'))).toHaveLength(2);
     expect(out).toContain('≥5');
     expect(out).not.toContain('no checkpoint yet');
-    expect((await run('--consumer', 'newcomer')).out).toMatch(/\nno checkpoint yet for newcomer: its lag counts every record in the stream$/);
+    expect((await run('--consumer', 'newcomer')).out).toMatch(
+      /\nno checkpoint yet for newcomer: its lag counts every record in the stream$/,
+    );
   });
 
   it('refuses bad flags with one line and exit code 2', async () => {
-    expect(await run('--max-records', 'lots')).toMatchObject({ code: 2, err: 'streamtally: --max-records must be a whole number from 1 to 10000000, got "lots"\n' });
-    expect((await run('--all-consumers', '--consumer', 'x')).err).toBe('streamtally: offsets: --consumer and --all-consumers cannot be used together\n');
+    expect(await run('--max-records', 'lots')).toMatchObject({
+      code: 2,
+      err: 'streamtally: --max-records must be a whole number from 1 to 10000000, got "lots"\n',
+    });
+    expect((await run('--all-consumers', '--consumer', 'x')).err).toBe(
+      'streamtally: offsets: --consumer and --all-consumers cannot be used together\n',
+    );
   });
 });

@@ -49,9 +49,19 @@ function poisonRecords(marker: string, firstSequence: number) {
     // V8 quotes the start of the text in its error, so the marker is in the quarantined message too.
     { name: 'not JSON', data: Buffer.from(`${marker} {"id":`), reason: 'invalid', message: /^not JSON: / },
     { name: 'truncated JSON', data: Buffer.from(`{"id":"${marker}","key":"${marker}`), reason: 'invalid', message: /^not JSON: / },
-    { name: 'an invalid type, quoted back', data: json(event({ type: `${marker}!`, ts: T })), reason: 'invalid', message: /^field "type": / },
+    {
+      name: 'an invalid type, quoted back',
+      data: json(event({ type: `${marker}!`, ts: T })),
+      reason: 'invalid',
+      message: /^field "type": /,
+    },
     { name: 'an invalid ts, quoted back', data: json(event({ ts: marker.slice(0, 30) })), reason: 'invalid', message: /^field "ts": / },
-    { name: 'a control character in key', data: json(event({ key: `${marker}\u0007`, ts: T })), reason: 'invalid', message: /^field "key": / },
+    {
+      name: 'a control character in key',
+      data: json(event({ key: `${marker}\u0007`, ts: T })),
+      reason: 'invalid',
+      message: /^field "key": /,
+    },
     {
       name: 'a record over 1 MiB',
       data: json(event({ ts: T, attrs: { pad: `${marker}${'x'.repeat(1_048_576)}` } })),
@@ -65,7 +75,12 @@ function poisonRecords(marker: string, firstSequence: number) {
       message: /^not valid UTF-8$/,
     },
     { name: 'a late event', data: json(event({ ts: T - 2 * 3_600_000 })), reason: 'late', message: /before the shard's watermark/ },
-    { name: 'a future event', data: json(event({ ts: ARRIVAL_MS + 3_600_000 })), reason: 'future', message: /after the record's arrival time/ },
+    {
+      name: 'a future event',
+      data: json(event({ ts: ARRIVAL_MS + 3_600_000 })),
+      reason: 'future',
+      message: /after the record's arrival time/,
+    },
   ];
   return cases.map((c, i) => ({ ...c, sequenceNumber: String(firstSequence + i) }));
 }

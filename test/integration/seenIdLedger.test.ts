@@ -18,7 +18,13 @@ const LATENESS_MS = 3_600_000;
 /** A page view of `key` at `second` past MINUTE, as shard `shardId`'s record `sequence`. */
 function record(shardId: string, sequence: number, id: string, key: string, second = 1): StreamRecord {
   const event = { id, type: 'page_view', key, ts: new Date(MINUTE + second * 1000).toISOString() };
-  return { shardId, sequenceNumber: String(sequence), partitionKey: key, arrivalMs: MINUTE + 60_000, data: Buffer.from(JSON.stringify(event)) };
+  return {
+    shardId,
+    sequenceNumber: String(sequence),
+    partitionKey: key,
+    arrivalMs: MINUTE + 60_000,
+    data: Buffer.from(JSON.stringify(event)),
+  };
 }
 
 describe('the seen-id ledger: producer retries dropped across batches, environments and reshards', () => {
@@ -53,7 +59,8 @@ describe('the seen-id ledger: producer retries dropped across batches, environme
       quarantine: { put: async () => undefined },
       seenIds: new DynamoSeenIdLedger(dynamo, checkpointTable, consumerName, LATENESS_MS),
     });
-    const run = (ports: BatchPorts, records: StreamRecord[]): Promise<BatchOutcome> => processBatch(records, ports, config, () => MINUTE + 120_000);
+    const run = (ports: BatchPorts, records: StreamRecord[]): Promise<BatchOutcome> =>
+      processBatch(records, ports, config, () => MINUTE + 120_000);
     return { consumerName, environment, run };
   }
 
@@ -116,12 +123,16 @@ describe('the seen-id ledger: producer retries dropped across batches, environme
     recording.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { TableName?: string; Item?: { pk?: { S?: string } }; KeyConditionExpression?: string };
-        if (input.TableName === checkpointTable) sent.push(`${context.commandName}${input.Item?.pk?.S?.startsWith('seen#') ? ' seen' : ''}`);
+        if (input.TableName === checkpointTable)
+          sent.push(`${context.commandName}${input.Item?.pk?.S?.startsWith('seen#') ? ' seen' : ''}`);
         return next(args);
       },
       { step: 'initialize' },
     );
-    const ports: BatchPorts = { ...environment(), seenIds: new DynamoSeenIdLedger(recording, checkpointTable, `${consumer}-metered`, LATENESS_MS) };
+    const ports: BatchPorts = {
+      ...environment(),
+      seenIds: new DynamoSeenIdLedger(recording, checkpointTable, `${consumer}-metered`, LATENESS_MS),
+    };
     const batch = (from: number) => Array.from({ length: 50 }, (_, i) => record(shard, from + i, `m${from + i}`, `/m${i % 7}`, i % 50));
     // Act
     await run(ports, batch(100));

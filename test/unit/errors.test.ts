@@ -34,13 +34,16 @@ const cause = new Error('the cause');
 const EXAMPLES: Record<string, (C: ErrorClass) => Error> = {
   GranularityConfigError: (C) => new (C as unknown as new (m: string, s: string, o: object) => Error)('bad spec', '1x', { cause }),
   UserError: (C) => new (C as unknown as new (m: string, code: number, o: object) => Error)('bad flag', 2, { cause }),
-  EmulatorError: (C) => new (C as unknown as new (e: string, m: string, o: object) => Error)('dynamodb', 'did not start\nat all', { cause }),
+  EmulatorError: (C) =>
+    new (C as unknown as new (e: string, m: string, o: object) => Error)('dynamodb', 'did not start\nat all', { cause }),
   ProvisionError: (C) => new (C as unknown as new (id: string, m: string, o: object) => Error)('Table', 'cannot create', { cause }),
   LocalStateError: (C) => new (C as unknown as new (r: string, m: string, o: object) => Error)('absent', 'run local up', { cause }),
   LocalFunctionClosedError: (C) => new (C as unknown as new (f: string, o: object) => Error)('fn', { cause }),
-  InvalidMappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('BatchSize', 'too big', { cause }),
+  InvalidMappingSettingError: (C) =>
+    new (C as unknown as new (s: string, m: string, o: object) => Error)('BatchSize', 'too big', { cause }),
   MappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('BatchSize', 'refused', { cause }),
-  UnsupportedMappingSettingError: (C) => new (C as unknown as new (s: string, m: string, o: object) => Error)('TumblingWindow', 'no', { cause }),
+  UnsupportedMappingSettingError: (C) =>
+    new (C as unknown as new (s: string, m: string, o: object) => Error)('TumblingWindow', 'no', { cause }),
   ProducerValidationError: (C) => new (C as unknown as new (r: string, o: object) => Error)('field "ts": bad', { cause }),
   ProducerClosedError: (C) => new (C as unknown as new (o: object) => Error)({ cause }),
   CheckpointTrimmedError: (C) => new (C as unknown as new (s: string, o: object) => Error)('shard-1', { cause }),
@@ -83,22 +86,28 @@ describe('the error modules', () => {
     expect(errorClasses.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(Object.entries(MODULES))('%s has its area base under StreamtallyError, and every class there derives from it', (_file, { base, exports }) => {
-    const baseClass = exports[base] as ErrorClass;
-    expect(baseClass.prototype).toBeInstanceOf(StreamtallyError);
-    for (const [name, value] of Object.entries(exports)) {
-      const isErrorClass = typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Error;
-      if (!isErrorClass || name === base || name === 'StreamtallyError') continue;
-      expect(value.prototype, name).toBeInstanceOf(baseClass);
-    }
-  });
+  it.each(Object.entries(MODULES))(
+    '%s has its area base under StreamtallyError, and every class there derives from it',
+    (_file, { base, exports }) => {
+      const baseClass = exports[base] as ErrorClass;
+      expect(baseClass.prototype).toBeInstanceOf(StreamtallyError);
+      for (const [name, value] of Object.entries(exports)) {
+        const isErrorClass = typeof value === 'function' && (value as { prototype: unknown }).prototype instanceof Error;
+        if (!isErrorClass || name === base || name === 'StreamtallyError') continue;
+        expect(value.prototype, name).toBeInstanceOf(baseClass);
+      }
+    },
+  );
 
-  it.each(errorClasses.map((entry) => [entry.name, entry]))('%s names itself, keeps its cause and has a one-line message', (_name, { name, C }) => {
-    const error = build(name, C);
-    expect(error).toBeInstanceOf(StreamtallyError);
-    expect(error.name).toBe(name);
-    expect(error.cause).toBe(cause);
-    expect(error.message).not.toMatch(/\n/);
-    expect(error.message.length).toBeGreaterThan(0);
-  });
+  it.each(errorClasses.map((entry) => [entry.name, entry]))(
+    '%s names itself, keeps its cause and has a one-line message',
+    (_name, { name, C }) => {
+      const error = build(name, C);
+      expect(error).toBeInstanceOf(StreamtallyError);
+      expect(error.name).toBe(name);
+      expect(error.cause).toBe(cause);
+      expect(error.message).not.toMatch(/\n/);
+      expect(error.message.length).toBeGreaterThan(0);
+    },
+  );
 });

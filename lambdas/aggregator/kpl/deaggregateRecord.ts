@@ -87,11 +87,15 @@ function readAggregatedRecord(body: Uint8Array): UserRecord[] {
   if (raw.length === 0) throw new MalformedAggregate('holds no user records');
   return raw.map((record, index) => {
     const partitionKey = partitionKeys[record.partitionKeyIndex];
-    if (partitionKey === undefined) throw new MalformedAggregate(`user record ${index} names partition key ${record.partitionKeyIndex} of ${partitionKeys.length}`);
+    if (partitionKey === undefined)
+      throw new MalformedAggregate(`user record ${index} names partition key ${record.partitionKeyIndex} of ${partitionKeys.length}`);
     let explicitHashKey: string | undefined;
     if (record.explicitHashKeyIndex !== undefined) {
       explicitHashKey = explicitHashKeys[record.explicitHashKeyIndex];
-      if (explicitHashKey === undefined) throw new MalformedAggregate(`user record ${index} names explicit hash key ${record.explicitHashKeyIndex} of ${explicitHashKeys.length}`);
+      if (explicitHashKey === undefined)
+        throw new MalformedAggregate(
+          `user record ${index} names explicit hash key ${record.explicitHashKeyIndex} of ${explicitHashKeys.length}`,
+        );
     }
     return { partitionKey, explicitHashKey, data: record.data };
   });

@@ -36,7 +36,13 @@ export class DynamoCheckpointStore implements CheckpointStore {
     const names = { '#seq': 'sequence', '#arrival': 'arrivalMs', '#updated': 'updatedMs' };
     const moveSequence = '(attribute_not_exists(#seq) OR #seq < :seq)';
     if (checkpoint.watermarkMs === undefined) {
-      await this.updateIgnoringStale('SET #seq = :seq, #arrival = :arrival, #updated = :updated', moveSequence, names, position, checkpoint.shardId);
+      await this.updateIgnoringStale(
+        'SET #seq = :seq, #arrival = :arrival, #updated = :updated',
+        moveSequence,
+        names,
+        position,
+        checkpoint.shardId,
+      );
       return;
     }
     const watermark = { ':wm': { N: String(checkpoint.watermarkMs) } };
@@ -50,7 +56,13 @@ export class DynamoCheckpointStore implements CheckpointStore {
       checkpoint.shardId,
     );
     if (both) return;
-    await this.updateIgnoringStale('SET #seq = :seq, #arrival = :arrival, #updated = :updated', moveSequence, names, position, checkpoint.shardId);
+    await this.updateIgnoringStale(
+      'SET #seq = :seq, #arrival = :arrival, #updated = :updated',
+      moveSequence,
+      names,
+      position,
+      checkpoint.shardId,
+    );
     await this.updateIgnoringStale('SET #wm = :wm', raiseWatermark, { '#wm': 'watermarkMs' }, watermark, checkpoint.shardId);
   }
 

@@ -119,7 +119,12 @@ export class DynamoSeenIdLedger implements SeenIdLedger {
     for (const bucketStartMs of shard.buckets.keys()) if (bucketStartMs + BUCKET_MS <= oldestProbeMs) shard.buckets.delete(bucketStartMs);
   }
 
-  private async loadBucket(shardId: string, position: string, bucketStartMs: number, checkpoints: ReadonlyMap<string, string>): Promise<BucketCache> {
+  private async loadBucket(
+    shardId: string,
+    position: string,
+    bucketStartMs: number,
+    checkpoints: ReadonlyMap<string, string>,
+  ): Promise<BucketCache> {
     const digests = new Set<string>();
     await this.queryEntries(
       {

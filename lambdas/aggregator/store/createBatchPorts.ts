@@ -36,7 +36,10 @@ export function createBatchPorts(
     seenIds: dedupWithLedger
       ? new DynamoSeenIdLedger(clients.dynamo, resources.checkpointTable, config.consumerName, config.allowedLatenessMs)
       : undefined,
-    claims: config.dedupProducerIds && !dedupWithLedger ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, wallClock(now)) : undefined,
+    claims:
+      config.dedupProducerIds && !dedupWithLedger
+        ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, wallClock(now))
+        : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
   };
 }

@@ -36,7 +36,12 @@ export async function dashboardCommand(argv: readonly string[], out: (text: stri
     const { readCloudWatchAlarms } = await import('../../dashboard/readCloudWatchAlarms');
     const cloudwatch =
       target.name === TargetName.localstack
-        ? new CloudWatchClient({ region: target.region, endpoint: target.endpoint, credentials: LOCALSTACK_CREDENTIALS, requestHandler: new NodeHttpHandler() })
+        ? new CloudWatchClient({
+            region: target.region,
+            endpoint: target.endpoint,
+            credentials: LOCALSTACK_CREDENTIALS,
+            requestHandler: new NodeHttpHandler(),
+          })
         : new CloudWatchClient({ region: target.region });
     alarmStates = () => readCloudWatchAlarms(cloudwatch, `streamtally-${values.stage ?? DEFAULT_STAGE}-`);
   }
@@ -60,7 +65,8 @@ export async function listenForCli(reader: DashboardReader, host: string, port: 
     return await startDashboardServer({ reader, host, port });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UserError(`dashboard: port ${port} on ${host} is taken; pass --port N (0 picks a free one)`, 2, { cause: error });
+    if (code === 'EADDRINUSE')
+      throw new UserError(`dashboard: port ${port} on ${host} is taken; pass --port N (0 picks a free one)`, 2, { cause: error });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new UserError(`dashboard: cannot listen on --host ${host} (${code})`, 2, { cause: error });
     }
@@ -71,6 +77,7 @@ export async function listenForCli(reader: DashboardReader, host: string, port: 
 function typesFlag(text: string): string[] {
   const types = text.split(',').map((type) => type.trim());
   const bad = types.find((type) => !TYPE_PATTERN.test(type));
-  if (bad !== undefined) throw new UserError(`dashboard: --types must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "${bad}"`);
+  if (bad !== undefined)
+    throw new UserError(`dashboard: --types must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "${bad}"`);
   return [...new Set(types)];
 }

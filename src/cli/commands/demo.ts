@@ -61,7 +61,11 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       throw error;
     });
   say(`dashboard at ${dashboard.url}`);
-  const stopOnSignal = () => void dashboard.close().then(() => runtime.stop()).finally(() => process.exit(130));
+  const stopOnSignal = () =>
+    void dashboard
+      .close()
+      .then(() => runtime.stop())
+      .finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
@@ -123,7 +127,13 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       durationS,
       items: run.items,
       generated: { ...events.counts },
-      producer: { sent: report.sent, retried: report.retried, throttled: report.throttled, failed: report.failed, possibleDuplicates: report.possibleDuplicates },
+      producer: {
+        sent: report.sent,
+        retried: report.retried,
+        throttled: report.throttled,
+        failed: report.failed,
+        possibleDuplicates: report.possibleDuplicates,
+      },
       consumer: { aggregated: totals.aggregated, duplicates: totals.duplicates, quarantined: totals.quarantined },
       conservation: verdict.statement,
       alarmChanges: alarmLines,
@@ -131,9 +141,19 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     if (values.json) out(JSON.stringify(summary));
     else {
       out('');
-      out(`generated: ${Object.entries(summary.generated).map(([tag, count]) => `${tag} ${count}`).join(', ')}`);
+      out(
+        `generated: ${Object.entries(summary.generated)
+          .map(([tag, count]) => `${tag} ${count}`)
+          .join(', ')}`,
+      );
       out(`producer:  sent ${report.sent}, retried ${report.retried}, throttled ${report.throttled}, failed ${report.failed}`);
-      out(`consumer:  aggregated ${totals.aggregated}, duplicates dropped ${totals.duplicates}, quarantined ${Object.entries(totals.quarantined).map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
+      out(
+        `consumer:  aggregated ${totals.aggregated}, duplicates dropped ${totals.duplicates}, quarantined ${Object.entries(
+          totals.quarantined,
+        )
+          .map(([reason, count]) => `${reason} ${count}`)
+          .join(', ')}`,
+      );
       out(verdict.statement);
       out(`try: npx streamtally query --type page_view --window 1m --top 5   (while a stack runs: npx streamtally local up)`);
     }
@@ -147,7 +167,13 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
   }
 }
 
-async function readDemoTotals(runtime: LocalRuntime, consumer: ConsumerMetricIdentity, coarsest: string, sent: number, possibleDuplicates: number) {
+async function readDemoTotals(
+  runtime: LocalRuntime,
+  consumer: ConsumerMetricIdentity,
+  coarsest: string,
+  sent: number,
+  possibleDuplicates: number,
+) {
   const { resources } = runtime.state;
   const [aggregated, quarantined] = await Promise.all([
     countAggregated(runtime.clients.dynamodb, resources.aggregatesTable, coarsest),
@@ -160,7 +186,9 @@ async function readDemoTotals(runtime: LocalRuntime, consumer: ConsumerMetricIde
 function lagLines(runtime: LocalRuntime, now: number): string[] {
   return runtime.mappingStates().flatMap((mapping) =>
     mapping.shards.map((shard) => {
-      const behind = shard.checkpoint ? `${((now - shard.checkpoint.arrivalMs) / 1000).toFixed(1)} s since the last applied record arrived` : 'nothing applied yet';
+      const behind = shard.checkpoint
+        ? `${((now - shard.checkpoint.arrivalMs) / 1000).toFixed(1)} s since the last applied record arrived`
+        : 'nothing applied yet';
       return `  lag  ${shard.shardId}: ${behind}, ${shard.recordsInFlight} in flight`;
     }),
   );

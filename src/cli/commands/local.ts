@@ -91,7 +91,12 @@ export async function startRuntimeForCli(options: CliRuntimeOptions): Promise<Lo
     };
     return runtime;
   } catch (error) {
-    if (error instanceof EmulatorError || error instanceof TemplateError || error instanceof ProvisionError || error instanceof LocalEsmError) {
+    if (
+      error instanceof EmulatorError ||
+      error instanceof TemplateError ||
+      error instanceof ProvisionError ||
+      error instanceof LocalEsmError
+    ) {
       throw new UserError(error.message, 1, { cause: error });
     }
     throw error;

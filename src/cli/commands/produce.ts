@@ -49,7 +49,13 @@ export interface ProduceSummary {
   /** The first bad lines, `{ line, message }`. */
   readonly badLineSamples: readonly { readonly line: number; readonly message: string }[];
   /** The first events that failed for good. */
-  readonly failedSamples: readonly { readonly id?: string; readonly partitionKey: string; readonly errorCode: string; readonly errorMessage: string; readonly attempts: number }[];
+  readonly failedSamples: readonly {
+    readonly id?: string;
+    readonly partitionKey: string;
+    readonly errorCode: string;
+    readonly errorMessage: string;
+    readonly attempts: number;
+  }[];
   /** Synthetic runs: items by intended outcome (valid, duplicate, late, future, malformed). */
   readonly synthetic?: Readonly<Record<string, number>>;
   readonly interrupted: boolean;
@@ -144,7 +150,11 @@ export function formatSummary(summary: ProduceSummary, streamName: string): stri
       `retried ${n(summary.retried)}, throttled ${n(summary.throttled)}, possible duplicates ${n(summary.possibleDuplicates)}`,
   ];
   if (summary.synthetic) {
-    lines.push(`synthetic: ${Object.entries(summary.synthetic).map(([tag, count]) => `${tag} ${n(count)}`).join(', ')}`);
+    lines.push(
+      `synthetic: ${Object.entries(summary.synthetic)
+        .map(([tag, count]) => `${tag} ${n(count)}`)
+        .join(', ')}`,
+    );
   }
   if (summary.badLines > 0) lines.push(`${n(summary.badLines)} bad line(s) skipped, not sent`);
   if (summary.failed > 0) {
@@ -158,7 +168,9 @@ export function formatSummary(summary: ProduceSummary, streamName: string): stri
 
 /** What `produceCommand` takes from its surroundings; tests replace it. */
 export interface ProduceEnvironment {
-  readonly resolveTarget: (flags: Parameters<typeof resolveTarget>[0]) => Promise<{ resources: { streamName: string }; kinesis: KinesisClient }>;
+  readonly resolveTarget: (
+    flags: Parameters<typeof resolveTarget>[0],
+  ) => Promise<{ resources: { streamName: string }; kinesis: KinesisClient }>;
   readonly stdin: NodeJS.ReadableStream & { destroy?: () => void };
   readonly stderr: (text: string) => void;
   /** Redraws the progress line, or absent when stdout is not a terminal. */
@@ -180,7 +192,11 @@ const processEnvironment = (): ProduceEnvironment => ({
 });
 
 /** `streamtally produce`: NDJSON from a file or stdin, or synthetic events, to the stream. */
-export async function produceCommand(argv: readonly string[], out: (text: string) => void, environment: ProduceEnvironment = processEnvironment()): Promise<void> {
+export async function produceCommand(
+  argv: readonly string[],
+  out: (text: string) => void,
+  environment: ProduceEnvironment = processEnvironment(),
+): Promise<void> {
   const { values } = parseFlags('produce', argv, {
     file: { type: 'string' },
     rate: { type: 'string' },
@@ -211,10 +227,17 @@ export async function produceCommand(argv: readonly string[], out: (text: string
   });
   let result: Awaited<ReturnType<typeof runProduce>>;
   try {
-    result = await runProduce({ source, producer, signal: interrupt.signal, progress: values.json ? undefined : environment.progress, badLine: environment.stderr });
+    result = await runProduce({
+      source,
+      producer,
+      signal: interrupt.signal,
+      progress: values.json ? undefined : environment.progress,
+      badLine: environment.stderr,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UserError(`produce: cannot read --file ${values.file}: ${code}`, 2, { cause: error });
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw new UserError(`produce: cannot read --file ${values.file}: ${code}`, 2, { cause: error });
     throw error;
   } finally {
     removeHandler();
@@ -230,7 +253,9 @@ export async function produceCommand(argv: readonly string[], out: (text: string
 
   const problems = [
     summary.badLines > 0 ? `${summary.badLines} bad line(s) skipped` : undefined,
-    summary.failed > 0 ? `${summary.failed} event(s) failed for good${values['failed-out'] ? ` (written to ${values['failed-out']})` : ''}` : undefined,
+    summary.failed > 0
+      ? `${summary.failed} event(s) failed for good${values['failed-out'] ? ` (written to ${values['failed-out']})` : ''}`
+      : undefined,
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new UserError(`produce: ${problems.join(' and ')}`, 1);
   if (summary.interrupted) throw new UserError('produce: interrupted before the end of the input', 130);
@@ -248,7 +273,9 @@ function sourceFromFlags(values: ProduceFlags, environment: ProduceEnvironment):
     try {
       isFile = statSync(file).isFile();
     } catch (error) {
-      throw new UserError(`produce: cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2, { cause: error });
+      throw new UserError(`produce: cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2, {
+        cause: error,
+      });
     }
     if (!isFile) throw new UserError(`produce: --file ${file} is not a file`);
     return { kind: 'file', input: createReadStream(file) };
@@ -256,9 +283,16 @@ function sourceFromFlags(values: ProduceFlags, environment: ProduceEnvironment):
   if (rateText === undefined) throw new UserError('produce: give --file <ndjson> (- for stdin) or --rate <events per second>');
   const ratePerSecond = numberFlag('rate', rateText, 0.001, 1_000_000);
   const durationMs = numberFlag('duration', (values.duration as string | undefined) ?? '10', 0.001, 31_536_000) * 1000;
-  const types = values.types === undefined ? undefined : String(values.types).split(',').map((type) => type.trim()).filter(Boolean);
+  const types =
+    values.types === undefined
+      ? undefined
+      : String(values.types)
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean);
   for (const type of types ?? []) {
-    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(type)) throw new UserError(`produce: --types: "${type}" is not a valid type (1-64 characters of A-Z a-z 0-9 _ . : -)`);
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(type))
+      throw new UserError(`produce: --types: "${type}" is not a valid type (1-64 characters of A-Z a-z 0-9 _ . : -)`);
   }
   const options: SyntheticOptions = {
     seed: integerFlag('seed', values.seed as string | undefined, 1, 0, 2 ** 32 - 1),
@@ -270,7 +304,8 @@ function sourceFromFlags(values: ProduceFlags, environment: ProduceEnvironment):
     futureRate: fractionFlag('future-rate', values['future-rate'] as string | undefined),
   };
   const total = (options.duplicateRate ?? 0) + (options.malformedRate ?? 0) + (options.lateRate ?? 0) + (options.futureRate ?? 0);
-  if (total > 1) throw new UserError(`produce: the --*-rate flags add up to ${total}; they are fractions of all events and must add up to at most 1`);
+  if (total > 1)
+    throw new UserError(`produce: the --*-rate flags add up to ${total}; they are fractions of all events and must add up to at most 1`);
   return { kind: 'synthetic', options, ratePerSecond, durationMs };
 }
 

@@ -52,9 +52,16 @@ export async function quarantineCommand(argv: readonly string[], out: (text: str
     );
   }
   if (values['dry-run']) {
-    return out(values.json ? JSON.stringify({ wouldSend: entries.length }) : `would send ${entries.length} record(s) back to ${target.resources.streamName}`);
+    return out(
+      values.json
+        ? JSON.stringify({ wouldSend: entries.length })
+        : `would send ${entries.length} record(s) back to ${target.resources.streamName}`,
+    );
   }
-  const report = await redriveQuarantined(entries, target, { streamName: target.resources.streamName, bucket: target.resources.quarantineBucket });
+  const report = await redriveQuarantined(entries, target, {
+    streamName: target.resources.streamName,
+    bucket: target.resources.quarantineBucket,
+  });
   if (values.json) out(JSON.stringify(report));
   else out(`sent ${report.sent} record(s) back to ${target.resources.streamName}; ${report.failed.length} failed`);
   if (report.failed.length > 0) throw new UserError(`${report.failed.length} record(s) could not be sent and stay in the quarantine`, 1);

@@ -59,7 +59,13 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
   const writer = new RowWriter(format, lineWriter(out), { type, window: granularity });
   const progress = progressReporter(windows, values.key !== undefined);
   if (values.key !== undefined) {
-    for await (const page of readKeyWindowPages(target.dynamo, table, { type, granularity, key: values.key, fromWindowMs: fromMs, toWindowMs: toMs })) {
+    for await (const page of readKeyWindowPages(target.dynamo, table, {
+      type,
+      granularity,
+      key: values.key,
+      fromWindowMs: fromMs,
+      toWindowMs: toMs,
+    })) {
       writer.add(page);
       const last = page[page.length - 1];
       progress?.(last ? (Date.parse(last.windowStart) - fromMs) / sizeMs + 1 : 0, writer.count);
@@ -67,7 +73,13 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
     }
   } else {
     let done = 0;
-    for await (const window of streamWindowRows(target.dynamo, table, { type, granularity, sizeMs, fromWindowMs: fromMs, toWindowMs: toMs })) {
+    for await (const window of streamWindowRows(target.dynamo, table, {
+      type,
+      granularity,
+      sizeMs,
+      fromWindowMs: fromMs,
+      toWindowMs: toMs,
+    })) {
       writer.add(window.rows);
       progress?.(++done, writer.count);
       await stdoutDrained();
@@ -79,7 +91,8 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
 
 function formatOf(text: string | undefined, json: boolean | undefined): QueryFormat {
   if (text === undefined) return json ? 'json' : 'table';
-  if (!(QUERY_FORMATS as readonly string[]).includes(text)) throw new UserError(`query: --format must be one of ${QUERY_FORMATS.join(', ')}, got "${text}"`);
+  if (!(QUERY_FORMATS as readonly string[]).includes(text))
+    throw new UserError(`query: --format must be one of ${QUERY_FORMATS.join(', ')}, got "${text}"`);
   if (json && text !== 'json') throw new UserError(`query: --json and --format ${text} cannot be used together`);
   return text as QueryFormat;
 }

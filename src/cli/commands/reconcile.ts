@@ -25,7 +25,11 @@ export interface ReconcileEnvironment {
 }
 
 /** `streamtally reconcile`: drift between a replay's shadow and the live aggregates, and its repair. */
-export async function reconcileCommand(argv: readonly string[], out: (text: string) => void, environment: ReconcileEnvironment = { resolveTarget }): Promise<void> {
+export async function reconcileCommand(
+  argv: readonly string[],
+  out: (text: string) => void,
+  environment: ReconcileEnvironment = { resolveTarget },
+): Promise<void> {
   const { values } = parseFlags('reconcile', argv, {
     shadow: { type: 'string', default: DEFAULT_SHADOW_NAME },
     from: { type: 'string' },
@@ -42,7 +46,10 @@ export async function reconcileCommand(argv: readonly string[], out: (text: stri
 
   let result: ReconcileResult;
   try {
-    result = await runReconcile({ dynamo: target.dynamo, aggregatesTable: target.resources.aggregatesTable }, { shadow: values.shadow, fromMs, toMs, repair: values.repair });
+    result = await runReconcile(
+      { dynamo: target.dynamo, aggregatesTable: target.resources.aggregatesTable },
+      { shadow: values.shadow, fromMs, toMs, repair: values.repair },
+    );
   } catch (error) {
     if (error instanceof ReconcileRefusal) throw new UserError(`reconcile: ${error.message}`, 2, { cause: error });
     throw error;
@@ -51,7 +58,9 @@ export async function reconcileCommand(argv: readonly string[], out: (text: stri
   if (values.json) out(JSON.stringify(reconcileJson(values.shadow, result, remaining.length)));
   else printReport(out, values.shadow, result);
   if (remaining.length > 0) {
-    const how = result.repairs ? 'they changed under every attempt or hold records the replay did not read (see "repair")' : 'add --repair to replace the live values';
+    const how = result.repairs
+      ? 'they changed under every attempt or hold records the replay did not read (see "repair")'
+      : 'add --repair to replace the live values';
     throw new UserError(`reconcile: ${remaining.length} drifted item(s) remain; ${how}`, 1);
   }
 }
@@ -89,12 +98,22 @@ function scopeJson(result: ReconcileResult) {
 function values(item: AggregateItem | undefined) {
   if (!item) return null;
   const number = (text: string | undefined) => (text === undefined ? null : Number(text));
-  return { count: number(item.count), sum: item.sum === undefined ? null : (canonicalDecimal(item.sum) ?? item.sum), min: number(item.min), max: number(item.max) };
+  return {
+    count: number(item.count),
+    sum: item.sum === undefined ? null : (canonicalDecimal(item.sum) ?? item.sum),
+    min: number(item.min),
+    max: number(item.max),
+  };
 }
 
 function printReport(out: (text: string) => void, shadow: string, result: ReconcileResult): void {
   const { scope } = result;
-  const until = scope.untilMs === -Infinity ? undefined : Number.isFinite(scope.untilMs) ? `ending by ${new Date(scope.untilMs).toISOString()}` : 'with no end bound';
+  const until =
+    scope.untilMs === -Infinity
+      ? undefined
+      : Number.isFinite(scope.untilMs)
+        ? `ending by ${new Date(scope.untilMs).toISOString()}`
+        : 'with no end bound';
   if (until === undefined) {
     out(`reconcile shadow "${shadow}": the replay has no complete window, so there is nothing to compare (see the replay's summary)`);
     return;

@@ -54,7 +54,11 @@ const processEnvironment = (): ReplayEnvironment => ({
 });
 
 /** `streamtally replay`: recompute a range of the stream into a shadow namespace. */
-export async function replayCommand(argv: readonly string[], out: (text: string) => void, environment: ReplayEnvironment = processEnvironment()): Promise<void> {
+export async function replayCommand(
+  argv: readonly string[],
+  out: (text: string) => void,
+  environment: ReplayEnvironment = processEnvironment(),
+): Promise<void> {
   const { values } = parseFlags('replay', argv, {
     from: { type: 'string' },
     to: { type: 'string' },
@@ -70,7 +74,8 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
   const problem = shadowNameProblem(shadow);
   if (problem) throw new UserError(`replay: ${problem}`);
   if (values.drop) return drop(values, shadow, out, environment);
-  if (values.from === undefined) throw new UserError('replay: --from is required (the arrival time to replay from, e.g. --from 2026-11-25T00:00:00Z)');
+  if (values.from === undefined)
+    throw new UserError('replay: --from is required (the arrival time to replay from, e.g. --from 2026-11-25T00:00:00Z)');
   const fromMs = timeFlag('from', values.from, 0);
   const toMs = values.to === undefined ? undefined : timeFlag('to', values.to, 0);
   const concurrency = integerFlag('concurrency', values.concurrency, 4, 1, 64);
@@ -85,7 +90,9 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
   const interrupt = new AbortController();
   const removeHandler = environment.onInterrupt(() => {
     if (interrupt.signal.aborted) process.exit(130);
-    environment.stderr('\ninterrupted: finishing the pages in hand (Ctrl-C again to quit at once; the replay resumes from its checkpoints)');
+    environment.stderr(
+      '\ninterrupted: finishing the pages in hand (Ctrl-C again to quit at once; the replay resumes from its checkpoints)',
+    );
     interrupt.abort();
   });
   const draw = values.json ? undefined : environment.progress;
@@ -120,11 +127,17 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
       },
     );
   } catch (error) {
-    if (error instanceof ReplayRefusal || error instanceof CheckpointTrimmedError) throw new UserError(`replay: ${error.message}`, 2, { cause: error });
+    if (error instanceof ReplayRefusal || error instanceof CheckpointTrimmedError)
+      throw new UserError(`replay: ${error.message}`, 2, { cause: error });
     // Everything applied so far is checkpointed: the same command picks up from there.
-    if (error instanceof ReplayWriteError) throw new UserError(`${error.message}; run the same command again to resume`, 1, { cause: error });
+    if (error instanceof ReplayWriteError)
+      throw new UserError(`${error.message}; run the same command again to resume`, 1, { cause: error });
     if ((error as Error).name === 'ResourceNotFoundException') {
-      throw new UserError(`replay: the stream ${streamName} or a table does not exist on the ${target.name} target (${(error as Error).message})`, 2, { cause: error });
+      throw new UserError(
+        `replay: the stream ${streamName} or a table does not exist on the ${target.name} target (${(error as Error).message})`,
+        2,
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -141,22 +154,37 @@ export async function replayCommand(argv: readonly string[], out: (text: string)
   if (result.interrupted) throw new UserError(`replay interrupted; run the same command again to resume from its checkpoints`, 130);
 }
 
-async function drop(values: Parameters<typeof resolveTarget>[0] & { json?: boolean }, shadow: string, out: (text: string) => void, environment: ReplayEnvironment): Promise<void> {
+async function drop(
+  values: Parameters<typeof resolveTarget>[0] & { json?: boolean },
+  shadow: string,
+  out: (text: string) => void,
+  environment: ReplayEnvironment,
+): Promise<void> {
   const target = await environment.resolveTarget(values);
   const shadowTable = shadowTableName(target.resources.aggregatesTable, shadow);
   const dropped = await deleteShadowTable(target.dynamo, shadowTable);
   const checkpoints = await deleteCheckpoints(target.dynamo, target.resources.checkpointTable, replayConsumerName(shadow));
   if (values.json) return out(JSON.stringify({ shadow, shadowTable, dropped, checkpointsDeleted: checkpoints }));
-  out(dropped ? `dropped shadow "${shadow}" (${shadowTable}) and ${checkpoints} checkpoint(s)` : `there is no shadow "${shadow}" (${shadowTable}); deleted ${checkpoints} checkpoint(s)`);
+  out(
+    dropped
+      ? `dropped shadow "${shadow}" (${shadowTable}) and ${checkpoints} checkpoint(s)`
+      : `there is no shadow "${shadow}" (${shadowTable}); deleted ${checkpoints} checkpoint(s)`,
+  );
 }
 
-const STOPPED: Record<string, string> = { end: 'closed shard read to its end', to: 'next record arrived after --to', tip: 'reached the tip' };
+const STOPPED: Record<string, string> = {
+  end: 'closed shard read to its end',
+  to: 'next record arrived after --to',
+  tip: 'reached the tip',
+};
 
 /** The settings in one line, and where they came from, so that a mismatch with the live consumer shows before it shows as drift. */
 function describeSettings(settings: ReplaySettings, source: SettingsSource, overridden: readonly string[]): string {
   const seconds = (ms: number) => (ms === 0 ? '0s' : formatDuration(ms));
   const origin =
-    source === 'template' ? "the consumer's, from cdk.out" : 'the stack defaults; pass --windows etc. if the consumer was deployed with others';
+    source === 'template'
+      ? "the consumer's, from cdk.out"
+      : 'the stack defaults; pass --windows etc. if the consumer was deployed with others';
   return (
     `windows ${settings.windows}, allowed lateness ${seconds(settings.allowedLatenessMs)}, clock skew ${seconds(settings.maxClockSkewMs)}, ` +
     `producer-id dedup ${settings.dedupProducerIds ? `on (${seconds(settings.dedupRetentionMs)})` : 'off'} ` +
@@ -199,7 +227,10 @@ function replayJson(result: ReplayResult, complete: CompleteWindows | undefined)
         stoppedBy: shard.stoppedBy ?? null,
         watermark: shard.watermarkMs === undefined ? null : iso(shard.watermarkMs),
       })),
-    completeWindows: complete && complete.untilMs !== -Infinity ? { from: iso(complete.fromMs), until: Number.isFinite(complete.untilMs) ? iso(complete.untilMs) : null } : null,
+    completeWindows:
+      complete && complete.untilMs !== -Infinity
+        ? { from: iso(complete.fromMs), until: Number.isFinite(complete.untilMs) ? iso(complete.untilMs) : null }
+        : null,
     elapsedMs: result.elapsedMs,
   };
 }

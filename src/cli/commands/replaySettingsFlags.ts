@@ -33,15 +33,19 @@ export function replaySettingsFromFlags(
   const fromTemplate = targetName === 'local' ? localConsumerSettings(projectRoot) : undefined;
   const env: Record<string, string> = { ...(fromTemplate ?? {}) };
   if (values.windows !== undefined) env.WINDOWS = values.windows;
-  if (values['allowed-lateness'] !== undefined) env.ALLOWED_LATENESS_MS = String(durationFlag('allowed-lateness', values['allowed-lateness']));
+  if (values['allowed-lateness'] !== undefined)
+    env.ALLOWED_LATENESS_MS = String(durationFlag('allowed-lateness', values['allowed-lateness']));
   if (values['max-clock-skew'] !== undefined) env.MAX_CLOCK_SKEW_MS = String(durationFlag('max-clock-skew', values['max-clock-skew']));
   if (values['dedup-retention'] !== undefined) env.DEDUP_RETENTION_MS = String(durationFlag('dedup-retention', values['dedup-retention']));
   if (values['dedup-producer-ids'] !== undefined) {
-    if (!['true', 'false'].includes(values['dedup-producer-ids'])) throw new UserError(`--dedup-producer-ids must be true or false, got "${values['dedup-producer-ids']}"`);
+    if (!['true', 'false'].includes(values['dedup-producer-ids']))
+      throw new UserError(`--dedup-producer-ids must be true or false, got "${values['dedup-producer-ids']}"`);
     env.DEDUP_PRODUCER_IDS = values['dedup-producer-ids'];
   }
   try {
-    const overridden = Object.keys(SETTINGS_FLAGS).filter((flag) => values[flag as keyof typeof SETTINGS_FLAGS] !== undefined).map((flag) => `--${flag}`);
+    const overridden = Object.keys(SETTINGS_FLAGS)
+      .filter((flag) => values[flag as keyof typeof SETTINGS_FLAGS] !== undefined)
+      .map((flag) => `--${flag}`);
     return { settings: settingsFromEnvironment(env), source: fromTemplate ? 'template' : 'defaults', overridden };
   } catch (error) {
     if (error instanceof AggregatorConfigError) throw new UserError(`replay: ${error.message}`, 2, { cause: error });
@@ -52,7 +56,8 @@ export function replaySettingsFromFlags(
 /** A duration flag: `30s`, `5m`, `1h`, `7d`, or whole milliseconds. */
 function durationFlag(name: string, text: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : tryParseDuration(text);
-  if (ms === undefined || !Number.isSafeInteger(ms)) throw new UserError(`--${name} must be a duration such as 30s, 5m, 1h or 7d (or milliseconds), got "${text}"`);
+  if (ms === undefined || !Number.isSafeInteger(ms))
+    throw new UserError(`--${name} must be a duration such as 30s, 5m, 1h or 7d (or milliseconds), got "${text}"`);
   return ms;
 }
 

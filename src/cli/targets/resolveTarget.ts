@@ -71,26 +71,49 @@ export async function resolveTarget(flags: TargetFlags, options: ResolveTargetOp
     const endpoint = flags.endpoint ?? env.AWS_ENDPOINT_URL ?? LOCALSTACK_ENDPOINT;
     const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const howToDeploy = `deploy it with \`${deployCommand('localstack', stage)}\``;
-    const stack = await describeStack(cloudFormationClient('localstack', region, endpoint), stackName, howToDeploy, `on LocalStack at ${endpoint}`).catch((error: unknown) => {
+    const stack = await describeStack(
+      cloudFormationClient('localstack', region, endpoint),
+      stackName,
+      howToDeploy,
+      `on LocalStack at ${endpoint}`,
+    ).catch((error: unknown) => {
       const code = networkErrorCode(error);
-      if (code) throw new UserError(`LocalStack does not answer at ${endpoint} (${code}); start it with \`docker compose up -d --wait\` (see docs/targets.md)`, 2, { cause: error });
+      if (code)
+        throw new UserError(
+          `LocalStack does not answer at ${endpoint} (${code}); start it with \`docker compose up -d --wait\` (see docs/targets.md)`,
+          2,
+          { cause: error },
+        );
       throw error;
     });
     const resources = resourcesFromOutputs(stackName, stack.outputs, howToDeploy);
-    const clients = targetClients(localClients({ kinesis: endpoint, dynamodb: endpoint, s3: endpoint }, { region, credentials: LOCALSTACK_CREDENTIALS }));
+    const clients = targetClients(
+      localClients({ kinesis: endpoint, dynamodb: endpoint, s3: endpoint }, { region, credentials: LOCALSTACK_CREDENTIALS }),
+    );
     return { name, region, stackName, endpoint, resources, ...(stack.account ? { account: stack.account } : {}), ...clients };
   }
   if (name === TargetName.aws) {
     const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UserError('no AWS region: pass --region or set AWS_REGION');
     const howToDeploy = `deploy it with \`${deployCommand('aws', stage)}\` (or -c config=<file>), or pass the --region it is in`;
-    const stack = await describeStack(cloudFormationClient('aws', region), stackName, howToDeploy, `in ${region}`).catch((error: unknown) => {
-      const code = networkErrorCode(error);
-      if (code) throw new UserError(`cannot reach CloudFormation in ${region} (${code})`, 2, { cause: error });
-      throw error;
-    });
+    const stack = await describeStack(cloudFormationClient('aws', region), stackName, howToDeploy, `in ${region}`).catch(
+      (error: unknown) => {
+        const code = networkErrorCode(error);
+        if (code) throw new UserError(`cannot reach CloudFormation in ${region} (${code})`, 2, { cause: error });
+        throw error;
+      },
+    );
     const resources = resourcesFromOutputs(stackName, stack.outputs, `deploy it again with \`${deployCommand('aws', stage)}\``);
-    return { name, region, stackName, resources, ...(stack.account ? { account: stack.account } : {}), dynamo: new DynamoDBClient({ region }), kinesis: new KinesisClient({ region }), s3: new S3Client({ region }) };
+    return {
+      name,
+      region,
+      stackName,
+      resources,
+      ...(stack.account ? { account: stack.account } : {}),
+      dynamo: new DynamoDBClient({ region }),
+      kinesis: new KinesisClient({ region }),
+      s3: new S3Client({ region }),
+    };
   }
   throw new UserError(`--target must be local, localstack or aws, got "${name}"`);
 }

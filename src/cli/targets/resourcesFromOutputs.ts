@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { stackResourcesFromOutputs, type StackResources } from '../../stack/stackResourcesFromOutputs';
 import { UserError } from '../errors';
 
@@ -24,7 +24,12 @@ export interface DeployedStack {
  *
  * @param where how the target was reached, for the message (`in us-east-1`)
  */
-export async function describeStack(client: CloudFormationClient, stackName: string, howToDeploy: string, where = ''): Promise<DeployedStack> {
+export async function describeStack(
+  client: CloudFormationClient,
+  stackName: string,
+  howToDeploy: string,
+  where = '',
+): Promise<DeployedStack> {
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const stack = Stacks?.[0];
@@ -36,14 +41,20 @@ export async function describeStack(client: CloudFormationClient, stackName: str
     const name = (error as Error).name;
     const suffix = where ? ` ${where}` : '';
     if (name === 'ValidationError') throw new UserError(`stack ${stackName} does not exist${suffix}; ${howToDeploy}`, 2, { cause: error });
-    if (name === 'CredentialsProviderError') throw new UserError(`no AWS credentials found (${firstLine((error as Error).message)})`, 2, { cause: error });
-    if (name === 'ExpiredToken' || name === 'ExpiredTokenException') throw new UserError(`the AWS credentials have expired (${firstLine((error as Error).message)}); renew them`, 2, { cause: error });
+    if (name === 'CredentialsProviderError')
+      throw new UserError(`no AWS credentials found (${firstLine((error as Error).message)})`, 2, { cause: error });
+    if (name === 'ExpiredToken' || name === 'ExpiredTokenException')
+      throw new UserError(`the AWS credentials have expired (${firstLine((error as Error).message)}); renew them`, 2, { cause: error });
     throw error;
   }
 }
 
 /** Reads a deployed stack's outputs through CloudFormation; a missing stack is one line naming what to run. */
-export async function describeStackOutputs(client: CloudFormationClient, stackName: string, howToDeploy: string): Promise<Record<string, string>> {
+export async function describeStackOutputs(
+  client: CloudFormationClient,
+  stackName: string,
+  howToDeploy: string,
+): Promise<Record<string, string>> {
   return (await describeStack(client, stackName, howToDeploy)).outputs;
 }
 

@@ -3,7 +3,7 @@
 // Page parameters: ?window=1m (the window of the chart and top keys),
 // ?windows=30 (windows charted), ?top=10, ?refresh=2 (seconds).
 'use strict';
-(function () {
+(() => {
   const page = new URLSearchParams(location.search);
   const windowSize = page.get('window') || '1m';
   const windows = page.get('windows') || '30';
@@ -47,7 +47,13 @@
         element('div', {}, [
           element('h2', {}, [`Top keys, current ${windowSize} window`]),
           element('table', { class: 'top-keys' }, [
-            element('thead', {}, [element('tr', {}, [element('th', {}, ['key']), element('th', { class: 'num' }, ['count']), element('th', { class: 'num' }, ['sum'])])]),
+            element('thead', {}, [
+              element('tr', {}, [
+                element('th', {}, ['key']),
+                element('th', { class: 'num' }, ['count']),
+                element('th', { class: 'num' }, ['sum']),
+              ]),
+            ]),
             element('tbody'),
           ]),
         ]),
@@ -89,16 +95,24 @@
       ...(top.rows.length === 0
         ? [element('tr', {}, [element('td', { colspan: '3', class: 'empty' }, ['no events in this window yet'])])]
         : top.rows.map((row) =>
-            element('tr', { 'data-key': row.key }, [element('td', { class: 'key' }, [row.key]), element('td', { class: 'num' }, [String(row.count)]), element('td', { class: 'num' }, [String(row.sum)])]),
+            element('tr', { 'data-key': row.key }, [
+              element('td', { class: 'key' }, [row.key]),
+              element('td', { class: 'num' }, [String(row.count)]),
+              element('td', { class: 'num' }, [String(row.sum)]),
+            ]),
           )),
     );
   }
 
   async function refreshQuarantine() {
     const { counts } = await getJson('quarantine');
-    document.querySelector('#quarantine tbody').replaceChildren(
-      ...Object.entries(counts).map(([reason, count]) => element('tr', { 'data-reason': reason }, [element('td', {}, [reason]), element('td', { class: 'num' }, [String(count)])])),
-    );
+    document
+      .querySelector('#quarantine tbody')
+      .replaceChildren(
+        ...Object.entries(counts).map(([reason, count]) =>
+          element('tr', { 'data-reason': reason }, [element('td', {}, [reason]), element('td', { class: 'num' }, [String(count)])]),
+        ),
+      );
   }
 
   async function refreshHealth() {
@@ -112,7 +126,9 @@
             element('td', {}, [shard.shardId]),
             element('td', { class: 'num' }, [`${shard.lagRecordsCapped ? '≥' : ''}${shard.lagRecords}`]),
             element('td', { class: 'num' }, [formatMs(shard.lagMs)]),
-            element('td', { class: 'num' }, [shard.sinceLastAppliedMs === null ? 'nothing yet' : `${formatMs(shard.sinceLastAppliedMs)} ago`]),
+            element('td', { class: 'num' }, [
+              shard.sinceLastAppliedMs === null ? 'nothing yet' : `${formatMs(shard.sinceLastAppliedMs)} ago`,
+            ]),
             element('td', {}, [shard.watermark || '—']),
           ]),
         );
@@ -120,19 +136,19 @@
     }
     document.querySelector('#health .shards tbody').replaceChildren(...rows);
     const alarms = document.querySelector('#health .alarms');
-    if (health.alarms === null) alarms.replaceChildren(element('li', { class: 'empty' }, ['alarm states are not available on this target']));
+    if (health.alarms === null)
+      alarms.replaceChildren(element('li', { class: 'empty' }, ['alarm states are not available on this target']));
     else if (health.alarms.length === 0) alarms.replaceChildren(element('li', { class: 'empty' }, ['no alarm evaluated yet']));
-    else alarms.replaceChildren(...health.alarms.map((alarm) => element('li', {}, [element('span', { class: `state ${alarm.state}` }, [alarm.state]), alarm.name])));
+    else
+      alarms.replaceChildren(
+        ...health.alarms.map((alarm) => element('li', {}, [element('span', { class: `state ${alarm.state}` }, [alarm.state]), alarm.name])),
+      );
   }
 
   async function refresh() {
     const status = document.getElementById('status');
     // Each part draws as soon as its answer is in: a slow lag count does not hold back the charts.
-    const parts = [
-      getJson('types').then(({ types }) => Promise.all(types.map(refreshType))),
-      refreshQuarantine(),
-      refreshHealth(),
-    ];
+    const parts = [getJson('types').then(({ types }) => Promise.all(types.map(refreshType))), refreshQuarantine(), refreshHealth()];
     const failed = (await Promise.allSettled(parts)).filter((result) => result.status === 'rejected');
     if (failed.length === 0) {
       status.textContent = `updated ${new Date().toLocaleTimeString()} · every ${refreshMs / 1000} s`;

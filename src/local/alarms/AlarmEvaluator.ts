@@ -155,7 +155,8 @@ export class AlarmEvaluator {
       if (p === undefined) continue;
       const needed = p >= 0.5 ? 10 / (1 - p) : 10 / p;
       const samples = this.store.values(stat.metric, newest.timestamp, newest.timestamp + periodMs).length;
-      if (samples < needed) return `${stat.statistic} of ${stat.metric.metricName} from ${samples} samples, fewer than ${Math.ceil(needed)}: the state stays ${current}`;
+      if (samples < needed)
+        return `${stat.statistic} of ${stat.metric.metricName} from ${samples} samples, fewer than ${Math.ceil(needed)}: the state stays ${current}`;
     }
     return undefined;
   }

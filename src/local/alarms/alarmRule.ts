@@ -31,7 +31,8 @@ export function parseAlarmRule(rule: string): RuleNode {
   const peek = () => tokens[position]?.toUpperCase();
   const take = (expected?: string) => {
     const token = tokens[position];
-    if (token === undefined || (expected !== undefined && token.toUpperCase() !== expected)) fail(`expected ${expected ?? 'more'} at token ${position + 1}`);
+    if (token === undefined || (expected !== undefined && token.toUpperCase() !== expected))
+      fail(`expected ${expected ?? 'more'} at token ${position + 1}`);
     position += 1;
     return token as string;
   };

@@ -176,7 +176,8 @@ function metricAlarm(logicalId: string, alarmName: string, p: Record<string, unk
     expressionText = 'm1';
     expression = parseMathExpression(expressionText);
   }
-  if (!Number.isInteger(periodSeconds) || periodSeconds <= 0) throw new AlarmEvaluationError(`Period must be a positive whole number of seconds, got ${periodSeconds}`);
+  if (!Number.isInteger(periodSeconds) || periodSeconds <= 0)
+    throw new AlarmEvaluationError(`Period must be a positive whole number of seconds, got ${periodSeconds}`);
   for (const stat of Object.values(metrics)) statisticFunction(stat.statistic);
 
   const comparisonOperator = String(p.ComparisonOperator) as ComparisonOperator;
@@ -185,7 +186,8 @@ function metricAlarm(logicalId: string, alarmName: string, p: Record<string, unk
   }
   if (p.Threshold === undefined) throw new AlarmEvaluationError('has no static Threshold (a ThresholdMetricId is not supported locally)');
   const treatMissingData = (p.TreatMissingData ?? TreatMissingData.missing) as TreatMissingData;
-  if (!(Object.values(TreatMissingData) as string[]).includes(treatMissingData)) throw new AlarmEvaluationError(`TreatMissingData "${treatMissingData}" is unknown`);
+  if (!(Object.values(TreatMissingData) as string[]).includes(treatMissingData))
+    throw new AlarmEvaluationError(`TreatMissingData "${treatMissingData}" is unknown`);
   const evaluationPeriods = Number(p.EvaluationPeriods);
   return {
     kind: 'metric',

@@ -84,18 +84,25 @@ export function evaluateDatapoints(range: readonly Datapoint[], rule: ThresholdR
 
   const missing = n - real.length;
   const breaching = real.filter((point) => breaches(point.value)).length;
-  const seen = real.length === 0 ? 'no datapoint in the evaluation range' : `only ${real.length} datapoint(s) ${list(real)}, ${breaching} ${comparison}`;
+  const seen =
+    real.length === 0
+      ? 'no datapoint in the evaluation range'
+      : `only ${real.length} datapoint(s) ${list(real)}, ${breaching} ${comparison}`;
   switch (rule.treatMissingData) {
     case TreatMissingData.breaching: {
       const total = breaching + missing;
       return verdict(total >= m, `${seen}; ${missing} missing treated as breaching: ${total} of ${n} breaching (${m} needed for ALARM)`);
     }
     case TreatMissingData.notBreaching:
-      return verdict(breaching >= m, `${seen}; ${missing} missing treated as not breaching: ${breaching} of ${n} breaching (${m} needed for ALARM)`);
+      return verdict(
+        breaching >= m,
+        `${seen}; ${missing} missing treated as not breaching: ${breaching} of ${n} breaching (${m} needed for ALARM)`,
+      );
     case TreatMissingData.missing:
     case TreatMissingData.ignore: {
       if (breaching >= m) return verdict(true, `${seen} (${m} needed for ALARM)`);
-      if (real.length > breaching) return verdict(false, `${seen}: a real datapoint within the threshold, and ${m} breaching needed for ALARM`);
+      if (real.length > breaching)
+        return verdict(false, `${seen}: a real datapoint within the threshold, and ${m} breaching needed for ALARM`);
       if (rule.treatMissingData === TreatMissingData.ignore) {
         return { state: currentState, reason: `${seen}; missing data ignored: the state stays ${currentState}` };
       }

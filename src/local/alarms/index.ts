@@ -6,11 +6,26 @@
  */
 export { AlarmEvaluationError } from '../errors';
 export { AlarmEvaluator, type AlarmEvaluation, type AlarmEvaluatorOptions, type AlarmStateChange } from './AlarmEvaluator';
-export { alarmsFromTemplate, type AlarmActions, type AlarmDefinition, type CompositeAlarmDefinition, type MetricAlarmDefinition, type MetricStat, type TemplateReferences } from './alarmsFromTemplate';
+export {
+  alarmsFromTemplate,
+  type AlarmActions,
+  type AlarmDefinition,
+  type CompositeAlarmDefinition,
+  type MetricAlarmDefinition,
+  type MetricStat,
+  type TemplateReferences,
+} from './alarmsFromTemplate';
 export { parseAlarmRule, ruleHolds, type RuleNode } from './alarmRule';
 export { AlarmState } from './AlarmState';
 export { datumsFromEmf } from './datumsFromEmf';
-export { ComparisonOperator, evaluateDatapoints, TreatMissingData, type Datapoint, type DatapointVerdict, type ThresholdRule } from './evaluateDatapoints';
+export {
+  ComparisonOperator,
+  evaluateDatapoints,
+  TreatMissingData,
+  type Datapoint,
+  type DatapointVerdict,
+  type ThresholdRule,
+} from './evaluateDatapoints';
 export { InMemoryMetricStore } from './InMemoryMetricStore';
 export { metricKey, type MetricDatum, type MetricIdentity } from './MetricDatum';
 export { evaluateMathExpression, parseMathExpression, type MathNode, type Series } from './metricMath';

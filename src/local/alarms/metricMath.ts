@@ -77,7 +77,8 @@ export function parseMathExpression(expression: string): MathNode {
     if (/^[A-Za-z_]\w*$/.test(token)) {
       if (peek() !== '(') return { kind: 'id', id: token };
       const name = token.toUpperCase();
-      if (!(FUNCTIONS as readonly string[]).includes(name)) fail(`function ${token} is not supported locally (supported: ${FUNCTIONS.join(', ')})`);
+      if (!(FUNCTIONS as readonly string[]).includes(name))
+        fail(`function ${token} is not supported locally (supported: ${FUNCTIONS.join(', ')})`);
       take('(');
       const args = [sum()];
       while (peek() === ',') {
@@ -141,7 +142,11 @@ function evaluate(node: MathNode, seriesById: (id: string) => Series, length: nu
         return asSeries(value, length);
       });
     case 'call':
-      return call(node.name, node.args.map((arg) => evaluate(arg, seriesById, length)), length);
+      return call(
+        node.name,
+        node.args.map((arg) => evaluate(arg, seriesById, length)),
+        length,
+      );
   }
 }
 
@@ -174,7 +179,8 @@ function call(name: string, args: readonly Value[], length: number): Value {
 }
 
 function combine(left: Value, right: Value, operator: '+' | '-' | '*' | '/', length: number): Value {
-  if (isSeriesArray(left) || isSeriesArray(right)) throw new AlarmEvaluationError(`metric math: "${operator}" needs numbers or series, not arrays`);
+  if (isSeriesArray(left) || isSeriesArray(right))
+    throw new AlarmEvaluationError(`metric math: "${operator}" needs numbers or series, not arrays`);
   if (typeof left === 'number' && typeof right === 'number') return apply(left, right, operator) ?? Number.NaN;
   const a = asSeries(left, length);
   const b = asSeries(right, length);

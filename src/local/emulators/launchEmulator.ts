@@ -51,7 +51,9 @@ export async function launchEmulator(launch: EmulatorLaunch, options: EmulatorOp
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    throw new EmulatorError(launch.name, `cannot create the ${launch.name} data directory ${dataDir}: ${(error as Error).message}`, { cause: error });
+    throw new EmulatorError(launch.name, `cannot create the ${launch.name} data directory ${dataDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await findFreePort());
@@ -61,11 +63,14 @@ export async function launchEmulator(launch: EmulatorLaunch, options: EmulatorOp
     // An emulator may bind more than one port: only the
     // one asked for is the user's to change.
     if (options.port !== undefined && started.output.includes(`:${port}`)) throw portTakenError(launch.name, port);
-    if (attempt >= PORT_RACE_ATTEMPTS) throw new EmulatorError(launch.name, `${launch.name} emulator found no free port after ${attempt} attempts: ${started.output}`);
+    if (attempt >= PORT_RACE_ATTEMPTS)
+      throw new EmulatorError(launch.name, `${launch.name} emulator found no free port after ${attempt} attempts: ${started.output}`);
   }
 }
 
-type StartResult = { readonly kind: 'running'; readonly emulator: RunningEmulator } | { readonly kind: 'portTaken'; readonly output: string };
+type StartResult =
+  | { readonly kind: 'running'; readonly emulator: RunningEmulator }
+  | { readonly kind: 'portTaken'; readonly output: string };
 
 async function startOnce(launch: EmulatorLaunch, port: number, dataDir: string, options: EmulatorOptions): Promise<StartResult> {
   const { name } = launch;

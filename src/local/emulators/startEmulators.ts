@@ -71,10 +71,13 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   const results = await Promise.allSettled([
     // kinesalite keeps every acknowledged record in LevelDB: a killed one is restarted on
     // its data and port, and its clients' retries go on where they were.
-    startRestartingEmulator((port) => startKinesisEmulator({ ...common(EmulatorName.kinesis), ...(port === undefined ? {} : { port }), region: options.region }), {
-      log: options.log,
-      onRestart: options.onKinesisRestart,
-    }),
+    startRestartingEmulator(
+      (port) => startKinesisEmulator({ ...common(EmulatorName.kinesis), ...(port === undefined ? {} : { port }), region: options.region }),
+      {
+        log: options.log,
+        onRestart: options.onKinesisRestart,
+      },
+    ),
     startDynamoEmulator(common(EmulatorName.dynamodb)),
     startS3Emulator(common(EmulatorName.s3)),
   ]);
@@ -95,7 +98,9 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     },
     onExit: (listener) => {
       const removers = started.map((emulator) => emulator.onExit(listener));
-      return () => removers.forEach((remove) => remove());
+      return () => {
+        for (const remove of removers) remove();
+      };
     },
   };
 }

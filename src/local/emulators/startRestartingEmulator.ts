@@ -22,7 +22,10 @@ const RESTART_WINDOW_MS = 10 * 60_000;
  *
  * @param start starts the emulator; on `port` when given (a restart)
  */
-export async function startRestartingEmulator(start: (port?: number) => Promise<RunningEmulator>, options: RestartingEmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startRestartingEmulator(
+  start: (port?: number) => Promise<RunningEmulator>,
+  options: RestartingEmulatorOptions = {},
+): Promise<RunningEmulator> {
   let emulator = await start();
   const port = Number(new URL(emulator.endpoint).port);
   const fatalListeners = new Set<(error: EmulatorError) => void>();
@@ -31,7 +34,12 @@ export async function startRestartingEmulator(start: (port?: number) => Promise<
   let restarts = 0;
   const restartTimes: number[] = [];
   const fail = (error: unknown) => {
-    fatal = error instanceof EmulatorError ? error : new EmulatorError(emulator.name, `${emulator.name} emulator died and could not be restarted: ${(error as Error).message}`, { cause: error });
+    fatal =
+      error instanceof EmulatorError
+        ? error
+        : new EmulatorError(emulator.name, `${emulator.name} emulator died and could not be restarted: ${(error as Error).message}`, {
+            cause: error,
+          });
     for (const listener of fatalListeners) listener(fatal);
     fatalListeners.clear();
   };

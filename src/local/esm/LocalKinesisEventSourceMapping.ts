@@ -142,7 +142,8 @@ export class LocalKinesisEventSourceMapping {
       throw new LocalEsmError(`the on-failure destination s3://${settings.onFailure.bucket} needs an S3 client (dependencies.s3)`);
     }
     this.uuid = settings.uuid ?? randomUUID();
-    this.destination = settings.onFailure && dependencies.s3 ? new S3OnFailureDestination(dependencies.s3, settings.onFailure.bucket) : undefined;
+    this.destination =
+      settings.onFailure && dependencies.s3 ? new S3OnFailureDestination(dependencies.s3, settings.onFailure.bucket) : undefined;
     this.filter = settings.filterPatterns && settings.filterPatterns.length > 0 ? recordFilter(settings.filterPatterns) : undefined;
     this.now = dependencies.now ?? Date.now;
     this.log = dependencies.log ?? ((message) => process.stderr.write(`[event source mapping ${this.uuid}] ${message}\n`));
@@ -173,9 +174,12 @@ export class LocalKinesisEventSourceMapping {
       });
     } catch (error) {
       await this.stop();
-      throw new LocalEsmError(`event source mapping ${this.uuid} could not start on stream ${this.settings.streamName}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new LocalEsmError(
+        `event source mapping ${this.uuid} could not start on stream ${this.settings.streamName}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.discovery = this.discoverShards();
   }
@@ -217,7 +221,11 @@ export class LocalKinesisEventSourceMapping {
     const initial = this.startFor(atStart, closed);
     const checkpoint = this.dependencies.checkpoints?.shards[shardId];
     const start: IteratorStart | 'skip' = checkpoint
-      ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint, fallback: initial === 'skip' ? { type: StartingPosition.trimHorizon } : initial }
+      ? {
+          type: 'AFTER_SEQUENCE_NUMBER',
+          sequenceNumber: checkpoint,
+          fallback: initial === 'skip' ? { type: StartingPosition.trimHorizon } : initial,
+        }
       : initial;
     const entry: ShardEntry = { shardId, parentShardIds, start, phase: 'waiting-for-parents' };
     if (entry.start === 'skip') entry.phase = 'finished';
@@ -297,8 +305,12 @@ export class LocalKinesisEventSourceMapping {
       discard: (batch) => this.discard(batch),
       now: this.now,
       log: this.log,
-      ...(this.filter ? { filter: this.filter, onFilteredOut: (count: number) => this.mappingMetric(EsmMetric.filteredOutEventCount, count) } : {}),
-      ...(this.dependencies.checkpoints ? { onCheckpoint: (shardId, checkpoint) => this.saveCheckpoint(shardId, checkpoint.sequenceNumber) } : {}),
+      ...(this.filter
+        ? { filter: this.filter, onFilteredOut: (count: number) => this.mappingMetric(EsmMetric.filteredOutEventCount, count) }
+        : {}),
+      ...(this.dependencies.checkpoints
+        ? { onCheckpoint: (shardId, checkpoint) => this.saveCheckpoint(shardId, checkpoint.sequenceNumber) }
+        : {}),
       signal: this.controller.signal,
     });
     await poller.open();

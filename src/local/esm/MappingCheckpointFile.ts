@@ -70,7 +70,9 @@ function readPersisted(file: string): Persisted | undefined {
   }
   const parsed = JSON.parse(text) as Partial<Persisted>;
   if (typeof parsed.uuid !== 'string' || typeof parsed.shards !== 'object' || parsed.shards === null) {
-    throw new Error(`${file} is not an event source mapping checkpoint file (uuid and shards expected); remove it to start the mapping anew`);
+    throw new Error(
+      `${file} is not an event source mapping checkpoint file (uuid and shards expected); remove it to start the mapping anew`,
+    );
   }
   return { uuid: parsed.uuid, shards: { ...parsed.shards } };
 }

@@ -18,9 +18,7 @@ import { INVOKE_PAYLOAD_LIMIT_BYTES } from './takeBatch';
 import { Wakeup } from './Wakeup';
 
 /** Where a shard iterator starts without a checkpoint. */
-export type InitialStart =
-  | { readonly type: 'TRIM_HORIZON' | 'LATEST' }
-  | { readonly type: 'AT_TIMESTAMP'; readonly timestamp: Date };
+export type InitialStart = { readonly type: 'TRIM_HORIZON' | 'LATEST' } | { readonly type: 'AT_TIMESTAMP'; readonly timestamp: Date };
 
 /**
  * Where a shard iterator starts: an initial position, or just after a

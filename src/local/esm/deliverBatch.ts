@@ -57,7 +57,11 @@ const INVOKE_FAILURE_BACKOFF_MS = 1_000;
  * - otherwise the batch is retried until `maximumRetryAttempts` retries have
  *   failed, then given up (`RetryAttemptsExhausted`).
  */
-export async function deliverBatch(records: readonly PendingRecord[], policy: DeliveryPolicy, ports: DeliveryPorts): Promise<DeliveryResult> {
+export async function deliverBatch(
+  records: readonly PendingRecord[],
+  policy: DeliveryPolicy,
+  ports: DeliveryPorts,
+): Promise<DeliveryResult> {
   let batch = records;
   let retries = 0;
   let invokeCount = 0;

@@ -1,4 +1,10 @@
-export { LocalKinesisEventSourceMapping, type MappingDependencies, type MappingState, type ShardMappingState, type ShardPhase } from './LocalKinesisEventSourceMapping';
+export {
+  LocalKinesisEventSourceMapping,
+  type MappingDependencies,
+  type MappingState,
+  type ShardMappingState,
+  type ShardPhase,
+} from './LocalKinesisEventSourceMapping';
 export { StartingPosition, REPORT_BATCH_ITEM_FAILURES, type MappingSettings } from './MappingSettings';
 export { EsmMetric, type EsmMetricUnit, type MetricSink } from './EsmMetric';
 export { FailureCondition, failureObjectKey, type KinesisFailureRecord } from './FailureRecord';

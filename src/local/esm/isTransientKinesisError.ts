@@ -1,5 +1,10 @@
 /** Kinesis' answers for "too much, slow down": nothing was done, a later attempt can succeed. */
-const THROTTLING_ERRORS = new Set(['ProvisionedThroughputExceededException', 'LimitExceededException', 'KMSThrottlingException', 'ThrottlingException']);
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'KMSThrottlingException',
+  'ThrottlingException',
+]);
 
 /**
  * Whether a failed Kinesis call may succeed if made again: a throttle, a 5xx,

@@ -17,14 +17,20 @@ export function validateSettings(settings: MappingSettings): void {
   integerIn(settings.maximumRetryAttempts, 'maximumRetryAttempts', -1, 10_000);
   if (settings.maximumRecordAgeSeconds !== -1) integerIn(settings.maximumRecordAgeSeconds, 'maximumRecordAgeSeconds', 60, 604_800);
   if (!STARTING_POSITIONS.includes(settings.startingPosition)) {
-    throw new InvalidMappingSettingError('startingPosition', `must be one of ${STARTING_POSITIONS.join(', ')}, got ${JSON.stringify(settings.startingPosition)}`);
+    throw new InvalidMappingSettingError(
+      'startingPosition',
+      `must be one of ${STARTING_POSITIONS.join(', ')}, got ${JSON.stringify(settings.startingPosition)}`,
+    );
   }
   if (settings.startingPosition === StartingPosition.atTimestamp && !Number.isFinite(settings.startingPositionTimestamp)) {
     throw new InvalidMappingSettingError('startingPositionTimestamp', 'is required (epoch seconds) with startingPosition AT_TIMESTAMP');
   }
   for (const type of settings.functionResponseTypes) {
     if (type !== REPORT_BATCH_ITEM_FAILURES) {
-      throw new InvalidMappingSettingError('functionResponseTypes', `only ${REPORT_BATCH_ITEM_FAILURES} is valid for Kinesis, got ${JSON.stringify(type)}`);
+      throw new InvalidMappingSettingError(
+        'functionResponseTypes',
+        `only ${REPORT_BATCH_ITEM_FAILURES} is valid for Kinesis, got ${JSON.stringify(type)}`,
+      );
     }
   }
   if (settings.onFailure && !settings.onFailure.bucket) throw new InvalidMappingSettingError('onFailure.bucket', 'must name a bucket');

@@ -115,7 +115,10 @@ export class ExecutionEnvironment {
     return new Promise((resolve) => {
       const startedAt = performance.now();
       const timer = setTimeout(() => {
-        this.settle(RuntimeErrorType.timeout, `RequestId: ${requestId} Error: Task timed out after ${seconds(this.spec.timeoutMs)} seconds`);
+        this.settle(
+          RuntimeErrorType.timeout,
+          `RequestId: ${requestId} Error: Task timed out after ${seconds(this.spec.timeoutMs)} seconds`,
+        );
         // Lambda discards a timed-out sandbox: whatever the handler left running must not leak into the next invocation.
         this.dead = true;
         void this.worker.terminate();

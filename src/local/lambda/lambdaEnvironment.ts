@@ -49,4 +49,3 @@ export function lambdaEnvironment(spec: LambdaEnvironmentSpec): Record<string, s
 export function logGroupName(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
-

@@ -108,7 +108,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   });
   // The runtime evaluates the template's alarms itself (below), so they are emulated here.
-  const notEmulated = { ...plan.notEmulated, resourceTypes: plan.notEmulated.resourceTypes.filter((entry) => !EVALUATED_TYPES.has(entry.type)) };
+  const notEmulated = {
+    ...plan.notEmulated,
+    resourceTypes: plan.notEmulated.resourceTypes.filter((entry) => !EVALUATED_TYPES.has(entry.type)),
+  };
   for (const line of describeNotEmulated(notEmulated)) options.log(line);
   const clients = localClients(emulators.endpoints);
   const clock = options.clock ?? Date.now;
@@ -140,7 +143,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // A mapping keeps its UUID and its position across restarts, as the same mapping on AWS does;
     // a fresh data directory is a new mapping, starting at the template's StartingPosition.
     const checkpointFiles = new Map(
-      plan.eventSourceMappings.map((mapping) => [mapping.logicalId, new MappingCheckpointFile(path.join(paths.localDir, 'data', 'esm', `${mapping.logicalId}.json`))]),
+      plan.eventSourceMappings.map((mapping) => [
+        mapping.logicalId,
+        new MappingCheckpointFile(path.join(paths.localDir, 'data', 'esm', `${mapping.logicalId}.json`)),
+      ]),
     );
     const mappingUuids = new Map([...checkpointFiles].map(([logicalId, file]) => [logicalId, file.uuid]));
     const physicalIds = new Map<string, string>([
@@ -151,7 +157,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...mappingUuids,
     ]);
     const alarms = new AlarmEvaluator(
-      alarmsFromTemplate(assembly.template, { physicalId: (id) => physicalIds.get(id), region: plan.region, accountId: plan.accountId, stackName: plan.stackName }),
+      alarmsFromTemplate(assembly.template, {
+        physicalId: (id) => physicalIds.get(id),
+        region: plan.region,
+        accountId: plan.accountId,
+        stackName: plan.stackName,
+      }),
       metrics,
     );
 
@@ -179,7 +190,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           if (line.startsWith('{') && line.includes('"_aws"')) {
             try {
               const lead = clock() - Date.now();
-              metrics.put(datumsFromEmf(JSON.parse(line)).map((datum) => (lead === 0 ? datum : { ...datum, timestamp: datum.timestamp + lead })));
+              metrics.put(
+                datumsFromEmf(JSON.parse(line)).map((datum) => (lead === 0 ? datum : { ...datum, timestamp: datum.timestamp + lead })),
+              );
             } catch {
               // Not JSON after all: an ordinary log line.
             }
@@ -194,7 +207,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.mappingEndpoints) mappingClients = localClients(await options.mappingEndpoints(emulators.endpoints));
     for (const mapping of plan.eventSourceMappings.filter((candidate) => candidate.enabled)) {
       const fn = functionsByLogicalId.get(mapping.functionLogicalId);
-      if (!fn) throw new Error(`event source mapping ${mapping.logicalId} names function ${mapping.functionLogicalId}, which the plan lacks`);
+      if (!fn)
+        throw new Error(`event source mapping ${mapping.logicalId} names function ${mapping.functionLogicalId}, which the plan lacks`);
       const uuid = mappingUuids.get(mapping.logicalId) as string;
       mappings.push(
         new LocalKinesisEventSourceMapping(
@@ -231,7 +245,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       );
     }
     let consumersStarted: Promise<void> | undefined;
-    const startConsumers = (): Promise<void> => (consumersStarted ??= Promise.all(mappings.map((mapping) => mapping.start())).then(() => undefined));
+    const startConsumers = (): Promise<void> =>
+      (consumersStarted ??= Promise.all(mappings.map((mapping) => mapping.start())).then(() => undefined));
     if (options.startConsumers !== false) await startConsumers();
 
     let alarmStates: Readonly<Record<string, string>> = {};
@@ -266,7 +281,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       get state() {
         return current();
       },
-      stateFile, plan, clients, metrics, alarms, mappingStates: () => mappings.map((mapping) => mapping.state()), startConsumers, alarmStates: () => alarmStates, evaluateAlarmsNow, stop };
+      stateFile,
+      plan,
+      clients,
+      metrics,
+      alarms,
+      mappingStates: () => mappings.map((mapping) => mapping.state()),
+      startConsumers,
+      alarmStates: () => alarmStates,
+      evaluateAlarmsNow,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

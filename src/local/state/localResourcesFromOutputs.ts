@@ -11,7 +11,10 @@ import { LocalStateError } from '../errors';
 export function localResourcesFromOutputs(outputs: Readonly<Record<string, string>>): LocalStackResources {
   const found = stackResourcesFromOutputs(outputs);
   if ('missingOutput' in found) {
-    throw new LocalStateError('malformed', `the template has no output ${found.missingOutput}; the local stack cannot find its resources without it`);
+    throw new LocalStateError(
+      'malformed',
+      `the template has no output ${found.missingOutput}; the local stack cannot find its resources without it`,
+    );
   }
   return found;
 }

@@ -42,7 +42,8 @@ export function readLocalState(projectRoot?: string, options: ReadLocalStateOpti
   try {
     text = readFileSync(stateFile, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LocalStateError('absent', `no local stack is running; ${START_HINT}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new LocalStateError('absent', `no local stack is running; ${START_HINT}`, { cause: error });
     throw new LocalStateError('malformed', `cannot read ${stateFile}: ${(error as Error).message}`, { cause: error });
   }
   let state: LocalState;
@@ -54,7 +55,10 @@ export function readLocalState(projectRoot?: string, options: ReadLocalStateOpti
   const problem = shapeProblem(state);
   if (problem) throw new LocalStateError('malformed', `${stateFile} is malformed (${problem}); delete it and ${START_HINT}`);
   if (!options.allowStale && !isProcessAlive(state.pid)) {
-    throw new LocalStateError('stale', `no local stack is running (the one recorded in ${stateFile}, pid ${state.pid}, has exited); ${START_HINT}`);
+    throw new LocalStateError(
+      'stale',
+      `no local stack is running (the one recorded in ${stateFile}, pid ${state.pid}, has exited); ${START_HINT}`,
+    );
   }
   return state;
 }

@@ -107,13 +107,16 @@ export class IntrinsicResolver {
       }
       case 'Fn::Join': {
         const [delimiter, items] = this.arrayArgument(name, argument, 2);
-        return this.list(name, items).map((item) => this.scalar(name, item)).join(String(delimiter));
+        return this.list(name, items)
+          .map((item) => this.scalar(name, item))
+          .join(String(delimiter));
       }
       case 'Fn::Select': {
         const [index, items] = this.arrayArgument(name, argument, 2);
         const list = this.list(name, items);
         const position = Number(index);
-        if (!Number.isInteger(position) || position < 0 || position >= list.length) throw new Unresolvable(`Fn::Select index ${String(index)} is outside a list of ${list.length}`);
+        if (!Number.isInteger(position) || position < 0 || position >= list.length)
+          throw new Unresolvable(`Fn::Select index ${String(index)} is outside a list of ${list.length}`);
         return list[position];
       }
       case 'Fn::Split': {
@@ -182,7 +185,8 @@ export class IntrinsicResolver {
     if (identity) return identity.ref;
     const parameter = this.template.Parameters?.[name];
     if (parameter) {
-      if (parameter.Type.startsWith('AWS::SSM::Parameter')) throw new Unresolvable(`Ref ${name}: an SSM parameter, which has no local value`);
+      if (parameter.Type.startsWith('AWS::SSM::Parameter'))
+        throw new Unresolvable(`Ref ${name}: an SSM parameter, which has no local value`);
       if (parameter.Default === undefined) throw new Unresolvable(`Ref ${name}: a parameter without a default`);
       return parameter.Default;
     }
@@ -194,7 +198,8 @@ export class IntrinsicResolver {
     const identity = this.identities.get(logicalId);
     if (!identity) throw new Unresolvable(`Fn::GetAtt ${logicalId}.${attribute}: no such resource`);
     const value = identity.attributes[attribute];
-    if (value === undefined) throw new Unresolvable(`Fn::GetAtt ${logicalId}.${attribute}: the local runtime has no ${attribute} for ${identity.type}`);
+    if (value === undefined)
+      throw new Unresolvable(`Fn::GetAtt ${logicalId}.${attribute}: the local runtime has no ${attribute} for ${identity.type}`);
     return value;
   }
 

@@ -28,7 +28,8 @@ export function identifyResource(logicalId: string, resource: CloudFormationReso
   const { region, accountId } = environment;
   const { Type: type } = resource;
   const explicitName = resource.Properties?.[NAME_PROPERTY[type] ?? ''];
-  const name = typeof explicitName === 'string' && explicitName !== '' ? explicitName : localResourceName(logicalId, environment.namePrefix);
+  const name =
+    typeof explicitName === 'string' && explicitName !== '' ? explicitName : localResourceName(logicalId, environment.namePrefix);
   const identity = (ref: string, attributes: Record<string, string>): ResourceIdentity => ({ logicalId, type, name, ref, attributes });
 
   switch (type) {
@@ -54,7 +55,10 @@ export function identifyResource(logicalId: string, resource: CloudFormationReso
       return identity(url, { Arn: `arn:aws:sqs:${region}:${accountId}:${name}`, QueueName: name, QueueUrl: url });
     }
     case 'AWS::IAM::Role':
-      return identity(name, { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${name.toUpperCase().replace(/-/g, '').slice(0, 17)}` });
+      return identity(name, {
+        Arn: `arn:aws:iam::${accountId}:role/${name}`,
+        RoleId: `AROA${name.toUpperCase().replace(/-/g, '').slice(0, 17)}`,
+      });
     case 'AWS::KMS::Key': {
       // Ref of a key is its id; a stable one from the logical id keeps runs comparable.
       const keyId = `local-${name}`;

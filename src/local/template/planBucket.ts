@@ -15,7 +15,11 @@ const DESCRIPTIONS = {
 };
 
 /** The local bucket of an `AWS::S3::Bucket`, and its settings that have no local effect. */
-export function planBucket(logicalId: string, resource: CloudFormationResource, context: PlanContext): { plan: LocalBucketPlan; features: NotEmulatedFeature[] } {
+export function planBucket(
+  logicalId: string,
+  resource: CloudFormationResource,
+  context: PlanContext,
+): { plan: LocalBucketPlan; features: NotEmulatedFeature[] } {
   const identity = context.identities.get(logicalId);
   if (!identity) throw new Error(`bug: no identity for ${logicalId}`);
   return {

@@ -63,15 +63,20 @@ export function planEventSourceMapping(
   const sourceArn = context.resolver.resolveString(properties.EventSourceArn, where('EventSourceArn'));
   const stream = targets.streams.find((candidate) => candidate.streamArn === sourceArn);
   if (!stream) {
-    throw new TemplateError(`event source mapping ${logicalId} reads from ${sourceArn}, which is not a Kinesis stream of this template; the local runtime runs Kinesis event sources only`);
+    throw new TemplateError(
+      `event source mapping ${logicalId} reads from ${sourceArn}, which is not a Kinesis stream of this template; the local runtime runs Kinesis event sources only`,
+    );
   }
   const functionRef = context.resolver.resolveString(properties.FunctionName, where('FunctionName'));
   const target = targets.functions.find((candidate) => candidate.functionName === functionRef || candidate.functionArn === functionRef);
-  if (!target) throw new TemplateError(`event source mapping ${logicalId} invokes ${functionRef}, which is not a function of this template`);
+  if (!target)
+    throw new TemplateError(`event source mapping ${logicalId} invokes ${functionRef}, which is not a function of this template`);
 
   const startingPosition = resolve('StartingPosition');
   if (!STARTING_POSITIONS.includes(startingPosition as (typeof STARTING_POSITIONS)[number])) {
-    throw new TemplateError(`${where('StartingPosition')} must be one of ${STARTING_POSITIONS.join(', ')}, got ${JSON.stringify(startingPosition)}`);
+    throw new TemplateError(
+      `${where('StartingPosition')} must be one of ${STARTING_POSITIONS.join(', ')}, got ${JSON.stringify(startingPosition)}`,
+    );
   }
   const functionResponseTypes = ((resolve('FunctionResponseTypes') as unknown[] | undefined) ?? []).map(String);
   const destination = (resolve('DestinationConfig') as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
@@ -129,7 +134,8 @@ function applicableFilterPatterns(
       features.push({ logicalId, type, feature: `FilterCriteria (${error.message}; no filter is applied, every record is delivered)` });
       return undefined;
     }
-    if (error instanceof InvalidMappingSettingError) throw new TemplateError(`FilterCriteria of event source mapping ${logicalId}: ${error.message}`);
+    if (error instanceof InvalidMappingSettingError)
+      throw new TemplateError(`FilterCriteria of event source mapping ${logicalId}: ${error.message}`);
     throw error;
   }
   return patterns;

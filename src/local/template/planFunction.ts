@@ -24,21 +24,30 @@ const DESCRIPTIONS = {
  * @throws {@link TemplateError} for a runtime other than Node.js, a missing asset, or an
  * environment variable that cannot be resolved (naming it)
  */
-export function planFunction(logicalId: string, resource: CloudFormationResource, context: PlanContext): { plan: LocalFunctionPlan; features: NotEmulatedFeature[] } {
+export function planFunction(
+  logicalId: string,
+  resource: CloudFormationResource,
+  context: PlanContext,
+): { plan: LocalFunctionPlan; features: NotEmulatedFeature[] } {
   const identity = context.identities.get(logicalId);
   if (!identity) throw new Error(`bug: no identity for ${logicalId}`);
   const properties = resource.Properties ?? {};
   const { resolver } = context;
   const handler = resolver.resolveString(properties.Handler ?? 'index.handler', `Handler of function ${logicalId}`);
   const runtime = resolver.resolveString(properties.Runtime ?? '', `Runtime of function ${logicalId}`);
-  if (!runtime.startsWith('nodejs')) throw new TemplateError(`function ${logicalId} uses runtime ${runtime || '(none)'}; the local runtime runs Node.js functions only`);
+  if (!runtime.startsWith('nodejs'))
+    throw new TemplateError(`function ${logicalId} uses runtime ${runtime || '(none)'}; the local runtime runs Node.js functions only`);
 
-  const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
+    string,
+    unknown
+  >;
   const environment: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables)) {
     environment[name] = resolver.resolveString(value, `environment variable ${name} of function ${logicalId}`);
   }
-  const number = (property: string, fallback: number) => Number(resolver.resolve(properties[property] ?? fallback, `${property} of function ${logicalId}`));
+  const number = (property: string, fallback: number) =>
+    Number(resolver.resolve(properties[property] ?? fallback, `${property} of function ${logicalId}`));
   const reserved = properties.ReservedConcurrentExecutions;
 
   return {

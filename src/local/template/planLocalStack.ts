@@ -82,7 +82,10 @@ export function planLocalStack(template: CloudFormationTemplate, assemblyDir: st
   const assemblyPath = path.resolve(assemblyDir);
   const context: PlanContext = { environment, resolver, identities, assemblyDir: assemblyPath, assetPaths: readAssetPaths(assemblyPath) };
   const features: NotEmulatedFeature[] = [];
-  const plansOf = <P>(type: string, plan: (logicalId: string, resource: CloudFormationResource) => { plan: P; features: NotEmulatedFeature[] }): P[] =>
+  const plansOf = <P>(
+    type: string,
+    plan: (logicalId: string, resource: CloudFormationResource) => { plan: P; features: NotEmulatedFeature[] },
+  ): P[] =>
     resources
       .filter(([, resource]) => resource.Type === type)
       .map(([logicalId, resource]) => {
@@ -128,17 +131,25 @@ function notEmulatedTypes(resources: readonly [string, CloudFormationResource][]
     if (EMULATED_TYPES.has(type)) continue;
     byType.set(type, [...(byType.get(type) ?? []), logicalId]);
   }
-  return [...byType.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, logicalIds]) => ({ type, count: logicalIds.length, logicalIds }));
+  return [...byType.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, logicalIds]) => ({ type, count: logicalIds.length, logicalIds }));
 }
 
 /** Two resources of one emulated type must not end up with one local name. */
-function assertDistinctNames(resources: readonly [string, CloudFormationResource][], identities: ReadonlyMap<string, ResourceIdentity>): void {
+function assertDistinctNames(
+  resources: readonly [string, CloudFormationResource][],
+  identities: ReadonlyMap<string, ResourceIdentity>,
+): void {
   const seen = new Map<string, string>();
   for (const [logicalId, { Type: type }] of resources) {
     if (!EMULATED_TYPES.has(type)) continue;
     const key = `${type} ${identities.get(logicalId)?.name}`;
     const other = seen.get(key);
-    if (other) throw new TemplateError(`resources ${other} and ${logicalId} would both be named ${identities.get(logicalId)?.name} locally; give one an explicit name`);
+    if (other)
+      throw new TemplateError(
+        `resources ${other} and ${logicalId} would both be named ${identities.get(logicalId)?.name} locally; give one an explicit name`,
+      );
     seen.set(key, logicalId);
   }
 }

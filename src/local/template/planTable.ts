@@ -20,7 +20,11 @@ const DESCRIPTIONS = {
  * The local table of an `AWS::DynamoDB::Table` (keys, attribute types and indexes, through
  * {@link tablesFromTemplate}), and its settings that have no local effect.
  */
-export function planTable(logicalId: string, resource: CloudFormationResource, context: PlanContext): { plan: LocalTablePlan; features: NotEmulatedFeature[] } {
+export function planTable(
+  logicalId: string,
+  resource: CloudFormationResource,
+  context: PlanContext,
+): { plan: LocalTablePlan; features: NotEmulatedFeature[] } {
   const identity = context.identities.get(logicalId);
   if (!identity) throw new Error(`bug: no identity for ${logicalId}`);
   const properties = resource.Properties ?? {};
@@ -30,7 +34,10 @@ export function planTable(logicalId: string, resource: CloudFormationResource, c
       context.resolver.resolve(properties[property], `${property} of table ${logicalId}`),
     ]),
   );
-  const [table] = tablesFromTemplate({ Resources: { [logicalId]: { Type: resource.Type, Properties: keyProperties } } }, () => identity.name);
+  const [table] = tablesFromTemplate(
+    { Resources: { [logicalId]: { Type: resource.Type, Properties: keyProperties } } },
+    () => identity.name,
+  );
   return {
     plan: { logicalId, tableName: identity.name, tableArn: identity.attributes.Arn as string, createTableInput: table!.input },
     features: unemulatedSettings(logicalId, resource, HANDLED, DESCRIPTIONS),

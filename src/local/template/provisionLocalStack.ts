@@ -20,12 +20,37 @@ export interface ProvisionOptions {
  * @example
  * const report = await provisionLocalStack(plan, localClients(emulators.endpoints));
  */
-export async function provisionLocalStack(plan: LocalStackPlan, clients: ProvisionClients, options: ProvisionOptions = {}): Promise<ProvisionReport> {
+export async function provisionLocalStack(
+  plan: LocalStackPlan,
+  clients: ProvisionClients,
+  options: ProvisionOptions = {},
+): Promise<ProvisionReport> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const [streams, tables, buckets] = await Promise.all([
-    Promise.all(plan.streams.map(async (stream) => ({ logicalId: stream.logicalId, kind: 'stream' as const, name: stream.streamName, outcome: await provisionStream(clients.kinesis, stream, timeoutMs) }))),
-    Promise.all(plan.tables.map(async (table) => ({ logicalId: table.logicalId, kind: 'table' as const, name: table.tableName, outcome: await provisionTable(clients.dynamodb, table, timeoutMs) }))),
-    Promise.all(plan.buckets.map(async (bucket) => ({ logicalId: bucket.logicalId, kind: 'bucket' as const, name: bucket.bucketName, outcome: await provisionBucket(clients.s3, bucket) }))),
+    Promise.all(
+      plan.streams.map(async (stream) => ({
+        logicalId: stream.logicalId,
+        kind: 'stream' as const,
+        name: stream.streamName,
+        outcome: await provisionStream(clients.kinesis, stream, timeoutMs),
+      })),
+    ),
+    Promise.all(
+      plan.tables.map(async (table) => ({
+        logicalId: table.logicalId,
+        kind: 'table' as const,
+        name: table.tableName,
+        outcome: await provisionTable(clients.dynamodb, table, timeoutMs),
+      })),
+    ),
+    Promise.all(
+      plan.buckets.map(async (bucket) => ({
+        logicalId: bucket.logicalId,
+        kind: 'bucket' as const,
+        name: bucket.bucketName,
+        outcome: await provisionBucket(clients.s3, bucket),
+      })),
+    ),
   ]);
   return { resources: [...streams, ...tables, ...buckets] };
 }

@@ -61,7 +61,11 @@ export async function provisionStream(kinesis: KinesisClient, stream: LocalStrea
   if (retention !== stream.retentionHours) {
     const input = { StreamName, RetentionPeriodHours: stream.retentionHours };
     try {
-      await kinesis.send(retention < stream.retentionHours ? new IncreaseStreamRetentionPeriodCommand(input) : new DecreaseStreamRetentionPeriodCommand(input));
+      await kinesis.send(
+        retention < stream.retentionHours
+          ? new IncreaseStreamRetentionPeriodCommand(input)
+          : new DecreaseStreamRetentionPeriodCommand(input),
+      );
     } catch (error) {
       throw fail(`set the retention (${stream.retentionHours} h) of`, error);
     }

@@ -27,7 +27,10 @@ export async function provisionTable(dynamodb: DynamoDBClient, table: LocalTable
   if (existing) {
     const mismatch = schemaMismatch(table, existing);
     if (mismatch) {
-      throw new ProvisionError(logicalId, `table ${TableName} from an earlier run ${mismatch}; delete its data directory (.streamtally/data/dynamodb) to start afresh`);
+      throw new ProvisionError(
+        logicalId,
+        `table ${TableName} from an earlier run ${mismatch}; delete its data directory (.streamtally/data/dynamodb) to start afresh`,
+      );
     }
   } else {
     try {
@@ -50,7 +53,8 @@ function schemaMismatch(table: LocalTablePlan, existing: TableDescription): stri
   const keys = (schema: readonly { AttributeName?: string; KeyType?: string }[] | undefined) =>
     (schema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
   const wanted = table.createTableInput;
-  if (keys(wanted.KeySchema) !== keys(existing.KeySchema)) return `has keys ${keys(existing.KeySchema)}, the template ${keys(wanted.KeySchema)}`;
+  if (keys(wanted.KeySchema) !== keys(existing.KeySchema))
+    return `has keys ${keys(existing.KeySchema)}, the template ${keys(wanted.KeySchema)}`;
   const indexes = (list: readonly { IndexName?: string; KeySchema?: { AttributeName?: string; KeyType?: string }[] }[] | undefined) =>
     (list ?? [])
       .map((index) => `${index.IndexName}(${keys(index.KeySchema)})`)

@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { TemplateError } from '../errors';
 
 interface AssetManifest {
-  readonly files?: Record<string, { readonly source?: { readonly path?: string }; readonly destinations?: Record<string, { readonly objectKey?: string }> }>;
+  readonly files?: Record<
+    string,
+    { readonly source?: { readonly path?: string }; readonly destinations?: Record<string, { readonly objectKey?: string }> }
+  >;
 }
 
 /**
@@ -26,7 +29,9 @@ export function readAssetPaths(assemblyDir: string): Map<string, string> {
     try {
       manifest = JSON.parse(readFileSync(file, 'utf8')) as AssetManifest;
     } catch (error) {
-      throw new TemplateError(`the asset manifest ${file} is not valid JSON (${(error as Error).message}); run \`npx cdk synth\` again`, { cause: error });
+      throw new TemplateError(`the asset manifest ${file} is not valid JSON (${(error as Error).message}); run \`npx cdk synth\` again`, {
+        cause: error,
+      });
     }
     for (const asset of Object.values(manifest.files ?? {})) {
       if (!asset.source?.path) continue;

@@ -56,9 +56,11 @@ export function readCloudAssembly(cdkOutDir: string, stackName?: string): CloudA
   const templateName = artifact.properties?.templateFile;
   if (!templateName) throw new TemplateError(`the manifest ${manifestFile} names no template for stack ${nameOf(chosen)}; ${SYNTH_HINT}`);
   const templateFile = path.join(assemblyDir, templateName);
-  if (!existsSync(templateFile)) throw new TemplateError(`the template of stack ${nameOf(chosen)} (${templateFile}) is missing; ${SYNTH_HINT}`);
+  if (!existsSync(templateFile))
+    throw new TemplateError(`the template of stack ${nameOf(chosen)} (${templateFile}) is missing; ${SYNTH_HINT}`);
   const template = readJson(templateFile, 'the template') as CloudFormationTemplate;
-  if (template === null || typeof template !== 'object' || Array.isArray(template)) throw new TemplateError(`the template ${templateFile} is not a JSON object; ${SYNTH_HINT}`);
+  if (template === null || typeof template !== 'object' || Array.isArray(template))
+    throw new TemplateError(`the template ${templateFile} is not a JSON object; ${SYNTH_HINT}`);
 
   // The asset manifest is the stack's dependency of type cdk:asset-manifest.
   const assetArtifact = (artifact.dependencies ?? [])
@@ -74,6 +76,8 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TemplateError(`${what} ${file} is not valid JSON (${(error as Error).message}); run \`npx cdk synth\` again`, { cause: error });
+    throw new TemplateError(`${what} ${file} is not valid JSON (${(error as Error).message}); run \`npx cdk synth\` again`, {
+      cause: error,
+    });
   }
 }

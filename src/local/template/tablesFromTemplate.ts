@@ -15,7 +15,10 @@ export interface TemplateTable {
  * the template, never from a second description. `tableName` names each
  * table (templates leave names to CloudFormation).
  */
-export function tablesFromTemplate(template: Pick<CloudFormationTemplate, 'Resources'>, tableName: (logicalId: string) => string): TemplateTable[] {
+export function tablesFromTemplate(
+  template: Pick<CloudFormationTemplate, 'Resources'>,
+  tableName: (logicalId: string) => string,
+): TemplateTable[] {
   return Object.entries(template.Resources ?? {})
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
     .map(([logicalId, resource]) => {

@@ -1,5 +1,13 @@
 import { buffer } from 'node:stream/consumers';
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 
 /** What the proxy does with one request. */
@@ -34,7 +42,10 @@ interface ErrorShape {
 }
 
 /** How each service answers the faults the proxy makes up, as the real service does (protocol and `__type`). */
-const ERROR_SHAPES: Record<AwsJsonService, { readonly contentType: string } & Record<'throttle' | 'serverError' | 'unavailable', ErrorShape>> = {
+const ERROR_SHAPES: Record<
+  AwsJsonService,
+  { readonly contentType: string } & Record<'throttle' | 'serverError' | 'unavailable', ErrorShape>
+> = {
   dynamodb: {
     contentType: 'application/x-amz-json-1.0',
     throttle: {
@@ -42,8 +53,16 @@ const ERROR_SHAPES: Record<AwsJsonService, { readonly contentType: string } & Re
       type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
       message: 'The level of configured provisioned throughput for the table was exceeded (fault injected)',
     },
-    serverError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error (fault injected)' },
-    unavailable: { status: 503, type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'Service unavailable (fault injected)' },
+    serverError: {
+      status: 500,
+      type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+      message: 'Internal server error (fault injected)',
+    },
+    unavailable: {
+      status: 503,
+      type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+      message: 'Service unavailable (fault injected)',
+    },
   },
   kinesis: {
     contentType: 'application/x-amz-json-1.1',
@@ -63,7 +82,16 @@ const ERROR_SHAPES: Record<AwsJsonService, { readonly contentType: string } & Re
  */
 export class AwsFaultProxy {
   /** Faults applied, by kind. */
-  readonly applied: Record<AwsFault['kind'], number> = { pass: 0, delay: 0, throttle: 0, serverError: 0, unavailable: 0, reset: 0, forwardThenReset: 0, forwardThenHold: 0 };
+  readonly applied: Record<AwsFault['kind'], number> = {
+    pass: 0,
+    delay: 0,
+    throttle: 0,
+    serverError: 0,
+    unavailable: 0,
+    reset: 0,
+    forwardThenReset: 0,
+    forwardThenHold: 0,
+  };
   /** Faults other than `pass` applied, by operation and kind. */
   readonly appliedTo: Record<string, Partial<Record<AwsFault['kind'], number>>> = {};
   /** Wall-clock time of the last fault other than `pass`; 0 if none. */
@@ -178,7 +206,11 @@ export class AwsFaultProxy {
 
 function sendError(response: ServerResponse, contentType: string, { status, type, message }: ErrorShape): void {
   const body = JSON.stringify({ __type: type, message });
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': 'fault-injected' });
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': 'fault-injected',
+  });
   response.end(body);
 }
 

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -86,7 +92,8 @@ export async function startChaosStack(
     stop: async () => {
       await runtime.stop();
       const left = Object.entries(runtime.state.emulatorPids).filter(([, pid]) => isProcessAlive(pid));
-      if (left.length > 0) throw new Error(`emulators still running after stop: ${left.map(([name, pid]) => `${name} (pid ${pid})`).join(', ')}`);
+      if (left.length > 0)
+        throw new Error(`emulators still running after stop: ${left.map(([name, pid]) => `${name} (pid ${pid})`).join(', ')}`);
     },
   };
 }
@@ -130,7 +137,9 @@ export class Workload {
    */
   settleProducerDuplicates(onStream: number): void {
     if (onStream > this.possibleProducerDuplicates) {
-      throw new Error(`${onStream} extra copies on the stream, but the producer reported only ${this.possibleProducerDuplicates} possible duplicates`);
+      throw new Error(
+        `${onStream} extra copies on the stream, but the producer reported only ${this.possibleProducerDuplicates} possible duplicates`,
+      );
     }
     for (let i = 0; i < onStream; i += 1) this.record('duplicate');
     this.possibleProducerDuplicates = 0;
@@ -178,7 +187,12 @@ export interface ProduceOptions {
 }
 
 /** Sends synthetic items through the real producer and records each one's expected fate. */
-export async function produceSynthetic(runtime: LocalRuntime, workload: Workload, items: Iterable<SyntheticItem>, options: ProduceOptions = {}): Promise<ProducerReport> {
+export async function produceSynthetic(
+  runtime: LocalRuntime,
+  workload: Workload,
+  items: Iterable<SyntheticItem>,
+  options: ProduceOptions = {},
+): Promise<ProducerReport> {
   // A busy machine can slow an answer past the SDK's default timeout: a request timed out and
   // sent again would leave the ground truth unknown, so it is given time.
   const producer = new Producer({
@@ -226,7 +240,9 @@ export async function readStream(runtime: LocalRuntime): Promise<{ records: numb
   let extraCopies = 0;
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName }))).Shards ?? [];
   for (const shard of shards) {
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
     while (iterator) {
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const record of page.Records ?? []) {
@@ -260,9 +276,13 @@ export async function putRaw(
 ): Promise<void> {
   for (const record of records) {
     const answer = await runtime.clients.kinesis.send(
-      new PutRecordsCommand({ StreamName: runtime.state.resources.streamName, Records: [{ Data: record.data, PartitionKey: record.partitionKey }] }),
+      new PutRecordsCommand({
+        StreamName: runtime.state.resources.streamName,
+        Records: [{ Data: record.data, PartitionKey: record.partitionKey }],
+      }),
     );
-    if ((answer.FailedRecordCount ?? 0) > 0) throw new Error(`PutRecords refused a record: ${answer.Records?.[0]?.ErrorCode} ${answer.Records?.[0]?.ErrorMessage}`);
+    if ((answer.FailedRecordCount ?? 0) > 0)
+      throw new Error(`PutRecords refused a record: ${answer.Records?.[0]?.ErrorCode} ${answer.Records?.[0]?.ErrorMessage}`);
     workload.record(record.verdict, record.event);
   }
 }
@@ -290,7 +310,9 @@ export async function verify(runtime: LocalRuntime, workload: Workload): Promise
   const actual = new Map<string, number>();
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: runtime.state.resources.aggregatesTable, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await runtime.clients.dynamodb.send(
+      new ScanCommand({ TableName: runtime.state.resources.aggregatesTable, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) {
       if (isTopKeysPk(item[A.pk]?.S ?? '')) continue;
       const id = itemId(item[A.type]?.S ?? '?', item[A.granularity]?.S ?? '?', item[A.key]?.S ?? '?', item[A.windowStart]?.S ?? '?');
@@ -329,7 +351,15 @@ export async function verify(runtime: LocalRuntime, workload: Workload): Promise
   const service = aggregator.environment.POWERTOOLS_SERVICE_NAME ?? aggregator.environment.CONSUMER_NAME!;
   const namespace = aggregator.environment.POWERTOOLS_METRICS_NAMESPACE ?? 'streamtally';
   const duplicatesDropped = sumOfMetric(runtime.metrics, { namespace, service }, 'DuplicatesDropped', 0, Date.now() + 60_000);
-  return { exact: mismatches.length === 0 && finerMismatches === 0, lost, doubleCounted, aggregated, quarantined, duplicatesDropped, mismatches };
+  return {
+    exact: mismatches.length === 0 && finerMismatches === 0,
+    lost,
+    doubleCounted,
+    aggregated,
+    quarantined,
+    duplicatesDropped,
+    mismatches,
+  };
 }
 
 /**
@@ -357,7 +387,10 @@ export async function waitUntilAccountedFor(
 async function waitUntilIdle(runtime: LocalRuntime, maxMs: number): Promise<void> {
   const deadline = Date.now() + maxMs;
   await new Promise((resolve) => setTimeout(resolve, Math.min(1_500, maxMs)));
-  while (Date.now() < deadline && runtime.mappingStates().some((mapping) => mapping.shards.some((shard) => (shard.recordsInFlight ?? 0) > 0))) {
+  while (
+    Date.now() < deadline &&
+    runtime.mappingStates().some((mapping) => mapping.shards.some((shard) => (shard.recordsInFlight ?? 0) > 0))
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -11,11 +11,24 @@ const NO_VERDICT = 'the scenario ended before its verdict';
  */
 export function beginScenario(id: string, fault: string): void {
   const mode = SOAK ? 'soak' : 'ci';
-  const provisional = { id, fault, injection: '-', invariant: '-', eventsSent: 0, eventsLost: 0, doubleCounts: 0, recoveryMs: null, faultsInjected: NO_VERDICT, passed: false };
+  const provisional = {
+    id,
+    fault,
+    injection: '-',
+    invariant: '-',
+    eventsSent: 0,
+    eventsLost: 0,
+    doubleCounts: 0,
+    recoveryMs: null,
+    faultsInjected: NO_VERDICT,
+    passed: false,
+  };
   recordResult(provisional, mode);
   onTestFailed(({ task }) => {
     if (recordedResult(id)?.faultsInjected !== NO_VERDICT) return;
-    const error = String(task.result?.errors?.[0]?.message ?? 'unknown error').split('\n')[0]!.slice(0, 300);
+    const error = String(task.result?.errors?.[0]?.message ?? 'unknown error')
+      .split('\n')[0]!
+      .slice(0, 300);
     recordResult({ ...provisional, faultsInjected: `${NO_VERDICT}: ${error}` }, mode);
   });
 }

@@ -24,7 +24,9 @@ export interface ScenarioResult {
  * gives a fresh directory per run (CHAOS_RESULTS_DIR) and merges it into
  * test/chaos/results/latest.json; a plain `npm test` keeps them in the temp directory.
  */
-export const RESULTS_DIR = process.env.CHAOS_RESULTS_DIR ? path.resolve(process.env.CHAOS_RESULTS_DIR) : path.join(tmpdir(), 'streamtally-chaos-results');
+export const RESULTS_DIR = process.env.CHAOS_RESULTS_DIR
+  ? path.resolve(process.env.CHAOS_RESULTS_DIR)
+  : path.join(tmpdir(), 'streamtally-chaos-results');
 export const REPORT_FILE = path.resolve(__dirname, '..', '..', '..', 'RELIABILITY.md');
 
 /** Every scenario's result of one run, merged (the layout of test/chaos/results/latest.json). */

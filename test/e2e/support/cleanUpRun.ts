@@ -33,7 +33,10 @@ export async function cleanUpRun(target: Target, run: RunEvents): Promise<CleanU
   for (const granularity of Object.keys(GRANULARITIES) as Granularity[]) {
     for (const row of run.expectedRows[granularity]) {
       await target.dynamo.send(
-        new DeleteItemCommand({ TableName: aggregatesTable, Key: { pk: { S: aggregatePk(run.type, granularity, row.key) }, sk: { S: windowSk(Date.parse(row.windowStart)) } } }),
+        new DeleteItemCommand({
+          TableName: aggregatesTable,
+          Key: { pk: { S: aggregatePk(run.type, granularity, row.key) }, sk: { S: windowSk(Date.parse(row.windowStart)) } },
+        }),
       );
       aggregates += 1;
       boards.add(`${granularity}|${row.windowStart}`);
@@ -42,12 +45,17 @@ export async function cleanUpRun(target: Target, run: RunEvents): Promise<CleanU
   for (const board of boards) {
     const [granularity, windowStart] = board.split('|') as [string, string];
     await target.dynamo.send(
-      new DeleteItemCommand({ TableName: aggregatesTable, Key: { pk: { S: topKeysPk(run.type, granularity) }, sk: { S: windowSk(Date.parse(windowStart)) } } }),
+      new DeleteItemCommand({
+        TableName: aggregatesTable,
+        Key: { pk: { S: topKeysPk(run.type, granularity) }, sk: { S: windowSk(Date.parse(windowStart)) } },
+      }),
     );
   }
   let claims = 0;
   for (const id of run.ids) {
-    await target.dynamo.send(new DeleteItemCommand({ TableName: checkpointTable, Key: { pk: { S: claimPk(CONSUMER, id) }, sk: { S: CLAIM_SK } } }));
+    await target.dynamo.send(
+      new DeleteItemCommand({ TableName: checkpointTable, Key: { pk: { S: claimPk(CONSUMER, id) }, sk: { S: CLAIM_SK } } }),
+    );
     claims += 1;
   }
   let quarantined = 0;

@@ -30,7 +30,8 @@ export interface E2eSettings {
 /** A refusal to run; the runner prints it as one line. */
 export class E2eRefusal extends Error {}
 
-const USAGE_HINT = 'usage: npm run test:e2e -- [--target local|localstack|aws] [--stage S] [--region R] [--endpoint URL] [--i-mean-it-account ACCOUNT]';
+const USAGE_HINT =
+  'usage: npm run test:e2e -- [--target local|localstack|aws] [--stage S] [--region R] [--endpoint URL] [--i-mean-it-account ACCOUNT]';
 
 /** Parses `npm run test:e2e -- ...`; an unknown flag is a one-line refusal. */
 export function parseE2eArgs(argv: readonly string[]): E2eSettings {
@@ -55,7 +56,13 @@ export function parseE2eArgs(argv: readonly string[]): E2eSettings {
   if (target !== TargetName.local && target !== TargetName.localstack && target !== TargetName.aws) {
     throw new E2eRefusal(`--target must be local, localstack or aws, got "${target}"`);
   }
-  return withoutUndefined({ target, stage: values.stage as string, region: values.region, endpoint: values.endpoint, account: values['i-mean-it-account'] });
+  return withoutUndefined({
+    target,
+    stage: values.stage as string,
+    region: values.region,
+    endpoint: values.endpoint,
+    account: values['i-mean-it-account'],
+  });
 }
 
 /** The settings as environment variables for the vitest run. */
@@ -74,7 +81,13 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   if (target !== TargetName.local && target !== TargetName.localstack && target !== TargetName.aws) {
     throw new E2eRefusal(`${E2E_ENV.target} must be local, localstack or aws, got "${target}"`);
   }
-  return withoutUndefined({ target, stage: env[E2E_ENV.stage] ?? 'dev', region: env[E2E_ENV.region], endpoint: env[E2E_ENV.endpoint], account: env[E2E_ENV.account] });
+  return withoutUndefined({
+    target,
+    stage: env[E2E_ENV.stage] ?? 'dev',
+    region: env[E2E_ENV.region],
+    endpoint: env[E2E_ENV.endpoint],
+    account: env[E2E_ENV.account],
+  });
 }
 
 /**
@@ -100,7 +113,8 @@ export function checkE2eSettings(settings: E2eSettings, env: Readonly<Record<str
     } catch {
       throw new E2eRefusal(`--endpoint must be a URL such as http://localhost:4566, got "${settings.endpoint}"`);
     }
-    if (host === 'amazonaws.com' || host.endsWith('.amazonaws.com')) throw new E2eRefusal(`refusing: --endpoint ${settings.endpoint} is AWS, not LocalStack; use --target aws`);
+    if (host === 'amazonaws.com' || host.endsWith('.amazonaws.com'))
+      throw new E2eRefusal(`refusing: --endpoint ${settings.endpoint} is AWS, not LocalStack; use --target aws`);
     return;
   }
   if (settings.endpoint !== undefined) throw new E2eRefusal('--endpoint is for --target localstack; AWS is named by --i-mean-it-account');
@@ -109,8 +123,10 @@ export function checkE2eSettings(settings: E2eSettings, env: Readonly<Record<str
       `refusing to run against AWS without --i-mean-it-account <account id>: the suite writes events to Streamtally-${settings.stage} in that account (and deletes only its own data afterwards)`,
     );
   }
-  if (!/^\d{12}$/.test(settings.account)) throw new E2eRefusal(`--i-mean-it-account must be a 12-digit AWS account id, got "${settings.account}"`);
-  if (!settings.region && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) throw new E2eRefusal('no AWS region: pass --region or set AWS_REGION');
+  if (!/^\d{12}$/.test(settings.account))
+    throw new E2eRefusal(`--i-mean-it-account must be a 12-digit AWS account id, got "${settings.account}"`);
+  if (!settings.region && !env.AWS_REGION && !env.AWS_DEFAULT_REGION)
+    throw new E2eRefusal('no AWS region: pass --region or set AWS_REGION');
 }
 
 /** The flags that point a `streamtally` command at the settings' target. */
@@ -131,7 +147,10 @@ export function targetFlags(settings: E2eSettings): string[] {
  */
 export async function resolveE2eTarget(settings: E2eSettings, options: ResolveTargetOptions = {}): Promise<Target> {
   checkE2eSettings(settings, options.env ?? process.env);
-  const target = await resolveTarget({ target: settings.target, stage: settings.stage, region: settings.region, endpoint: settings.endpoint }, options);
+  const target = await resolveTarget(
+    { target: settings.target, stage: settings.stage, region: settings.region, endpoint: settings.endpoint },
+    options,
+  );
   confirmTarget(settings, target);
   return target;
 }
@@ -139,9 +158,12 @@ export async function resolveE2eTarget(settings: E2eSettings, options: ResolveTa
 /** The check after resolution: the stack found is in the account the flag named. */
 export function confirmTarget(settings: E2eSettings, target: Target): void {
   if (settings.target !== TargetName.aws) return;
-  if (target.account === undefined) throw new E2eRefusal(`refusing: cannot tell which account holds ${target.stackName} in ${target.region}`);
+  if (target.account === undefined)
+    throw new E2eRefusal(`refusing: cannot tell which account holds ${target.stackName} in ${target.region}`);
   if (target.account !== settings.account) {
-    throw new E2eRefusal(`refusing: ${target.stackName} in ${target.region} is in account ${target.account}, not ${settings.account} named by --i-mean-it-account`);
+    throw new E2eRefusal(
+      `refusing: ${target.stackName} in ${target.region} is in account ${target.account}, not ${settings.account} named by --i-mean-it-account`,
+    );
   }
 }
 

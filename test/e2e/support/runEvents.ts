@@ -75,7 +75,22 @@ export function planRunEvents(runId: string, nowMs: number): RunEvents {
   const expectedRows = Object.fromEntries(
     (Object.entries(GRANULARITIES) as [Granularity, number][]).map(([granularity, sizeMs]) => {
       const windowStartMs = Math.floor(minuteStartMs / sizeMs) * sizeMs;
-      return [granularity, [row('/a', windowStartMs, a.map(() => 1)), row('/b', windowStartMs, b.map(() => 2)), row('/c', windowStartMs, cValues)]];
+      return [
+        granularity,
+        [
+          row(
+            '/a',
+            windowStartMs,
+            a.map(() => 1),
+          ),
+          row(
+            '/b',
+            windowStartMs,
+            b.map(() => 2),
+          ),
+          row('/c', windowStartMs, cValues),
+        ],
+      ];
     }),
   ) as Record<Granularity, AggregateRow[]>;
 
@@ -89,7 +104,7 @@ export function planRunEvents(runId: string, nowMs: number): RunEvents {
       { Data: encode(future), PartitionKey: future.key },
       { Data: encode(invalid), PartitionKey: `/a` },
     ],
-    ndjson: [...b, ...c].map((event) => JSON.stringify(event)).join('\n') + '\n',
+    ndjson: `${[...b, ...c].map((event) => JSON.stringify(event)).join('\n')}\n`,
     fileEvents: b.length + c.length,
     ids: [...a, ...b, ...c, late, future].map((event) => event.id),
     expectedRows,

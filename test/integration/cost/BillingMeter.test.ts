@@ -88,7 +88,9 @@ describe('BillingMeter against dynalite', () => {
     const big = { pk: { S: 'b' }, sk: { S: 'w' }, blob: { S: 'z'.repeat(2_000 - 9) } };
     await setup.client.send(new PutItemCommand({ TableName: setup.table, Item: big }));
     // Act: the same put, conditional on no item, fails.
-    const failed = setup.client.send(new PutItemCommand({ TableName: setup.table, Item: big, ConditionExpression: 'attribute_not_exists(pk)' }));
+    const failed = setup.client.send(
+      new PutItemCommand({ TableName: setup.table, Item: big, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     await expect(failed).rejects.toThrow(/conditional/i);
     // Assess
     expect(setup.units(setup.table).writeUnits).toBe(2 + 2);
@@ -110,10 +112,17 @@ describe('BillingMeter against dynalite', () => {
   it('bills a query of 3 items by their summed size in 4 KB units, eventually consistent at half', async () => {
     // Prepare: 3 items of 2,000 bytes under one partition key (written through the probe, unbilled).
     for (const sk of ['1', '2', '3']) {
-      await probe.send(new PutItemCommand({ TableName: setup.table, Item: { pk: { S: 'q' }, sk: { S: sk }, blob: { S: 'z'.repeat(2_000 - 8) } } }));
+      await probe.send(
+        new PutItemCommand({ TableName: setup.table, Item: { pk: { S: 'q' }, sk: { S: sk }, blob: { S: 'z'.repeat(2_000 - 8) } } }),
+      );
     }
     const query = (consistent: boolean) =>
-      new QueryCommand({ TableName: setup.table, KeyConditionExpression: 'pk = :q', ExpressionAttributeValues: { ':q': { S: 'q' } }, ConsistentRead: consistent });
+      new QueryCommand({
+        TableName: setup.table,
+        KeyConditionExpression: 'pk = :q',
+        ExpressionAttributeValues: { ':q': { S: 'q' } },
+        ConsistentRead: consistent,
+      });
     // Act
     await setup.client.send(query(false));
     const eventual = setup.units(setup.table).readUnits;

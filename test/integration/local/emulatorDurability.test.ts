@@ -39,7 +39,14 @@ describe('emulators killed right after they acknowledged writes', () => {
     const first = await start();
     running.push(first);
     const client = new DynamoDBClient(localClientConfig(first.endpoint));
-    await client.send(new CreateTableCommand({ TableName: 'durable', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'durable',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     while ((await client.send(new DescribeTableCommand({ TableName: 'durable' }))).Table?.TableStatus !== 'ACTIVE') await sleep(50);
     for (let n = 0; n < 200; n++) await client.send(new PutItemCommand({ TableName: 'durable', Item: { pk: { S: `item-${n}` } } }));
     client.destroy();

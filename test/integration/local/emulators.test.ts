@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListStreamsCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -183,7 +190,9 @@ describe('the local emulators', () => {
       expect(restarts).toHaveLength(1);
       expect(kinesis.pid).toBe(restarts[0]);
       expect(kinesis.pid).not.toBe(firstPid);
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: 'kept', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({ StreamName: 'kept', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
       expect(Records.map((record) => Buffer.from(record.Data!).toString())).toEqual(['acknowledged']);
       expect(lines.some((line) => /^kinesis: .*killed by SIGKILL.*restarting it on its data \(restart 1\)$/.test(line))).toBe(true);
@@ -202,7 +211,9 @@ describe('the local emulators', () => {
   it('refuse a data directory another running emulator holds, in one line with its stderr', async () => {
     const error = await startDynamoEmulator({ dataDir: emulators.dynamodb.dataDir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EmulatorError);
-    expect((error as Error).message).toMatch(/^dynamodb emulator exited \(code 1\) before it answered ListTables: .*is in use by another process/);
+    expect((error as Error).message).toMatch(
+      /^dynamodb emulator exited \(code 1\) before it answered ListTables: .*is in use by another process/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 
@@ -232,7 +243,10 @@ describe('the local emulators', () => {
         '});',
       ].join('\n'),
     );
-    const parent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const pids = await new Promise<number[]>((resolve, reject) => {
       let output = '';
       parent.stdout?.on('data', (chunk: Buffer) => {

@@ -77,7 +77,16 @@ describe('local Kinesis event source mapping: delivery', () => {
       awsRegion: 'us-east-1',
       eventSourceARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`,
     });
-    expect(Object.keys(first ?? {})).toEqual(['kinesis', 'eventSource', 'eventVersion', 'eventID', 'eventName', 'invokeIdentityArn', 'awsRegion', 'eventSourceARN']);
+    expect(Object.keys(first ?? {})).toEqual([
+      'kinesis',
+      'eventSource',
+      'eventVersion',
+      'eventID',
+      'eventName',
+      'invokeIdentityArn',
+      'awsRegion',
+      'eventSourceARN',
+    ]);
     // Seconds since the epoch, with a fraction: not milliseconds.
     expect(Math.abs((first?.kinesis.approximateArrivalTimestamp ?? 0) * 1000 - putAt)).toBeLessThan(10_000);
     expect(Buffer.from(second?.kinesis.data ?? '', 'base64').toString()).toBe('plain text');
@@ -91,7 +100,11 @@ describe('local Kinesis event source mapping: delivery', () => {
     const running = await newHarness().start(RECORDING_HANDLER, { streamName, batchSize: 10, maximumBatchingWindowMs: 1_000 });
 
     // Act
-    await putRecords(kinesis, streamName, Array.from({ length: 25 }, (_, i) => ({ data: `r${i}`, partitionKey: `k${i % 3}` })));
+    await putRecords(
+      kinesis,
+      streamName,
+      Array.from({ length: 25 }, (_, i) => ({ data: `r${i}`, partitionKey: `k${i % 3}` })),
+    );
     await waitFor(() => running.invocations().flatMap((invocation) => invocation.records).length >= 25, '25 records delivered');
 
     // Assess
@@ -109,9 +122,17 @@ describe('local Kinesis event source mapping: delivery', () => {
     const running = await newHarness().start(RECORDING_HANDLER, { streamName, batchSize: 100, maximumBatchingWindowMs: 1_500 });
 
     // Act: two puts well inside one window
-    await putRecords(kinesis, streamName, [1, 2, 3].map((i) => ({ data: `a${i}`, partitionKey: 'k' })));
+    await putRecords(
+      kinesis,
+      streamName,
+      [1, 2, 3].map((i) => ({ data: `a${i}`, partitionKey: 'k' })),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await putRecords(kinesis, streamName, [1, 2, 3].map((i) => ({ data: `b${i}`, partitionKey: 'k' })));
+    await putRecords(
+      kinesis,
+      streamName,
+      [1, 2, 3].map((i) => ({ data: `b${i}`, partitionKey: 'k' })),
+    );
     await waitFor(() => running.invocations().length > 0, 'an invocation');
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -149,12 +170,19 @@ describe('local Kinesis event source mapping: delivery', () => {
     const h = newHarness();
     const trimHorizon = await h.start(RECORDING_HANDLER, { streamName, startingPosition: 'TRIM_HORIZON' });
     const latest = await h.start(RECORDING_HANDLER, { streamName, startingPosition: 'LATEST' });
-    const atTimestamp = await h.start(RECORDING_HANDLER, { streamName, startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: timestampSeconds });
+    const atTimestamp = await h.start(RECORDING_HANDLER, {
+      streamName,
+      startingPosition: 'AT_TIMESTAMP',
+      startingPositionTimestamp: timestampSeconds,
+    });
 
     // Act: a record after every mapping started
     await putRecords(kinesis, streamName, [{ data: 'new', partitionKey: 'k' }]);
     const seen = (running: typeof latest) => running.invocations().flatMap((invocation) => invocation.records.map((record) => record.data));
-    await waitFor(() => [trimHorizon, latest, atTimestamp].every((running) => seen(running).includes('new')), 'every mapping delivered the new record');
+    await waitFor(
+      () => [trimHorizon, latest, atTimestamp].every((running) => seen(running).includes('new')),
+      'every mapping delivered the new record',
+    );
 
     // Assess
     expect(seen(trimHorizon)).toEqual(['old', 'middle', 'new']);
@@ -169,7 +197,11 @@ describe('local Kinesis event source mapping: delivery', () => {
     const running = await newHarness().start(RECORDING_HANDLER, { streamName });
 
     // Act
-    const results = await putRecords(kinesis, streamName, Array.from({ length: 20 }, (_, i) => ({ data: `r${i}`, partitionKey: `key-${i}` })));
+    const results = await putRecords(
+      kinesis,
+      streamName,
+      Array.from({ length: 20 }, (_, i) => ({ data: `r${i}`, partitionKey: `key-${i}` })),
+    );
     await waitFor(() => running.invocations().flatMap((invocation) => invocation.records).length === 20, '20 records delivered');
 
     // Assess
@@ -177,7 +209,10 @@ describe('local Kinesis event source mapping: delivery', () => {
     expect(state.streamArn).toBe(`arn:aws:kinesis:us-east-1:000000000000:stream/${streamName}`);
     for (const shard of state.shards) {
       const last = results.filter((result) => result.ShardId === shard.shardId).at(-1);
-      const delivered = running.invocations().flatMap((invocation) => invocation.records).filter((record) => record.shardId === shard.shardId);
+      const delivered = running
+        .invocations()
+        .flatMap((invocation) => invocation.records)
+        .filter((record) => record.shardId === shard.shardId);
       expect(shard).toMatchObject({
         phase: 'polling',
         closed: false,
@@ -195,7 +230,11 @@ describe('local Kinesis event source mapping: delivery', () => {
     // Prepare: a slow function and records for two batches
     const streamName = uniqueStreamName('stop');
     await createStream(kinesis, streamName);
-    await putRecords(kinesis, streamName, Array.from({ length: 4 }, (_, i) => ({ data: `r${i}`, partitionKey: 'k' })));
+    await putRecords(
+      kinesis,
+      streamName,
+      Array.from({ length: 4 }, (_, i) => ({ data: `r${i}`, partitionKey: 'k' })),
+    );
     const handler = `${RECORDING_PRELUDE}
 exports.handler = async (event) => { await sleep(500); note(event, {}); };`;
     const running = await newHarness().start(handler, { streamName, batchSize: 2 });

@@ -49,7 +49,8 @@ function processed(running: RunningMapping): string[] {
     .flatMap((invocation) => invocation.records.map((record) => record.data));
 }
 
-const records = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ data: `${prefix}${i}`, partitionKey: `key-${i}` }));
+const records = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => ({ data: `${prefix}${i}`, partitionKey: `key-${i}` }));
 
 describe('local Kinesis event source mapping: errors', () => {
   it('bisects around a poison record: only it reaches the on-failure destination, after its retries; every other record is processed once', async () => {
@@ -77,15 +78,24 @@ exports.handler = async (event) => {
     await waitFor(() => processed(running).length === 15, 'every other record processed');
 
     // Assess
-    expect([...processed(running)].sort()).toEqual(data.map((record) => record.data).filter((value) => value !== 'poison').sort());
-    const poisonAlone = running.invocations().filter((invocation) => invocation.records.length === 1 && invocation.records[0]?.data === 'poison');
+    expect([...processed(running)].sort()).toEqual(
+      data
+        .map((record) => record.data)
+        .filter((value) => value !== 'poison')
+        .sort(),
+    );
+    const poisonAlone = running
+      .invocations()
+      .filter((invocation) => invocation.records.length === 1 && invocation.records[0]?.data === 'poison');
     expect(poisonAlone).toHaveLength(3); // the first try of the one-record batch and its 2 retries
     const failures = await readFailures(s3, bucket, running.mapping.uuid);
     expect(failures).toHaveLength(1);
     const [failure] = failures;
     const poison = results[9];
     expect(failure?.key).toMatch(
-      new RegExp(`^aws/lambda/${running.mapping.uuid}/shardId-000000000000/\\d{4}/\\d{2}/\\d{2}/\\d{4}-\\d{2}-\\d{2}T\\d{2}\\.\\d{2}\\.\\d{2}-[0-9a-f-]{36}$`),
+      new RegExp(
+        `^aws/lambda/${running.mapping.uuid}/shardId-000000000000/\\d{4}/\\d{2}/\\d{2}/\\d{4}-\\d{2}-\\d{2}T\\d{2}\\.\\d{2}\\.\\d{2}-[0-9a-f-]{36}$`,
+      ),
     );
     expect(failure?.record).toMatchObject({
       requestContext: {
@@ -115,7 +125,9 @@ exports.handler = async (event) => {
     expect(points('Invocations')).toHaveLength(invocations.length);
     // Lambda publishes Errors and Throttles for every invocation, 0 when there was none.
     expect(points('Errors')).toHaveLength(invocations.length);
-    expect(points('Errors').reduce((sum, point) => sum + point.value, 0)).toBe(invocations.filter((invocation) => invocation.failed).length);
+    expect(points('Errors').reduce((sum, point) => sum + point.value, 0)).toBe(
+      invocations.filter((invocation) => invocation.failed).length,
+    );
     expect(points('Throttles').map((point) => point.value)).toEqual(invocations.map(() => 0));
     expect(points('Duration')).toHaveLength(invocations.length);
     expect(points('IteratorAge')).toHaveLength(invocations.length);
@@ -233,7 +245,10 @@ exports.handler = async (event) => {
 
     // Act
     const running = await newHarness().start(handler, { streamName, functionResponseTypes: [] });
-    await waitFor(() => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[2]?.SequenceNumber, 'the checkpoint at the end');
+    await waitFor(
+      () => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[2]?.SequenceNumber,
+      'the checkpoint at the end',
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     // Assess

@@ -60,7 +60,10 @@ exports.handler = async (event) => { note(event, {}); };`;
         JSON.stringify({ data: { n: [{ numeric: ['>', 5] }] } }),
       ],
     });
-    await waitFor(() => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[5]?.SequenceNumber, 'the shard past every record');
+    await waitFor(
+      () => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[5]?.SequenceNumber,
+      'the shard past every record',
+    );
 
     // Assess
     const delivered = running.invocations().flatMap((invocation) => invocation.records.map((record) => record.data));
@@ -75,9 +78,15 @@ exports.handler = async (event) => { note(event, {}); };`;
     const streamName = uniqueStreamName('filter-none');
     await createStream(kinesis, streamName);
     const results = await putRecords(kinesis, streamName, [{ data: JSON.stringify({ type: 'click' }), partitionKey: 'k' }]);
-    const running = await harness.start(`${RECORDING_PRELUDE}
-exports.handler = async (event) => { note(event, {}); };`, { streamName, filterPatterns: [JSON.stringify({ data: { type: ['page_view'] } })] });
-    await waitFor(() => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[0]?.SequenceNumber, 'the checkpoint past the record');
+    const running = await harness.start(
+      `${RECORDING_PRELUDE}
+exports.handler = async (event) => { note(event, {}); };`,
+      { streamName, filterPatterns: [JSON.stringify({ data: { type: ['page_view'] } })] },
+    );
+    await waitFor(
+      () => running.mapping.state().shards[0]?.checkpoint?.sequenceNumber === results[0]?.SequenceNumber,
+      'the checkpoint past the record',
+    );
     expect(running.invocations()).toEqual([]);
     expect(running.metrics.filter((point) => point.name === 'Invocations')).toEqual([]);
   });

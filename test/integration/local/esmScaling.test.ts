@@ -71,7 +71,11 @@ describe('local Kinesis event source mapping: scaling', () => {
     await putRecords(kinesis, streamName, data);
 
     // Act
-    const running = await newHarness().start(SLOW_HANDLER, { streamName, batchSize: 4, parallelizationFactor: 2 }, { environment: { DELAY_MS: '150' } });
+    const running = await newHarness().start(
+      SLOW_HANDLER,
+      { streamName, batchSize: 4, parallelizationFactor: 2 },
+      { environment: { DELAY_MS: '150' } },
+    );
     await waitFor(() => running.invocations().flatMap((invocation) => invocation.records).length === data.length, 'every record delivered');
 
     // Assess
@@ -105,7 +109,11 @@ exports.handler = async (event) => {
 
     // Act
     const running = await newHarness().start(handler, { streamName, batchSize: 100, parallelizationFactor: 2 });
-    const delivered = () => running.invocations().filter((invocation) => !invocation.failed).flatMap((invocation) => invocation.records);
+    const delivered = () =>
+      running
+        .invocations()
+        .filter((invocation) => !invocation.failed)
+        .flatMap((invocation) => invocation.records);
     const otherLane = data.filter((record) => laneOf(record.partitionKey, 2) === 1);
     await waitFor(() => delivered().length >= otherLane.length, "the other lane's records");
     await waitFor(() => running.invocations().filter((invocation) => invocation.failed).length >= 3, 'the poison batch retried');
@@ -120,11 +128,19 @@ exports.handler = async (event) => {
     const streamName = uniqueStreamName('reshard');
     await createStream(kinesis, streamName);
     const running = await newHarness().start(SLOW_HANDLER, { streamName, batchSize: 2 }, { environment: { DELAY_MS: '200' } });
-    await putRecords(kinesis, streamName, Array.from({ length: 10 }, (_, i) => ({ data: `before${i}`, partitionKey: `key-${i}` })));
+    await putRecords(
+      kinesis,
+      streamName,
+      Array.from({ length: 10 }, (_, i) => ({ data: `before${i}`, partitionKey: `key-${i}` })),
+    );
 
     // Act
     await splitShard(kinesis, streamName, 'shardId-000000000000');
-    await putRecords(kinesis, streamName, Array.from({ length: 10 }, (_, i) => ({ data: `after${i}`, partitionKey: `key-${i}` })));
+    await putRecords(
+      kinesis,
+      streamName,
+      Array.from({ length: 10 }, (_, i) => ({ data: `after${i}`, partitionKey: `key-${i}` })),
+    );
     const waitingChildren = () => running.mapping.state().shards.filter((shard) => shard.phase === 'waiting-for-parents');
     await waitFor(() => waitingChildren().length === 2, 'the children found while the parent is still busy');
     expect(waitingChildren().map((shard) => shard.parentShardIds)).toEqual([['shardId-000000000000'], ['shardId-000000000000']]);
@@ -146,7 +162,13 @@ exports.handler = async (event) => {
     const parentDone = Math.max(...onParent.map((invocation) => invocation.endedAt ?? 0));
     const childrenStart = Math.min(...onChildren.map((invocation) => invocation.startedAt ?? 0));
     expect(parentDone).toBeLessThanOrEqual(childrenStart);
-    await waitFor(() => running.mapping.state().shards.find((shard) => shard.shardId === 'shardId-000000000000')?.finished === true, 'the parent finished');
-    expect(running.mapping.state().shards.find((shard) => shard.shardId === 'shardId-000000000000')).toMatchObject({ phase: 'finished', closed: true });
+    await waitFor(
+      () => running.mapping.state().shards.find((shard) => shard.shardId === 'shardId-000000000000')?.finished === true,
+      'the parent finished',
+    );
+    expect(running.mapping.state().shards.find((shard) => shard.shardId === 'shardId-000000000000')).toMatchObject({
+      phase: 'finished',
+      closed: true,
+    });
   });
 });

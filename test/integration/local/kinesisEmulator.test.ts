@@ -46,7 +46,9 @@ async function putInto(StreamName: string, count: number, client = fixture.kines
 }
 
 async function firstShardIterator(StreamName: string, type: 'TRIM_HORIZON' | 'AT_TIMESTAMP', Timestamp?: Date, client = fixture.kinesis) {
-  return (await client.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: type, Timestamp }))).ShardIterator;
+  return (
+    await client.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: type, Timestamp }))
+  ).ShardIterator;
 }
 
 describe('the local Kinesis emulator (patched kinesalite)', () => {
@@ -54,7 +56,9 @@ describe('the local Kinesis emulator (patched kinesalite)', () => {
     await fixture.kinesis.send(new CreateStreamCommand({ StreamName: 'on-demand', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }));
     const summary = await active('on-demand');
     expect({ mode: summary.StreamModeDetails?.StreamMode, shards: summary.OpenShardCount }).toEqual({ mode: 'ON_DEMAND', shards: 4 });
-    await fixture.kinesis.send(new CreateStreamCommand({ StreamName: 'provisioned', ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' } }));
+    await fixture.kinesis.send(
+      new CreateStreamCommand({ StreamName: 'provisioned', ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' } }),
+    );
     expect((await active('provisioned')).StreamModeDetails?.StreamMode).toBe('PROVISIONED');
   });
 
@@ -66,11 +70,16 @@ describe('the local Kinesis emulator (patched kinesalite)', () => {
       await putInto('behind', 10);
       await sleep(5);
     }
-    const full = await fixture.kinesis.send(new GetRecordsCommand({ ShardIterator: await firstShardIterator('behind', 'TRIM_HORIZON'), Limit: 10 }));
+    const full = await fixture.kinesis.send(
+      new GetRecordsCommand({ ShardIterator: await firstShardIterator('behind', 'TRIM_HORIZON'), Limit: 10 }),
+    );
     expect(full.Records).toHaveLength(10);
     expect(full.MillisBehindLatest).toBeGreaterThan(0);
     const rest = await fixture.kinesis.send(new GetRecordsCommand({ ShardIterator: full.NextShardIterator, Limit: 100 }));
-    expect(rest.Records?.map((record) => Buffer.from(record.Data!).toString())).toEqual([...Array.from({ length: 10 }, (_, i) => `r${i}`), ...Array.from({ length: 10 }, (_, i) => `r${i}`)]);
+    expect(rest.Records?.map((record) => Buffer.from(record.Data!).toString())).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `r${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `r${i}`),
+    ]);
     expect(rest.MillisBehindLatest).toBe(0);
   });
 
@@ -94,17 +103,21 @@ describe('the local Kinesis emulator (patched kinesalite)', () => {
   it('reshards with UpdateShardCount: the open shards close, the new ones split the hash key space evenly', async () => {
     await fixture.kinesis.send(new CreateStreamCommand({ StreamName: 'reshard', ShardCount: 2 }));
     await active('reshard');
-    const answer = await fixture.kinesis.send(new UpdateShardCountCommand({ StreamName: 'reshard', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' }));
+    const answer = await fixture.kinesis.send(
+      new UpdateShardCountCommand({ StreamName: 'reshard', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' }),
+    );
     expect({ current: answer.CurrentShardCount, target: answer.TargetShardCount }).toEqual({ current: 2, target: 3 });
     expect((await active('reshard')).OpenShardCount).toBe(3);
     const { Shards = [] } = await fixture.kinesis.send(new ListShardsCommand({ StreamName: 'reshard' }));
     const open = Shards.filter((shard) => shard.SequenceNumberRange?.EndingSequenceNumber === undefined);
     expect(open.map((shard) => [shard.HashKeyRange?.StartingHashKey, shard.ParentShardId, shard.AdjacentParentShardId])).toEqual([
       ['0', 'shardId-000000000000', undefined],
-      [((2n ** 128n) / 3n).toString(), 'shardId-000000000000', 'shardId-000000000001'],
+      [(2n ** 128n / 3n).toString(), 'shardId-000000000000', 'shardId-000000000001'],
       [((2n ** 128n / 3n) * 2n).toString(), 'shardId-000000000001', undefined],
     ]);
-    await expect(fixture.kinesis.send(new UpdateShardCountCommand({ StreamName: 'reshard', TargetShardCount: 7, ScalingType: 'UNIFORM_SCALING' }))).rejects.toThrow(/between half and double/);
+    await expect(
+      fixture.kinesis.send(new UpdateShardCountCommand({ StreamName: 'reshard', TargetShardCount: 7, ScalingType: 'UNIFORM_SCALING' })),
+    ).rejects.toThrow(/between half and double/);
   });
 
   it('keeps every acknowledged record across a SIGKILL and a restart on its data', async () => {
@@ -113,7 +126,10 @@ describe('the local Kinesis emulator (patched kinesalite)', () => {
     const client = new KinesisClient(localClientConfig(second.endpoint, { maxAttempts: 1 }));
     await client.send(new CreateStreamCommand({ StreamName: 'killed', ShardCount: 1 }));
     for (let i = 0; i < 100; i++) {
-      if ((await client.send(new DescribeStreamSummaryCommand({ StreamName: 'killed' }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+      if (
+        (await client.send(new DescribeStreamSummaryCommand({ StreamName: 'killed' }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE'
+      )
+        break;
       await sleep(20);
     }
     for (let i = 0; i < 4; i++) await putInto('killed', 500, client);
@@ -124,7 +140,9 @@ describe('the local Kinesis emulator (patched kinesalite)', () => {
     const again = await startKinesisEmulator({ dataDir });
     const reader = new KinesisClient(localClientConfig(again.endpoint, { maxAttempts: 1 }));
     try {
-      const page = await reader.send(new GetRecordsCommand({ ShardIterator: await firstShardIterator('killed', 'TRIM_HORIZON', undefined, reader), Limit: 10_000 }));
+      const page = await reader.send(
+        new GetRecordsCommand({ ShardIterator: await firstShardIterator('killed', 'TRIM_HORIZON', undefined, reader), Limit: 10_000 }),
+      );
       expect(page.Records).toHaveLength(2_000);
     } finally {
       reader.destroy();

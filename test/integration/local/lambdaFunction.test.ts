@@ -130,7 +130,7 @@ describe('LocalFunction', () => {
     expect(fn.coldStarts).toBe(1);
   });
 
-  it("reports a thrown error with its name as errorType, and the environment stays warm", async () => {
+  it('reports a thrown error with its name as errorType, and the environment stays warm', async () => {
     // Prepare
     const { fn } = localFunction(COUNTING_HANDLER);
 
@@ -178,7 +178,9 @@ describe('LocalFunction', () => {
 
   it('supports callback-style handlers', async () => {
     // Prepare
-    const { fn } = localFunction('exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { got: event.n }), 10); };');
+    const { fn } = localFunction(
+      'exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { got: event.n }), 10); };',
+    );
 
     // Act + Assess
     expect(await fn.invoke({ n: 7 })).toMatchObject({ kind: 'ok', payload: { got: 7 } });

@@ -28,7 +28,13 @@ describe('the S3 emulator', () => {
     const reasons = ['invalid', 'late', 'future'] as const;
     for (let n = 0; n < 1_010; n++) {
       const reason = reasons[n % 3]!;
-      await s3.send(new PutObjectCommand({ Bucket: 'quarantine', Key: `${QUARANTINE_PREFIX}consumer/shardId-000000000000/${String(n).padStart(6, '0')}.json`, Body: JSON.stringify({ reason }) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'quarantine',
+          Key: `${QUARANTINE_PREFIX}consumer/shardId-000000000000/${String(n).padStart(6, '0')}.json`,
+          Body: JSON.stringify({ reason }),
+        }),
+      );
     }
     expect(await countQuarantined(s3, 'quarantine')).toEqual({ invalid: 337, late: 337, future: 336 });
     s3.destroy();

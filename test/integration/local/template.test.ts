@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalClients, type LocalEmulators, localClients, startEmulators } from '../../../src/local/emulators';
@@ -50,7 +56,9 @@ describe('provisioning the local stack from the synthesized template', () => {
   });
 
   it('creates the stream with the template shard count and retention', async () => {
-    const { StreamDescriptionSummary: summary } = await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream().streamName }));
+    const { StreamDescriptionSummary: summary } = await clients.kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: stream().streamName }),
+    );
     expect(summary).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 2, RetentionPeriodHours: 48, StreamARN: stream().streamArn });
     const { Shards } = await clients.kinesis.send(new ListShardsCommand({ StreamName: stream().streamName }));
     expect(Shards).toHaveLength(2);
@@ -77,7 +85,8 @@ describe('provisioning the local stack from the synthesized template', () => {
   });
 
   it('creates the buckets', async () => {
-    for (const bucket of plan.buckets) await expect(clients.s3.send(new HeadBucketCommand({ Bucket: bucket.bucketName }))).resolves.toBeDefined();
+    for (const bucket of plan.buckets)
+      await expect(clients.s3.send(new HeadBucketCommand({ Bucket: bucket.bucketName }))).resolves.toBeDefined();
   });
 
   it('is idempotent: a second run keeps everything', async () => {
@@ -102,8 +111,12 @@ describe('provisioning the local stack from the synthesized template', () => {
     const state = readLocalState(root);
     const stateClients = localClients(state.endpoints);
     try {
-      await expect(stateClients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: state.resources.streamName }))).resolves.toBeDefined();
-      await expect(stateClients.dynamodb.send(new DescribeTableCommand({ TableName: state.resources.checkpointTable }))).resolves.toBeDefined();
+      await expect(
+        stateClients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: state.resources.streamName })),
+      ).resolves.toBeDefined();
+      await expect(
+        stateClients.dynamodb.send(new DescribeTableCommand({ TableName: state.resources.checkpointTable })),
+      ).resolves.toBeDefined();
       await expect(stateClients.s3.send(new HeadBucketCommand({ Bucket: state.resources.quarantineBucket }))).resolves.toBeDefined();
     } finally {
       for (const client of Object.values(stateClients)) client.destroy();
@@ -112,9 +125,15 @@ describe('provisioning the local stack from the synthesized template', () => {
 
   it('finds its resources and their data again after a restart on the same data directory', async () => {
     // Prepare: one record, one item, one object.
-    const put = await clients.kinesis.send(new PutRecordCommand({ StreamName: stream().streamName, PartitionKey: 'k', Data: Buffer.from('{"id":"1"}') }));
-    await clients.dynamodb.send(new PutItemCommand({ TableName: aggregates().tableName, Item: { pk: { S: 'page_view#1m#/a' }, sk: { S: 'w' }, count: { N: '3' } } }));
-    await clients.s3.send(new PutObjectCommand({ Bucket: quarantine().bucketName, Key: 'quarantine/x.json', Body: '{"reason":"invalid"}' }));
+    const put = await clients.kinesis.send(
+      new PutRecordCommand({ StreamName: stream().streamName, PartitionKey: 'k', Data: Buffer.from('{"id":"1"}') }),
+    );
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: aggregates().tableName, Item: { pk: { S: 'page_view#1m#/a' }, sk: { S: 'w' }, count: { N: '3' } } }),
+    );
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: quarantine().bucketName, Key: 'quarantine/x.json', Body: '{"reason":"invalid"}' }),
+    );
 
     // Act: stop while the clients still hold connections, start again on the same data.
     await emulators.stop();
@@ -129,8 +148,12 @@ describe('provisioning the local stack from the synthesized template', () => {
       new GetShardIteratorCommand({ StreamName: stream().streamName, ShardId: put.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
     );
     const { Records } = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator }));
-    expect(Records?.map((record) => [record.SequenceNumber, Buffer.from(record.Data ?? []).toString()])).toEqual([[put.SequenceNumber, '{"id":"1"}']]);
-    const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: aggregates().tableName, Key: { pk: { S: 'page_view#1m#/a' }, sk: { S: 'w' } } }));
+    expect(Records?.map((record) => [record.SequenceNumber, Buffer.from(record.Data ?? []).toString()])).toEqual([
+      [put.SequenceNumber, '{"id":"1"}'],
+    ]);
+    const { Item } = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: aggregates().tableName, Key: { pk: { S: 'page_view#1m#/a' }, sk: { S: 'w' } } }),
+    );
     expect(Item?.count).toEqual({ N: '3' });
     const object = await clients.s3.send(new GetObjectCommand({ Bucket: quarantine().bucketName, Key: 'quarantine/x.json' }));
     expect(await object.Body?.transformToString()).toBe('{"reason":"invalid"}');

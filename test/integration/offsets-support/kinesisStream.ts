@@ -45,7 +45,10 @@ export async function startKinesisFixture(): Promise<KinesisFixture> {
       }));
       const { Records = [], FailedRecordCount } = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: records }));
       if (FailedRecordCount) throw new Error(`${FailedRecordCount} records failed`);
-      return Records.map((record: PutRecordsResultEntry) => ({ sequenceNumber: record.SequenceNumber as string, shardId: record.ShardId as string }));
+      return Records.map((record: PutRecordsResultEntry) => ({
+        sequenceNumber: record.SequenceNumber as string,
+        shardId: record.ShardId as string,
+      }));
     },
     close,
   };

@@ -153,7 +153,9 @@ describe('Producer against kinesalite through a fault-injecting proxy', () => {
 
   it('written on the server while the client sees a reset or times out: the only duplicates, each one announced', async () => {
     // Prepare
-    const plan: FaultPlan = (index) => ({ kind: index === 1 || index === 5 ? 'forwardThenReset' : index === 3 ? 'forwardThenHang' : 'pass' });
+    const plan: FaultPlan = (index) => ({
+      kind: index === 1 || index === 5 ? 'forwardThenReset' : index === 3 ? 'forwardThenHang' : 'pass',
+    });
 
     // Act
     const outcome = await scenario(plan, 400, { requestTimeoutMs: 600 });

@@ -99,7 +99,9 @@ describe('streamtally produce --file', () => {
     writeFileSync(file, Array.from({ length: 25 }, (_, i) => line(i)).join('\r\n'));
     const result = await produce(['--file', file]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout[0]).toMatch(/^sent 25 of 25 event\(s\) to produce-\d+ in [\d.]+ s \([\d,]+ ev\/s\); retried 0, throttled 0, possible duplicates 0$/);
+    expect(result.stdout[0]).toMatch(
+      /^sent 25 of 25 event\(s\) to produce-\d+ in [\d.]+ s \([\d,]+ ev\/s\); retried 0, throttled 0, possible duplicates 0$/,
+    );
     expect(result.stored).toHaveLength(25);
   });
 
@@ -137,7 +139,11 @@ describe('streamtally produce --file', () => {
   });
 
   it('exits 1 and names the events that failed for good, writing them to --failed-out', async () => {
-    proxy.reset(() => ({ kind: 'partial', errorCode: 'InternalFailure', refuse: (_, entry) => Buffer.from(entry.Data, 'base64').toString().includes('"line-2"') }));
+    proxy.reset(() => ({
+      kind: 'partial',
+      errorCode: 'InternalFailure',
+      refuse: (_, entry) => Buffer.from(entry.Data, 'base64').toString().includes('"line-2"'),
+    }));
     const file = join(directory, 'some.ndjson');
     const failedOut = join(directory, 'failed.ndjson');
     writeFileSync(file, [line(1), line(2), line(3)].join('\n'));
@@ -150,7 +156,9 @@ describe('streamtally produce --file', () => {
   });
 
   it('refuses a missing file and contradictory flags with one line', async () => {
-    expect((await produce(['--file', join(directory, 'nope.ndjson')])).error).toBe(`produce: cannot read --file ${join(directory, 'nope.ndjson')}: ENOENT`);
+    expect((await produce(['--file', join(directory, 'nope.ndjson')])).error).toBe(
+      `produce: cannot read --file ${join(directory, 'nope.ndjson')}: ENOENT`,
+    );
     expect((await produce(['--file', '-', '--rate', '10'])).error).toBe('produce: give either --file or --rate, not both');
     expect((await produce([])).error).toBe('produce: give --file <ndjson> (- for stdin) or --rate <events per second>');
     expect((await produce(['--rate', '10', '--malformed-rate', '2'])).error).toBe('--malformed-rate must be a number from 0 to 1, got "2"');
@@ -170,7 +178,21 @@ describe('streamtally produce --rate', () => {
 
   it('sends the synthetic mix, malformed records included, at about the rate asked', async () => {
     // Act
-    const result = await produce(['--rate', '400', '--duration', '1', '--seed', '3', '--keys', '20', '--malformed-rate', '0.1', '--duplicate-rate', '0.1', '--json']);
+    const result = await produce([
+      '--rate',
+      '400',
+      '--duration',
+      '1',
+      '--seed',
+      '3',
+      '--keys',
+      '20',
+      '--malformed-rate',
+      '0.1',
+      '--duplicate-rate',
+      '0.1',
+      '--json',
+    ]);
 
     // Assess
     expect(result.exitCode).toBe(0);

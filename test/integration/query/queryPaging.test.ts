@@ -49,7 +49,17 @@ describe('query pages through any range (dynalite)', () => {
       for (const { key, every } of KEYS) {
         if (window % every !== 0) continue;
         const id = `e${sequence}`;
-        events.push({ paddedSequence: padSequenceNumber(String(sequence++)), event: { id, type: 'page_view', key, tsMs: FROM + window * 60_000 + 1, value: window, valueNanos: BigInt(window) * 1_000_000_000n } });
+        events.push({
+          paddedSequence: padSequenceNumber(String(sequence++)),
+          event: {
+            id,
+            type: 'page_view',
+            key,
+            tsMs: FROM + window * 60_000 + 1,
+            value: window,
+            valueNanos: BigInt(window) * 1_000_000_000n,
+          },
+        });
       }
     }
     const deltas = buildItemDeltas('shardId-000000000000', events, [MINUTE], true);
@@ -68,7 +78,13 @@ describe('query pages through any range (dynalite)', () => {
     let maxHeldWindows = 0;
     const seen: string[] = [];
     let lastWindow = -Infinity;
-    for await (const window of streamWindowRows(client, table.TableName!, { type: 'page_view', granularity: '1m', sizeMs: 60_000, fromWindowMs: FROM, toWindowMs: TO })) {
+    for await (const window of streamWindowRows(client, table.TableName!, {
+      type: 'page_view',
+      granularity: '1m',
+      sizeMs: 60_000,
+      fromWindowMs: FROM,
+      toWindowMs: TO,
+    })) {
       expect(window.windowStartMs).toBeGreaterThan(lastWindow);
       lastWindow = window.windowStartMs;
       if (window.rows.length > 0 && firstRowAfterQueries === undefined) firstRowAfterQueries = queries();
@@ -86,9 +102,22 @@ describe('query pages through any range (dynalite)', () => {
 
   it('pages one key over the range a DynamoDB page at a time, the same rows as reading it whole', async () => {
     const pages: number[] = [];
-    for await (const page of readKeyWindowPages(dynamo, table.TableName!, { type: 'page_view', granularity: '1m', key: '/every', fromWindowMs: FROM, toWindowMs: TO })) pages.push(page.length);
+    for await (const page of readKeyWindowPages(dynamo, table.TableName!, {
+      type: 'page_view',
+      granularity: '1m',
+      key: '/every',
+      fromWindowMs: FROM,
+      toWindowMs: TO,
+    }))
+      pages.push(page.length);
     expect(pages.reduce((a, b) => a + b, 0)).toBe(WINDOWS);
-    const whole = await readKeyWindows(dynamo, table.TableName!, { type: 'page_view', granularity: '1m', key: 'a,"quoted"\nkey', fromWindowMs: FROM, toWindowMs: TO });
+    const whole = await readKeyWindows(dynamo, table.TableName!, {
+      type: 'page_view',
+      granularity: '1m',
+      key: 'a,"quoted"\nkey',
+      fromWindowMs: FROM,
+      toWindowMs: TO,
+    });
     expect(whole).toHaveLength(Math.ceil(WINDOWS / 100));
   });
 
@@ -97,7 +126,13 @@ describe('query pages through any range (dynalite)', () => {
     const json: string[] = [];
     const csvWriter = new RowWriter('csv', (text) => csv.push(text), { type: 'page_view', window: '1m' });
     const jsonWriter = new RowWriter('json', (text) => json.push(`${text}\n`), { type: 'page_view', window: '1m' });
-    for await (const window of streamWindowRows(dynamo, table.TableName!, { type: 'page_view', granularity: '1m', sizeMs: 60_000, fromWindowMs: FROM, toWindowMs: FROM + 199 * 60_000 })) {
+    for await (const window of streamWindowRows(dynamo, table.TableName!, {
+      type: 'page_view',
+      granularity: '1m',
+      sizeMs: 60_000,
+      fromWindowMs: FROM,
+      toWindowMs: FROM + 199 * 60_000,
+    })) {
       csvWriter.add(window.rows);
       jsonWriter.add(window.rows);
     }

@@ -48,7 +48,12 @@ describe('DynamoClaimStore on the arrival clock (a replay) against dynalite', ()
 
   it('on the wall clock (the live consumer) lets a new owner take a claim once it has expired by now', async () => {
     let nowMs = Date.UTC(2026, 0, 1);
-    const live = new DynamoClaimStore(dynamo, table, 'live:wall', wallClock(() => nowMs));
+    const live = new DynamoClaimStore(
+      dynamo,
+      table,
+      'live:wall',
+      wallClock(() => nowMs),
+    );
     const expiry = Math.floor(nowMs / 1000) + 60;
     expect(await live.claim('z', 'shard:1', expiry)).toBe('owned');
     nowMs += 59_000;

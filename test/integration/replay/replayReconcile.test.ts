@@ -75,7 +75,12 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     const env: ReplayEnvironment & ReconcileEnvironment = {
       resolveTarget: async () => ({
         name: 'test',
-        resources: { streamName: stack.streamName, aggregatesTable: stack.aggregatesTable, checkpointTable: stack.checkpointTable, quarantineBucket: stack.quarantineBucket },
+        resources: {
+          streamName: stack.streamName,
+          aggregatesTable: stack.aggregatesTable,
+          checkpointTable: stack.checkpointTable,
+          quarantineBucket: stack.quarantineBucket,
+        },
         dynamo,
         kinesis: kinesisFixture.kinesis,
       }),
@@ -90,7 +95,11 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     return { env, stderr, interrupt: () => interrupt?.() };
   }
 
-  async function cli(command: typeof replayCommand | typeof reconcileCommand, argv: string[], env: ReplayEnvironment): Promise<{ code: number; lines: string[] }> {
+  async function cli(
+    command: typeof replayCommand | typeof reconcileCommand,
+    argv: string[],
+    env: ReplayEnvironment,
+  ): Promise<{ code: number; lines: string[] }> {
     const lines: string[] = [];
     try {
       await command(argv, (text) => lines.push(text), env);
@@ -124,17 +133,29 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     await live.run(() => true);
 
     // Inject the rest of the drift.
-    const itemKey = (type: string, granularity: string, key: string, windowStartMs: number) => ({ pk: { S: aggregatePk(type, granularity, key) }, sk: { S: windowSk(windowStartMs) } });
+    const itemKey = (type: string, granularity: string, key: string, windowStartMs: number) => ({
+      pk: { S: aggregatePk(type, granularity, key) },
+      sk: { S: windowSk(windowStartMs) },
+    });
     const deleted = itemKey('search', '1m', 'k2', base + MINUTE);
     const corrupted = itemKey('page_view', '1m', 'k1', base);
     const outOfScope = itemKey('page_view', '1m', 'k3', base + 3 * MINUTE);
-    await dynamo.send(new DeleteItemCommand({ TableName: stack.aggregatesTable, Key: deleted, ConditionExpression: 'attribute_exists(pk)' }));
+    await dynamo.send(
+      new DeleteItemCommand({ TableName: stack.aggregatesTable, Key: deleted, ConditionExpression: 'attribute_exists(pk)' }),
+    );
     for (const [key, add] of [
       [corrupted, 7],
       [outOfScope, 100],
     ] as const) {
       await dynamo.send(
-        new UpdateItemCommand({ TableName: stack.aggregatesTable, Key: key, UpdateExpression: 'ADD #c :n, #s :n', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#c': 'count', '#s': 'sum' }, ExpressionAttributeValues: { ':n': { N: String(add) } } }),
+        new UpdateItemCommand({
+          TableName: stack.aggregatesTable,
+          Key: key,
+          UpdateExpression: 'ADD #c :n, #s :n',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#c': 'count', '#s': 'sum' },
+          ExpressionAttributeValues: { ':n': { N: String(add) } },
+        }),
       );
     }
     const ghostWindow = base + 2 * MINUTE;
@@ -159,7 +180,18 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     const expected = expectedAggregates(countedEvents(events), WINDOWS);
 
     // Act 1: replay, interrupted at its first page (a terminal's progress bar is drawn), then resumed.
-    const flags = ['--from', new Date(fromMs).toISOString(), '--shadow', 'drift', '--windows', WINDOWS, '--allowed-lateness', '20s', '--batch-size', '25'];
+    const flags = [
+      '--from',
+      new Date(fromMs).toISOString(),
+      '--shadow',
+      'drift',
+      '--windows',
+      WINDOWS,
+      '--allowed-lateness',
+      '20s',
+      '--batch-size',
+      '25',
+    ];
     const bars: string[] = [];
     const first = environment(stack, (line) => {
       bars.push(line);
@@ -167,10 +199,17 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     });
     const interrupted = await cli(replayCommand, flags, first.env);
     expect(interrupted.code, interrupted.lines.join('\n')).toBe(130);
-    expect(bars[0]).toMatch(/^\[[#-]{24}\] +\d+%  shards \d\/3  records [\d,]+ \([\d,]+\/s\)  ETA /);
+    expect(bars[0]).toMatch(/^\[[#-]{24}\] +\d+% {2}shards \d\/3 {2}records [\d,]+ \([\d,]+\/s\) {2}ETA /);
     const resumedRun = await cli(replayCommand, [...flags, '--json'], environment(stack).env);
     expect(resumedRun.code, resumedRun.lines.join('\n')).toBe(0);
-    const replay = JSON.parse(resumedRun.lines[0]!) as { resumed: boolean; complete: boolean; shards: { shardId: string; stoppedBy: string }[]; records: number; duplicates: number; quarantined: { invalid: number } };
+    const replay = JSON.parse(resumedRun.lines[0]!) as {
+      resumed: boolean;
+      complete: boolean;
+      shards: { shardId: string; stoppedBy: string }[];
+      records: number;
+      duplicates: number;
+      quarantined: { invalid: number };
+    };
     expect(replay).toMatchObject({ resumed: true, complete: true });
     // Closed parent read to its end; both children to their tip.
     expect(replay.shards.map((shard) => shard.stoppedBy)).toEqual(['end', 'tip', 'tip']);
@@ -196,7 +235,9 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
       else if (!expectedRow) expectedDrift.set(id, 'extra');
       else if (!sameRow(liveRow, expectedRow)) expectedDrift.set(id, 'different');
     }
-    const reported = new Map(found.drift.map((drift) => [`${aggregatePk(drift.type, drift.granularity, drift.key)}|${drift.windowStart}`, drift]));
+    const reported = new Map(
+      found.drift.map((drift) => [`${aggregatePk(drift.type, drift.granularity, drift.key)}|${drift.windowStart}`, drift]),
+    );
     expect(new Map([...reported].map(([id, drift]) => [id, drift.kind]))).toEqual(expectedDrift);
     // Every injected drift is in it, the out-of-scope one is not, and the dropped batch shows in its windows.
     const id = (key: { pk: { S: string }; sk: { S: string } }) => `${key.pk.S}|${key.sk.S}`;
@@ -207,7 +248,9 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     expect(expectedDrift.get(`${aggregatePk('page_view', '2m', 'k5')}|${windowSk(base)}`)).toBe('different');
     // Both values of each drifted item, as read.
     for (const [driftId, drift] of reported) {
-      expect(drift.live && { count: drift.live.count, sum: drift.live.sum, min: drift.live.min, max: drift.live.max }).toEqual(liveBefore.get(driftId) ?? null);
+      expect(drift.live && { count: drift.live.count, sum: drift.live.sum, min: drift.live.min, max: drift.live.max }).toEqual(
+        liveBefore.get(driftId) ?? null,
+      );
       expect(drift.shadow).toEqual(expected.get(driftId) ?? null);
     }
 
@@ -229,18 +272,28 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     // The repaired items' high-water marks cover what the replay counted: the live consumer re-delivering the
     // whole stream from TRIM_HORIZON (its checkpoints reset, nothing dropped now) changes nothing.
     for (const shardId of (await readCheckpoints(dynamo, stack.checkpointTable, 'aggregator')).keys()) {
-      await dynamo.send(new DeleteItemCommand({ TableName: stack.checkpointTable, Key: { pk: { S: checkpointPk('aggregator') }, sk: { S: shardId } } }));
+      await dynamo.send(
+        new DeleteItemCommand({ TableName: stack.checkpointTable, Key: { pk: { S: checkpointPk('aggregator') }, sk: { S: shardId } } }),
+      );
     }
-    await new LiveConsumer(kinesisFixture.kinesis, stack.streamName, stack.livePorts(), liveConfig(), { batchSize: 40, pollMs: 10 }).run(() => true);
+    await new LiveConsumer(kinesisFixture.kinesis, stack.streamName, stack.livePorts(), liveConfig(), { batchSize: 40, pollMs: 10 }).run(
+      () => true,
+    );
     expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAfter);
 
     // The shadow holds this replay: another range is refused, naming the way out; --drop removes it and its checkpoints.
-    const other = await cli(replayCommand, ['--from', new Date(fromMs + 1000).toISOString(), '--shadow', 'drift', '--windows', WINDOWS, '--allowed-lateness', '20s'], environment(stack).env);
+    const other = await cli(
+      replayCommand,
+      ['--from', new Date(fromMs + 1000).toISOString(), '--shadow', 'drift', '--windows', WINDOWS, '--allowed-lateness', '20s'],
+      environment(stack).env,
+    );
     expect(other.code).toBe(2);
     expect(other.lines.at(-1)).toMatch(/^streamtally: replay: shadow "drift" holds another replay \(--from .+\); .+--restart/);
     const droppedShadow = await cli(replayCommand, ['--drop', '--shadow', 'drift'], environment(stack).env);
     expect(droppedShadow.lines).toEqual([expect.stringMatching(/^dropped shadow "drift" \(.+-shadow-drift\) and 3 checkpoint\(s\)$/)]);
-    expect((await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env)).lines.at(-1)).toMatch(/^streamtally: reconcile: there is no shadow "drift"/);
+    expect((await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env)).lines.at(-1)).toMatch(
+      /^streamtally: reconcile: there is no shadow "drift"/,
+    );
   }, 60_000);
 
   it('replays and repairs while live traffic continues: no live update is lost, none is counted twice', async () => {
@@ -296,13 +349,22 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
       }),
     );
     const replay = await runReplay(
-      { kinesis: kinesisFixture.kinesis, dynamo, streamName: stack.streamName, aggregatesTable: stack.aggregatesTable, checkpointTable: stack.checkpointTable },
+      {
+        kinesis: kinesisFixture.kinesis,
+        dynamo,
+        streamName: stack.streamName,
+        aggregatesTable: stack.aggregatesTable,
+        checkpointTable: stack.checkpointTable,
+      },
       { shadow: 'concurrent', fromMs, toMs, settings: SETTINGS, pageLimit: 50 },
     );
     expect(replay.interrupted).toBe(false);
     expect(producing, 'the producer is still sending while the replay ends').toBe(true);
     // The live consumer and the producer go on from the moment the drift is known, while it is repaired.
-    const reconciled = await runReconcile({ dynamo, aggregatesTable: stack.aggregatesTable }, { shadow: 'concurrent', repair: true, beforeRepair: () => release() });
+    const reconciled = await runReconcile(
+      { dynamo, aggregatesTable: stack.aggregatesTable },
+      { shadow: 'concurrent', repair: true, beforeRepair: () => release() },
+    );
     await producer;
     await consuming;
 
@@ -313,7 +375,10 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     expect(outcomes.every((outcome) => outcome === 'repaired' || outcome === 'unchanged')).toBe(true);
     const driftIds = new Set(reconciled.drift.map((drift) => `${drift.pk}|${drift.sk}`));
     expect(driftIds.has(`${aggregatePk('page_view', '1m', 'k1')}|${windowSk(base)}`)).toBe(true);
-    expect(reconciled.drift.some((drift) => drift.windowStart >= windowSk(base + 2 * MINUTE)), 'items the live consumer was behind on').toBe(true);
+    expect(
+      reconciled.drift.some((drift) => drift.windowStart >= windowSk(base + 2 * MINUTE)),
+      'items the live consumer was behind on',
+    ).toBe(true);
     expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAggregates(events, WINDOWS));
     const after = await runReconcile({ dynamo, aggregatesTable: stack.aggregatesTable }, { shadow: 'concurrent' });
     expect(after.drift).toEqual([]);
@@ -329,9 +394,20 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     const shadowStore = new DynamoAggregateStore(dynamo, shadowTable);
     const windowStart = Date.parse('2026-11-26T10:00:00.000Z');
     const delta = (key: string, from: number, to: number): ItemDelta => ({
-      address: { type: 'page_view', key, granularity: '1m', windowStartMs: windowStart, windowSizeMs: MINUTE, expiresAtSec: Math.ceil((windowStart + 8 * 86_400_000) / 1000) },
+      address: {
+        type: 'page_view',
+        key,
+        granularity: '1m',
+        windowStartMs: windowStart,
+        windowSizeMs: MINUTE,
+        expiresAtSec: Math.ceil((windowStart + 8 * 86_400_000) / 1000),
+      },
       shardId,
-      contributions: Array.from({ length: to - from + 1 }, (_, i) => ({ paddedSequence: padSequenceNumber(String(from + i)), valueNanos: 1_000_000_000n, value: 1 })),
+      contributions: Array.from({ length: to - from + 1 }, (_, i) => ({
+        paddedSequence: padSequenceNumber(String(from + i)),
+        valueNanos: 1_000_000_000n,
+        value: 1,
+      })),
     });
     await shadowStore.apply(delta('/a', 1, 7));
     await liveStore.apply(delta('/a', 1, 3));
@@ -350,9 +426,13 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     const racing = {
       send: async (command: { input: { Key?: { pk?: { S?: string } }; ConditionExpression?: string } }) => {
         const pk = command.input.Key?.pk?.S ?? '';
-        if ((command instanceof UpdateItemCommand || command instanceof DeleteItemCommand) && command.input.ConditionExpression?.includes('#rcount')) {
+        if (
+          (command instanceof UpdateItemCommand || command instanceof DeleteItemCommand) &&
+          command.input.ConditionExpression?.includes('#rcount')
+        ) {
           writes.push(pk);
-          if (writes.filter((written) => written === pk).length === 1) await liveStore.apply(pk.endsWith('/a') ? delta('/a', 4, 5) : delta('/extra', 5, 5));
+          if (writes.filter((written) => written === pk).length === 1)
+            await liveStore.apply(pk.endsWith('/a') ? delta('/a', 4, 5) : delta('/extra', 5, 5));
         }
         return dynamo.send(command as never);
       },
@@ -365,7 +445,12 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
 
     // Assess: /a and /extra needed a second attempt; /ahead holds record 9, which the replay never read, and is left alone.
     expect(outcomes).toEqual(['repaired', 'liveAhead', 'repaired']);
-    expect(writes).toEqual([aggregatePk('page_view', '1m', '/a'), aggregatePk('page_view', '1m', '/a'), aggregatePk('page_view', '1m', '/extra'), aggregatePk('page_view', '1m', '/extra')]);
+    expect(writes).toEqual([
+      aggregatePk('page_view', '1m', '/a'),
+      aggregatePk('page_view', '1m', '/a'),
+      aggregatePk('page_view', '1m', '/extra'),
+      aggregatePk('page_view', '1m', '/extra'),
+    ]);
     const afterRepair = await scanAggregates(dynamo, stack.aggregatesTable);
     const id = (key: string) => `${aggregatePk('page_view', '1m', key)}|${windowSk(windowStart)}`;
     expect(afterRepair.get(id('/a'))).toEqual({ count: 7, sum: '7', min: 1, max: 1 });

@@ -40,7 +40,9 @@ export function expectedAggregates(
       }
     }
   }
-  return new Map([...rows].map(([id, row]) => [id, { count: row.count, sum: nanosToDecimalString(row.sumNanos), min: row.min, max: row.max }]));
+  return new Map(
+    [...rows].map(([id, row]) => [id, { count: row.count, sum: nanosToDecimalString(row.sumNanos), min: row.min, max: row.max }]),
+  );
 }
 
 /**

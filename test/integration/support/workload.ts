@@ -4,12 +4,26 @@ import { framed, kplAggregate } from '../../support/kplAggregate';
 
 /** How a generated record is meant to end, known before any delivery. */
 export type Intent =
-  | { readonly kind: 'event'; readonly id: string; readonly type: string; readonly key: string; readonly tsMs: number; readonly value: number }
+  | {
+      readonly kind: 'event';
+      readonly id: string;
+      readonly type: string;
+      readonly key: string;
+      readonly tsMs: number;
+      readonly value: number;
+    }
   | { readonly kind: 'duplicate'; readonly ofId: string }
   | { readonly kind: 'invalid' }
   | { readonly kind: 'future' }
   /** Older than any watermark allows, but only late once a watermark exists: it may count or be quarantined, never both. */
-  | { readonly kind: 'lateCandidate'; readonly id: string; readonly type: string; readonly key: string; readonly tsMs: number; readonly value: number };
+  | {
+      readonly kind: 'lateCandidate';
+      readonly id: string;
+      readonly type: string;
+      readonly key: string;
+      readonly tsMs: number;
+      readonly value: number;
+    };
 
 export interface GeneratedRecord {
   /** The Kinesis record; user records of one KPL aggregate share it. */
@@ -62,7 +76,10 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
     shardCount: fc.integer({ min: 1, max: 3 }),
     sequenceBase: sequenceBaseArb,
     // Per placed record: how many of the following records of its key the producer packs with it into one KPL aggregate.
-    packing: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }), { minLength: 60, maxLength: 60 }),
+    packing: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }) }), {
+      minLength: 60,
+      maxLength: 60,
+    }),
   })
   .map(({ events, extras, order, shardCount, sequenceBase, packing }) => {
     type Placed = { position: number; intent: Intent; payload: Uint8Array; key: string; event?: GeneratedRecord['event'] };
@@ -76,7 +93,13 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
         const original = placed[extra.of % events.length];
         const event = original.event!;
         // A producer retry comes after the original.
-        placed.push({ position: original.position + (1 - original.position) * position, intent: { kind: 'duplicate', ofId: event.id }, payload: encode(event), key: event.key, event });
+        placed.push({
+          position: original.position + (1 - original.position) * position,
+          intent: { kind: 'duplicate', ofId: event.id },
+          payload: encode(event),
+          key: event.key,
+          event,
+        });
       } else if (extra.kind === 'invalid') {
         placed.push({ position, intent: { kind: 'invalid' }, payload: invalidPayload(extra.variant, index), key: `bad${index}` });
       } else if (extra.kind === 'future') {
@@ -84,7 +107,13 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
         const event = { id: `f${index}`, type: 'page_view', key: '/a', tsMs: ARRIVAL_START + 3_600_000, value: 1 };
         placed.push({ position, intent: { kind: 'future' }, payload: encode(event), key: event.key, event });
       } else {
-        const event = { id: `l${index}`, type: extra.event.type, key: extra.event.key, tsMs: T0 - 2 * 3_600_000 + extra.event.offsetMs, value: extra.event.value };
+        const event = {
+          id: `l${index}`,
+          type: extra.event.type,
+          key: extra.event.key,
+          tsMs: T0 - 2 * 3_600_000 + extra.event.offsetMs,
+          value: extra.event.value,
+        };
         placed.push({ position, intent: { kind: 'lateCandidate', ...event }, payload: encode(event), key: event.key, event });
       }
     });
@@ -100,7 +129,10 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
         data: group.length === 1 ? first.payload : kplAggregate(group.map((item) => ({ partitionKey: item.key, data: item.payload }))),
       };
       if (group.length === 1) records.push({ intent: first.intent, event: first.event, record });
-      else group.forEach((item, subSequenceNumber) => records.push({ intent: item.intent, event: item.event, record, subSequenceNumber }));
+      else
+        group.forEach((item, subSequenceNumber) => {
+          records.push({ intent: item.intent, event: item.event, record, subSequenceNumber });
+        });
     });
     return { records, shardCount };
   });

@@ -51,8 +51,16 @@ function template(extra: Record<string, unknown> = {}) {
           AlarmName: 'error-rate',
           Metrics: [
             { Id: 'expr_1', Expression: '100 * errors / invocations', ReturnData: true },
-            { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fn }, Period: 60, Stat: 'Sum' }, ReturnData: false },
-            { Id: 'invocations', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: fn }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+            {
+              Id: 'errors',
+              MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fn }, Period: 60, Stat: 'Sum' },
+              ReturnData: false,
+            },
+            {
+              Id: 'invocations',
+              MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: fn }, Period: 60, Stat: 'Sum' },
+              ReturnData: false,
+            },
           ],
           EvaluationPeriods: 1,
           Threshold: 1,
@@ -65,7 +73,12 @@ function template(extra: Record<string, unknown> = {}) {
         Type: 'AWS::CloudWatch::CompositeAlarm',
         Properties: {
           AlarmName: 'sla-breached',
-          AlarmRule: { 'Fn::Join': ['', ['(ALARM("', { 'Fn::GetAtt': ['Freshness', 'Arn'] }, '") OR ALARM("', { 'Fn::GetAtt': ['ErrorRate', 'Arn'] }, '"))']] },
+          AlarmRule: {
+            'Fn::Join': [
+              '',
+              ['(ALARM("', { 'Fn::GetAtt': ['Freshness', 'Arn'] }, '") OR ALARM("', { 'Fn::GetAtt': ['ErrorRate', 'Arn'] }, '"))'],
+            ],
+          },
           ...actions,
         },
       },
@@ -107,7 +120,13 @@ describe('alarmsFromTemplate', () => {
     ]);
     const [lag, fresh, errorRate, sla] = alarms;
     expect(lag).toMatchObject({
-      metrics: { m1: { metric: { namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensions: { FunctionName: FUNCTION_NAME } }, statistic: 'Maximum', periodSeconds: 60 } },
+      metrics: {
+        m1: {
+          metric: { namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensions: { FunctionName: FUNCTION_NAME } },
+          statistic: 'Maximum',
+          periodSeconds: 60,
+        },
+      },
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       actions: { enabled: true, alarm: ['arn:aws:sns:us-east-1:000000000000:alarms'], ok: ['arn:aws:sns:us-east-1:000000000000:alarms'] },
@@ -122,14 +141,32 @@ describe('alarmsFromTemplate', () => {
 
   it('names the alarm it cannot evaluate locally', () => {
     const properties = template().Resources.Lag.Properties;
-    const band = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'band', ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold' } };
-    expect(() => setUp({ Band: band })).toThrow(/^alarm band: ComparisonOperator "LessThanLowerOrGreaterThanUpperThreshold" is not supported locally/);
-    const trimmed = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'trimmed', Statistic: undefined, ExtendedStatistic: 'tm99' } };
+    const band = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { ...properties, AlarmName: 'band', ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold' },
+    };
+    expect(() => setUp({ Band: band })).toThrow(
+      /^alarm band: ComparisonOperator "LessThanLowerOrGreaterThanUpperThreshold" is not supported locally/,
+    );
+    const trimmed = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { ...properties, AlarmName: 'trimmed', Statistic: undefined, ExtendedStatistic: 'tm99' },
+    };
     expect(() => setUp({ Trimmed: trimmed })).toThrow(/^alarm trimmed: statistic "tm99" is not supported locally/);
-    const imported = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'imported', Threshold: { 'Fn::ImportValue': 'Limit' } } };
-    expect(() => setUp({ Imported: imported })).toThrow(/^alarm imported: cannot resolve its properties: Fn::ImportValue reads another stack's exports/);
-    const dangling = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'dangling', AlarmActions: [{ Ref: 'NoSuchTopic' }] } };
-    expect(() => setUp({ Dangling: dangling })).toThrow(/^alarm dangling: cannot resolve its properties: Ref NoSuchTopic: no such resource/);
+    const imported = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { ...properties, AlarmName: 'imported', Threshold: { 'Fn::ImportValue': 'Limit' } },
+    };
+    expect(() => setUp({ Imported: imported })).toThrow(
+      /^alarm imported: cannot resolve its properties: Fn::ImportValue reads another stack's exports/,
+    );
+    const dangling = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { ...properties, AlarmName: 'dangling', AlarmActions: [{ Ref: 'NoSuchTopic' }] },
+    };
+    expect(() => setUp({ Dangling: dangling })).toThrow(
+      /^alarm dangling: cannot resolve its properties: Ref NoSuchTopic: no such resource/,
+    );
   });
 
   it('resolves the intrinsics the local stack resolves (Fn::Sub, Fn::Select, pseudo parameters)', () => {
@@ -142,7 +179,10 @@ describe('alarmsFromTemplate', () => {
         Threshold: { 'Fn::Select': [1, [1, 7000]] },
       },
     };
-    const named = alarmsFromTemplate({ Resources: { AlarmTopic: template().Resources.AlarmTopic, Named: alarm } }, { stackName: 'st', physicalId: (id) => (id === 'AggregatorFunction' ? 'fn' : undefined) });
+    const named = alarmsFromTemplate(
+      { Resources: { AlarmTopic: template().Resources.AlarmTopic, Named: alarm } },
+      { stackName: 'st', physicalId: (id) => (id === 'AggregatorFunction' ? 'fn' : undefined) },
+    );
     expect(named).toMatchObject([{ alarmName: 'st-named', threshold: 7000 }]);
   });
 });
@@ -168,9 +208,16 @@ describe('AlarmEvaluator', () => {
     for (let minute = 3; minute < 5; minute++) store.put(lambdaMetric('IteratorAge', minute, 60_000 * minute));
     const alarm = evaluator.evaluate(T0 + 5 * MINUTE);
     expect(alarm.changes).toEqual([
-      expect.objectContaining({ alarmName: 'lag', previousState: 'OK', state: 'ALARM', actions: ['arn:aws:sns:us-east-1:000000000000:alarms'] }),
+      expect.objectContaining({
+        alarmName: 'lag',
+        previousState: 'OK',
+        state: 'ALARM',
+        actions: ['arn:aws:sns:us-east-1:000000000000:alarms'],
+      }),
     ]);
-    expect(alarm.changes[0]?.reason).toMatch(/^2 of the 3 most recent datapoints \[1000 .*180000 .*240000 .*\] breaching \(greater than the threshold 5000\)/);
+    expect(alarm.changes[0]?.reason).toMatch(
+      /^2 of the 3 most recent datapoints \[1000 .*180000 .*240000 .*\] breaching \(greater than the threshold 5000\)/,
+    );
     // No invocations at all for 10 minutes: TreatMissingData ignore keeps ALARM.
     expect(evaluator.evaluate(T0 + 15 * MINUTE).changes).toEqual([]);
     for (let minute = 15; minute < 17; minute++) store.put(lambdaMetric('IteratorAge', minute, 200));
@@ -210,7 +257,10 @@ describe('AlarmEvaluator', () => {
         AlarmName: 'throttles',
         Namespace: 'AWS/DynamoDB',
         MetricName: 'ThrottledRequests',
-        Dimensions: [{ Name: 'TableName', Value: 'aggregates' }, { Name: 'Operation', Value: 'UpdateItem' }],
+        Dimensions: [
+          { Name: 'TableName', Value: 'aggregates' },
+          { Name: 'Operation', Value: 'UpdateItem' },
+        ],
         Statistic: 'Sum',
         Period: 60,
         EvaluationPeriods: 1,
@@ -220,7 +270,13 @@ describe('AlarmEvaluator', () => {
       },
     };
     const { store, evaluator } = setUp({ Throttles: throttles });
-    store.put({ namespace: 'AWS/DynamoDB', metricName: 'ThrottledRequests', dimensions: { TableName: 'aggregates', Operation: 'UpdateItem' }, timestamp: T0, value: 3 });
+    store.put({
+      namespace: 'AWS/DynamoDB',
+      metricName: 'ThrottledRequests',
+      dimensions: { TableName: 'aggregates', Operation: 'UpdateItem' },
+      timestamp: T0,
+      value: 3,
+    });
     expect(evaluator.evaluate(T0 + MINUTE).states.throttles).toBe(AlarmState.alarm);
     // notBreaching would say OK once the datapoint leaves the range; DynamoDB alarms stay.
     expect(evaluator.evaluate(T0 + 30 * MINUTE).states.throttles).toBe(AlarmState.alarm);
@@ -228,7 +284,10 @@ describe('AlarmEvaluator', () => {
 
   it('keeps the state of a percentile alarm with too few samples when told to ignore them', () => {
     const properties = template().Resources.Freshness.Properties;
-    const strict = { Type: 'AWS::CloudWatch::Alarm', Properties: { ...properties, AlarmName: 'strict', EvaluateLowSampleCountPercentile: 'ignore' } };
+    const strict = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: { ...properties, AlarmName: 'strict', EvaluateLowSampleCountPercentile: 'ignore' },
+    };
     const { store, evaluator } = setUp({ Strict: strict });
     store.put(freshness(0, 60_000));
     const { states } = evaluator.evaluate(T0 + MINUTE);

@@ -7,7 +7,14 @@ describe('datumsFromEmf', () => {
       _aws: {
         Timestamp: 1_795_000_000_000,
         CloudWatchMetrics: [
-          { Namespace: 'streamtally', Dimensions: [['service']], Metrics: [{ Name: 'RecordsIn', Unit: 'Count' }, { Name: 'EventFreshnessMs', Unit: 'Milliseconds' }] },
+          {
+            Namespace: 'streamtally',
+            Dimensions: [['service']],
+            Metrics: [
+              { Name: 'RecordsIn', Unit: 'Count' },
+              { Name: 'EventFreshnessMs', Unit: 'Milliseconds' },
+            ],
+          },
         ],
       },
       service: 'aggregator',
@@ -15,9 +22,27 @@ describe('datumsFromEmf', () => {
       EventFreshnessMs: [120, 340],
     };
     expect(datumsFromEmf(line)).toEqual([
-      { namespace: 'streamtally', metricName: 'RecordsIn', dimensions: { service: 'aggregator' }, timestamp: 1_795_000_000_000, value: 500 },
-      { namespace: 'streamtally', metricName: 'EventFreshnessMs', dimensions: { service: 'aggregator' }, timestamp: 1_795_000_000_000, value: 120 },
-      { namespace: 'streamtally', metricName: 'EventFreshnessMs', dimensions: { service: 'aggregator' }, timestamp: 1_795_000_000_000, value: 340 },
+      {
+        namespace: 'streamtally',
+        metricName: 'RecordsIn',
+        dimensions: { service: 'aggregator' },
+        timestamp: 1_795_000_000_000,
+        value: 500,
+      },
+      {
+        namespace: 'streamtally',
+        metricName: 'EventFreshnessMs',
+        dimensions: { service: 'aggregator' },
+        timestamp: 1_795_000_000_000,
+        value: 120,
+      },
+      {
+        namespace: 'streamtally',
+        metricName: 'EventFreshnessMs',
+        dimensions: { service: 'aggregator' },
+        timestamp: 1_795_000_000_000,
+        value: 340,
+      },
     ]);
   });
 

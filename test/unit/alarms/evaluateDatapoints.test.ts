@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmState, ComparisonOperator, evaluateDatapoints, TreatMissingData, type Datapoint, type ThresholdRule } from '../../../src/local/alarms';
+import {
+  AlarmState,
+  ComparisonOperator,
+  evaluateDatapoints,
+  TreatMissingData,
+  type Datapoint,
+  type ThresholdRule,
+} from '../../../src/local/alarms';
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
 const THRESHOLD = 10;
@@ -12,7 +19,13 @@ function range(notation: string): Datapoint[] {
 }
 
 function rule(m: number, n: number, treatMissingData: TreatMissingData): ThresholdRule {
-  return { threshold: THRESHOLD, comparisonOperator: ComparisonOperator.greaterThan, evaluationPeriods: n, datapointsToAlarm: m, treatMissingData };
+  return {
+    threshold: THRESHOLD,
+    comparisonOperator: ComparisonOperator.greaterThan,
+    evaluationPeriods: n,
+    datapointsToAlarm: m,
+    treatMissingData,
+  };
 }
 
 const RETAIN = 'retain';
@@ -45,13 +58,16 @@ describe('evaluateDatapoints: the AWS documentation tables', () => {
   ] as const) {
     describe(title, () => {
       for (const [notation, ...expected] of table) {
-        it.each(TREATMENTS.map((treatment, i) => [treatment, expected[i] as Expected]))(`${notation} with %s gives %s`, (treatment, want) => {
-          // Assess from both possible current states, so "retain" is told apart from a fixed state.
-          for (const current of [OK, ALARM]) {
-            const { state, reason } = evaluateDatapoints(range(notation), rule(m, 3, treatment), current);
-            expect(state, reason).toBe(want === RETAIN ? current : want);
-          }
-        });
+        it.each(TREATMENTS.map((treatment, i) => [treatment, expected[i] as Expected]))(
+          `${notation} with %s gives %s`,
+          (treatment, want) => {
+            // Assess from both possible current states, so "retain" is told apart from a fixed state.
+            for (const current of [OK, ALARM]) {
+              const { state, reason } = evaluateDatapoints(range(notation), rule(m, 3, treatment), current);
+              expect(state, reason).toBe(want === RETAIN ? current : want);
+            }
+          },
+        );
       }
     });
   }
@@ -90,6 +106,8 @@ describe('evaluateDatapoints: M out of N', () => {
   });
 
   it('refuses DatapointsToAlarm above EvaluationPeriods', () => {
-    expect(() => evaluateDatapoints(range('X'), rule(2, 1, TreatMissingData.missing), OK)).toThrow(/DatapointsToAlarm \(2\) must be from 1 to EvaluationPeriods \(1\)/);
+    expect(() => evaluateDatapoints(range('X'), rule(2, 1, TreatMissingData.missing), OK)).toThrow(
+      /DatapointsToAlarm \(2\) must be from 1 to EvaluationPeriods \(1\)/,
+    );
   });
 });

@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 describe('chaos results', () => {
-  it('keeps one file per scenario, so that test files recording at once keep each other\'s results; read back merged and sorted by id', async () => {
+  it("keeps one file per scenario, so that test files recording at once keep each other's results; read back merged and sorted by id", async () => {
     directory = mkdtempSync(path.join(tmpdir(), 'streamtally-results-test-'));
     await Promise.all(['g-kinesis', 'a-dynamo', 'c-poison'].map(async (id) => recordResult(result(id), 'ci', directory)));
     recordResult(result('a-dynamo', 20), 'ci', directory);
@@ -31,7 +31,11 @@ describe('chaos results', () => {
     const merged = readResults(directory);
 
     expect(merged.mode).toBe('ci');
-    expect(merged.scenarios.map((s) => [s.id, s.eventsSent])).toEqual([['a-dynamo', 20], ['c-poison', 10], ['g-kinesis', 10]]);
+    expect(merged.scenarios.map((s) => [s.id, s.eventsSent])).toEqual([
+      ['a-dynamo', 20],
+      ['c-poison', 10],
+      ['g-kinesis', 10],
+    ]);
     expect(readdirSync(directory).sort()).toEqual(['a-dynamo.json', 'c-poison.json', 'g-kinesis.json']);
   });
 

@@ -18,7 +18,10 @@ describe('streamtally dashboard refuses bad flags with one line', () => {
 
   it.each([
     [['--port', '70000'], 'streamtally: --port must be a whole number from 0 to 65535, got "70000"'],
-    [['--types', 'page_view,a#b'], 'streamtally: dashboard: --types must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "a#b"'],
+    [
+      ['--types', 'page_view,a#b'],
+      'streamtally: dashboard: --types must be event types separated by commas (A-Z a-z 0-9 _ . : -), got "a#b"',
+    ],
     [['--hots', 'x'], "streamtally: dashboard: Unknown option '--hots'"],
     [[], 'streamtally: no local stack is running; start one with `streamtally local up`'],
   ])('%j', async (args, line) => {

@@ -24,6 +24,8 @@ describe('the CLI loads a command only when it runs', () => {
   });
 
   it('loads the SDK for a command that runs', () => {
-    expect(packagesLoadedBy(['query', '--type', 'x', '--window', '1m', '--target', 'aws', '--region', 'nowhere-1', '--stage', 'none'])).toContain('@aws-sdk/client-dynamodb');
+    expect(
+      packagesLoadedBy(['query', '--type', 'x', '--window', '1m', '--target', 'aws', '--region', 'nowhere-1', '--stage', 'none']),
+    ).toContain('@aws-sdk/client-dynamodb');
   });
 });

@@ -5,7 +5,13 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main';
-import { deployCommand, LOCALSTACK_CREDENTIALS, networkErrorCode, resolveTarget, type TargetFlags } from '../../../src/cli/targets/resolveTarget';
+import {
+  deployCommand,
+  LOCALSTACK_CREDENTIALS,
+  networkErrorCode,
+  resolveTarget,
+  type TargetFlags,
+} from '../../../src/cli/targets/resolveTarget';
 import { UserError } from '../../../src/cli/errors';
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -23,7 +29,15 @@ const OUTPUTS = {
   DashboardName: 'streamtally-dev',
 };
 const stackWith = (outputs: Record<string, string>) => ({
-  Stacks: [{ StackName: 'Streamtally-dev', StackId: STACK_ID, CreationTime: new Date(0), StackStatus: 'CREATE_COMPLETE' as const, Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
+  Stacks: [
+    {
+      StackName: 'Streamtally-dev',
+      StackId: STACK_ID,
+      CreationTime: new Date(0),
+      StackStatus: 'CREATE_COMPLETE' as const,
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    },
+  ],
 });
 /** What DescribeStacks answers for a stack that is not there. */
 const noSuchStack = (name: string) => Object.assign(new Error(`Stack with id ${name} does not exist`), { name: 'ValidationError' });
@@ -60,7 +74,9 @@ describe('resolveTarget --target aws', () => {
 
   it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves(stackWith(OUTPUTS));
-    expect((await resolveTarget({ target: 'aws' }, { env: { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'us-west-2' } })).region).toBe('eu-central-1');
+    expect((await resolveTarget({ target: 'aws' }, { env: { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'us-west-2' } })).region).toBe(
+      'eu-central-1',
+    );
     expect((await resolveTarget({ target: 'aws' }, { env: { AWS_DEFAULT_REGION: 'us-west-2' } })).region).toBe('us-west-2');
   });
 
@@ -74,22 +90,34 @@ describe('resolveTarget --target aws', () => {
     expect(await refusal({ target: 'aws', stage: 'prod', region: 'us-east-1' })).toBe(
       'stack Streamtally-prod does not exist in us-east-1; deploy it with `npx cdk deploy -c stage=prod` (or -c config=<file>), or pass the --region it is in',
     );
-    expect(await refusal({ target: 'aws', region: 'us-east-1' })).toMatch(/^stack Streamtally-dev does not exist in us-east-1; deploy it with `npx cdk deploy` /);
+    expect(await refusal({ target: 'aws', region: 'us-east-1' })).toMatch(
+      /^stack Streamtally-dev does not exist in us-east-1; deploy it with `npx cdk deploy` /,
+    );
   });
 
   it('names a missing output', async () => {
     const { QuarantineName: _dropped, ...rest } = OUTPUTS;
     cloudFormation.on(DescribeStacksCommand).resolves(stackWith(rest));
-    expect(await refusal({ target: 'aws', region: 'eu-west-1' })).toBe('stack Streamtally-dev has no output QuarantineName; deploy it again with `npx cdk deploy`');
+    expect(await refusal({ target: 'aws', region: 'eu-west-1' })).toBe(
+      'stack Streamtally-dev has no output QuarantineName; deploy it again with `npx cdk deploy`',
+    );
   });
 
   it('says when there are no credentials, in one line', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Could not load credentials from any providers\nmore detail'), { name: 'CredentialsProviderError' }));
-    expect(await refusal({ target: 'aws', region: 'eu-west-1' })).toBe('no AWS credentials found (Could not load credentials from any providers)');
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('Could not load credentials from any providers\nmore detail'), { name: 'CredentialsProviderError' }),
+      );
+    expect(await refusal({ target: 'aws', region: 'eu-west-1' })).toBe(
+      'no AWS credentials found (Could not load credentials from any providers)',
+    );
   });
 
   it('says when CloudFormation cannot be reached', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }));
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }));
     expect(await refusal({ target: 'aws', region: 'eu-west-1' })).toBe('cannot reach CloudFormation in eu-west-1 (ENOTFOUND)');
   });
 
@@ -103,36 +131,50 @@ describe('resolveTarget --target localstack', () => {
   it('finds the resources through the stack outputs on LocalStack and points every client at its endpoint', async () => {
     cloudFormation.on(DescribeStacksCommand, { StackName: 'Streamtally-e2e' }).resolves(stackWith(OUTPUTS));
     const target = await resolveTarget({ target: 'localstack', stage: 'e2e', endpoint: 'http://127.0.0.1:4566' }, { env: NO_ENV });
-    expect(target).toMatchObject({ name: 'localstack', region: 'us-east-1', stackName: 'Streamtally-e2e', endpoint: 'http://127.0.0.1:4566' });
+    expect(target).toMatchObject({
+      name: 'localstack',
+      region: 'us-east-1',
+      stackName: 'Streamtally-e2e',
+      endpoint: 'http://127.0.0.1:4566',
+    });
     expect(target.resources.streamName).toBe(OUTPUTS.StreamName);
     for (const client of [target.kinesis, target.dynamo, target.s3]) {
       const endpoint = await client.config.endpoint!();
       expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe('http://127.0.0.1:4566');
     }
     expect(await target.s3.config.forcePathStyle).toBe(true);
-    for (const client of [target.kinesis, target.dynamo, target.s3]) expect(await client.config.credentials()).toMatchObject(LOCALSTACK_CREDENTIALS);
+    for (const client of [target.kinesis, target.dynamo, target.s3])
+      expect(await client.config.credentials()).toMatchObject(LOCALSTACK_CREDENTIALS);
   });
 
   it('falls back to AWS_ENDPOINT_URL, then http://localhost:4566', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves(stackWith(OUTPUTS));
-    expect((await resolveTarget({ target: 'localstack' }, { env: { AWS_ENDPOINT_URL: 'http://localstack:4566' } })).endpoint).toBe('http://localstack:4566');
+    expect((await resolveTarget({ target: 'localstack' }, { env: { AWS_ENDPOINT_URL: 'http://localstack:4566' } })).endpoint).toBe(
+      'http://localstack:4566',
+    );
     expect((await resolveTarget({ target: 'localstack' }, { env: NO_ENV })).endpoint).toBe('http://localhost:4566');
   });
 
   it('says how to deploy a missing stack to LocalStack', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(noSuchStack('Streamtally-dev'));
-    expect(await refusal({ target: 'localstack' })).toBe('stack Streamtally-dev does not exist on LocalStack at http://localhost:4566; deploy it with `npm run localstack:deploy`');
+    expect(await refusal({ target: 'localstack' })).toBe(
+      'stack Streamtally-dev does not exist on LocalStack at http://localhost:4566; deploy it with `npm run localstack:deploy`',
+    );
     expect(await refusal({ target: 'localstack', stage: 'e2e' })).toMatch(/deploy it with `npm run localstack:deploy -- --stage e2e`$/);
   });
 
   it('names a missing output', async () => {
     const { StreamName: _dropped, ...rest } = OUTPUTS;
     cloudFormation.on(DescribeStacksCommand).resolves(stackWith(rest));
-    expect(await refusal({ target: 'localstack' })).toBe('stack Streamtally-dev has no output StreamName; deploy it with `npm run localstack:deploy`');
+    expect(await refusal({ target: 'localstack' })).toBe(
+      'stack Streamtally-dev has no output StreamName; deploy it with `npm run localstack:deploy`',
+    );
   });
 
   it('says to start LocalStack when the connection is refused', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }));
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }));
     expect(await refusal({ target: 'localstack' })).toBe(
       'LocalStack does not answer at http://localhost:4566 (ECONNREFUSED); start it with `docker compose up -d --wait` (see docs/targets.md)',
     );

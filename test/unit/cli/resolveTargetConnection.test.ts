@@ -7,7 +7,9 @@ import { UserError } from '../../../src/cli/errors';
 describe('resolveTarget --target localstack with nothing listening', () => {
   it('says to start LocalStack, in one line', async () => {
     const port = await closedPort();
-    const error = await resolveTarget({ target: 'localstack', endpoint: `http://127.0.0.1:${port}` }, { env: {} }).catch((caught: unknown) => caught);
+    const error = await resolveTarget({ target: 'localstack', endpoint: `http://127.0.0.1:${port}` }, { env: {} }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toBe(
       `LocalStack does not answer at http://127.0.0.1:${port} (ECONNREFUSED); start it with \`docker compose up -d --wait\` (see docs/targets.md)`,

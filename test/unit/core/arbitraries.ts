@@ -190,13 +190,9 @@ const loneSurrogate = fc
   // fc.string() is printable ASCII, so the surrogate cannot pair with a neighbour.
   .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
 
-const controlChar = fc
-  .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }))
-  .map((c) => String.fromCharCode(c));
+const controlChar = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f })).map((c) => String.fromCharCode(c));
 
-const notATypeChar = fc
-  .string({ unit: 'binary', minLength: 1, maxLength: 1 })
-  .filter((c) => !TYPE_CHARS.includes(c));
+const notATypeChar = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !TYPE_CHARS.includes(c));
 
 const badIso = fc.oneof(
   validIsoTs.map(({ ts }) => ts.slice(0, 10)), // date only
@@ -212,9 +208,7 @@ const tooManyDecimals = fc
   .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 1, max: 9 }), fc.boolean())
   .map(([whole, nine, tenth, negative]) => Number(`${negative ? '-' : ''}${whole}.${String(nine).padStart(9, '0')}${tenth}`));
 
-const tooLarge = fc
-  .double({ min: 1e18, max: 1e300, noNaN: true })
-  .chain((v) => fc.constantFrom(v, -v));
+const tooLarge = fc.double({ min: 1e18, max: 1e300, noNaN: true }).chain((v) => fc.constantFrom(v, -v));
 
 /** For each field, values that break exactly its rule. */
 export const invalidValues: Record<FieldName, fc.Arbitrary<unknown>> = {
@@ -239,7 +233,9 @@ export const invalidValues: Record<FieldName, fc.Arbitrary<unknown>> = {
     notAString,
     fc.constant(''),
     fc.string({ unit: keyChar, minLength: 513, maxLength: 700 }),
-    fc.tuple(fc.string({ unit: keyChar, maxLength: 20 }), controlChar, fc.string({ unit: keyChar, maxLength: 20 })).map(([a, c, b]) => a + c + b),
+    fc
+      .tuple(fc.string({ unit: keyChar, maxLength: 20 }), controlChar, fc.string({ unit: keyChar, maxLength: 20 }))
+      .map(([a, c, b]) => a + c + b),
     loneSurrogate,
   ),
   ts: fc.oneof(
@@ -261,9 +257,7 @@ export const invalidValues: Record<FieldName, fc.Arbitrary<unknown>> = {
 /** A valid event with exactly one field made invalid. */
 export const eventWithOneInvalidField = fc
   .constantFrom(...FIELD_NAMES)
-  .chain((field) =>
-    fc.record({ field: fc.constant(field), bad: invalidValues[field], event: validEvent }),
-  )
+  .chain((field) => fc.record({ field: fc.constant(field), bad: invalidValues[field], event: validEvent }))
   .map(({ field, bad, event }) => {
     const fields = { ...event.fields, [field]: bad === MISSING ? undefined : bad };
     return { field, bad, json: entriesToJson(eventEntries(fields, event.extras)) };

@@ -69,18 +69,20 @@ describe('buildItemDeltas', () => {
     const cells = deltas.map((d) => `${d.address.type}|${d.address.key}|${d.address.granularity}|${d.address.windowStartMs}`);
     expect(new Set(cells).size).toBe(cells.length);
     expect(deltas).toHaveLength(7); // minutes: 2 for /products/42 page_view, 1 /other, 1 search; hours: 3
-    const minute = deltas.find((d) => d.address.granularity === '1m' && d.address.windowStartMs === Date.parse('2026-11-26T12:34:00Z') && d.address.type === 'page_view' && d.address.key === '/products/42')!;
+    const minute = deltas.find(
+      (d) =>
+        d.address.granularity === '1m' &&
+        d.address.windowStartMs === Date.parse('2026-11-26T12:34:00Z') &&
+        d.address.type === 'page_view' &&
+        d.address.key === '/products/42',
+    )!;
     expect(minute.contributions.map((c) => c.paddedSequence)).toEqual([padded(1), padded(2)]);
     const hour = deltas.find((d) => d.address.granularity === '1h' && d.address.type === 'page_view' && d.address.key === '/products/42')!;
     expect(hour.contributions.map((c) => c.paddedSequence)).toEqual([padded(1), padded(2), padded(3)]);
   });
 
   it('does not confuse keys containing # with other cells', () => {
-    const deltas = buildItemDeltas(
-      SHARD,
-      [sequenced(1, { type: 'a', key: 'b#c' }), sequenced(2, { type: 'a', key: 'b' })],
-      [MINUTE],
-    );
+    const deltas = buildItemDeltas(SHARD, [sequenced(1, { type: 'a', key: 'b#c' }), sequenced(2, { type: 'a', key: 'b' })], [MINUTE]);
     expect(deltas.map((d) => d.address.key)).toEqual(['b#c', 'b']);
   });
 
@@ -111,7 +113,12 @@ describe('buildItemDeltas', () => {
 
   it('finds a window again when a key goes back and forth between windows', () => {
     // Prepare: minute A, minute B, minute A again, then B again.
-    const events = [sequenced(1, { tsMs: T }), sequenced(2, { tsMs: T + 60_000 }), sequenced(3, { tsMs: T + 1 }), sequenced(4, { tsMs: T + 60_001 })];
+    const events = [
+      sequenced(1, { tsMs: T }),
+      sequenced(2, { tsMs: T + 60_000 }),
+      sequenced(3, { tsMs: T + 1 }),
+      sequenced(4, { tsMs: T + 60_001 }),
+    ];
 
     // Act
     const deltas = buildItemDeltas(SHARD, events, [MINUTE]);
@@ -163,7 +170,14 @@ function referenceDeltas(events: readonly SequencedEvent[], granularities: reado
       const start = windowStartMs(event.tsMs, g.sizeMs);
       const id = JSON.stringify([event.type, event.key, g.label, start]);
       if (!cells.has(id)) {
-        const address = { type: event.type, key: event.key, granularity: g.label, windowStartMs: start, windowSizeMs: g.sizeMs, expiresAtSec: Math.ceil((start + g.sizeMs + g.ttlMs) / 1000) };
+        const address = {
+          type: event.type,
+          key: event.key,
+          granularity: g.label,
+          windowStartMs: start,
+          windowSizeMs: g.sizeMs,
+          expiresAtSec: Math.ceil((start + g.sizeMs + g.ttlMs) / 1000),
+        };
         cells.set(id, { address, contributions: [] });
       }
       cells.get(id)!.contributions.push({ paddedSequence, valueNanos: event.valueNanos, value: event.value });
@@ -172,7 +186,9 @@ function referenceDeltas(events: readonly SequencedEvent[], granularities: reado
   return [...cells.values()].map(({ address, contributions }) => ({
     address,
     shardId: SHARD,
-    contributions: contributions.sort((a, b) => (BigInt(a.paddedSequence) < BigInt(b.paddedSequence) ? -1 : BigInt(a.paddedSequence) > BigInt(b.paddedSequence) ? 1 : 0)),
+    contributions: contributions.sort((a, b) =>
+      BigInt(a.paddedSequence) < BigInt(b.paddedSequence) ? -1 : BigInt(a.paddedSequence) > BigInt(b.paddedSequence) ? 1 : 0,
+    ),
   }));
 }
 

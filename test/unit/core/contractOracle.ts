@@ -32,13 +32,14 @@ export function contractEvent(bytes: Uint8Array): OracleEvent | undefined {
     return undefined;
   }
   if (!isPlainObject(parsed)) return undefined;
-  const own = (name: string): unknown => (Object.prototype.hasOwnProperty.call(parsed, name) ? (parsed as Record<string, unknown>)[name] : undefined);
+  const own = (name: string): unknown => (Object.hasOwn(parsed, name) ? (parsed as Record<string, unknown>)[name] : undefined);
 
   const id = own('id');
   if (!isText(id, 128) || id.length === 0) return undefined;
   const type = own('type');
   if (typeof type !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(type)) return undefined;
   const key = own('key');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: docs/contract.md §1 forbids control characters in a key; this finds them
   if (!isText(key, 512) || key.length === 0 || /[\u0000-\u001f\u007f-\u009f]/.test(key)) return undefined;
 
   const ts = own('ts');
@@ -48,12 +49,12 @@ export function contractEvent(bytes: Uint8Array): OracleEvent | undefined {
   if (tsMs === undefined) return undefined;
 
   let value = 1;
-  if (Object.prototype.hasOwnProperty.call(parsed, 'value')) {
+  if (Object.hasOwn(parsed, 'value')) {
     const raw = own('value');
     if (typeof raw !== 'number' || !Number.isFinite(raw) || Math.abs(raw) >= 1e18 || decimalPlaces(raw) > 9) return undefined;
     value = raw + 0;
   }
-  if (Object.prototype.hasOwnProperty.call(parsed, 'attrs') && !isPlainObject(own('attrs'))) return undefined;
+  if (Object.hasOwn(parsed, 'attrs') && !isPlainObject(own('attrs'))) return undefined;
   return { id, type, key, tsMs, value };
 }
 
@@ -79,13 +80,21 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?
 function isoMs(text: string): number | undefined {
   const m = ISO.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[] as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const offsetHour = Number(m[9] ?? 0);
   const offsetMinute = Number(m[10] ?? 0);
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59) return undefined;
+  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59)
+    return undefined;
   const date = new Date(0);
   // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
   date.setUTCFullYear(year, month - 1, day);

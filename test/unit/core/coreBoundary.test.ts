@@ -32,7 +32,7 @@ const relative = (file: string) => path.relative(ROOT, file).split(path.sep).joi
 const insideCore = (file: string) => file === CORE || file.startsWith(CORE + path.sep);
 
 /** `file:specifier` for every import from outside core/ that names a file inside it rather than its index. */
-export function deepCoreImports(files: readonly string[], read: (file: string) => string): string[] {
+function deepCoreImports(files: readonly string[], read: (file: string) => string): string[] {
   const found: string[] = [];
   for (const file of files) {
     if (insideCore(file)) continue;
@@ -48,7 +48,7 @@ export function deepCoreImports(files: readonly string[], read: (file: string) =
 }
 
 /** `file:specifier` for every import of a core file that leaves core/ (a package or a file outside). */
-export function impureCoreImports(files: readonly string[], read: (file: string) => string): string[] {
+function impureCoreImports(files: readonly string[], read: (file: string) => string): string[] {
   const found: string[] = [];
   for (const file of files) {
     if (!insideCore(file)) continue;

@@ -4,7 +4,19 @@ import type { AggregatorConfig } from '../../../lambdas/aggregator/config';
 import { decodeRecord, type StreamRecord } from '../../../core';
 import { processBatch, type BatchPorts } from '../../../lambdas/aggregator/processBatch';
 import type { QuarantinedRecord } from '../../../lambdas/aggregator/store/ports';
-import { entriesToJson, eventEntries, extraEntries, FIELD_NAMES, invalidValues, MISSING, validEvent, validId, validKey, validTs, validType } from './arbitraries';
+import {
+  entriesToJson,
+  eventEntries,
+  extraEntries,
+  FIELD_NAMES,
+  invalidValues,
+  MISSING,
+  validEvent,
+  validId,
+  validKey,
+  validTs,
+  validType,
+} from './arbitraries';
 import { contractEvent } from './contractOracle';
 import { DAY, HOUR, MINUTE, utf8 } from './factories';
 
@@ -42,7 +54,8 @@ const anyJsonText = fc.oneof(
 );
 
 /** Mostly `valid`, sometimes `invalid`. */
-const mostly = <T,>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: invalid, weight: 1 });
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>) =>
+  fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: invalid, weight: 1 });
 
 /** Each field valid, invalid, any JSON value or missing, independently: both verdicts are common. */
 const nearContractObject = fc
@@ -50,7 +63,10 @@ const nearContractObject = fc
     id: mostly(validId, invalidValues.id),
     type: mostly(validType, invalidValues.type),
     key: mostly(validKey, invalidValues.key),
-    ts: mostly(validTs.map(({ ts }) => ts), invalidValues.ts),
+    ts: mostly(
+      validTs.map(({ ts }) => ts),
+      invalidValues.ts,
+    ),
     value: fc.oneof(fc.constant(MISSING), fc.integer(), fc.double(), invalidValues.value),
     attrs: mostly(fc.oneof(fc.constant(MISSING), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }))), invalidValues.attrs),
     anyField: fc.constantFrom(...FIELD_NAMES),
@@ -71,7 +87,10 @@ describe('decodeRecord agrees with the contract on any input', () => {
   });
 
   it('arbitrary JSON values (fc.jsonValue, fc.anything)', () => {
-    fc.assert(fc.property(anyJsonText, (text) => expectAgreement(utf8(text))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(anyJsonText, (text) => expectAgreement(utf8(text))),
+      { numRuns: RUNS },
+    );
   });
 
   it('objects near the contract, each field valid, invalid, arbitrary or missing', () => {
@@ -122,44 +141,55 @@ describe('the consumer on fuzzed records', () => {
   /** A valid event on time: within the 10 minutes before every record's arrival. */
   const onTimeEvent = fc
     .tuple(validEvent, fc.integer({ min: T, max: ARRIVAL_MS }), fc.boolean())
-    .map(([event, tsMs, iso]) => utf8(entriesToJson(eventEntries({ ...event.fields, ts: iso ? new Date(tsMs).toISOString() : tsMs }, event.extras))));
+    .map(([event, tsMs, iso]) =>
+      utf8(entriesToJson(eventEntries({ ...event.fields, ts: iso ? new Date(tsMs).toISOString() : tsMs }, event.extras))),
+    );
 
   const fuzzed = fc.oneof(fc.uint8Array({ maxLength: 512 }), anyJsonText.map(utf8), nearContractObject.map(utf8));
 
   it('never throws, quarantines every invalid record as invalid, and aggregates every valid one', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(onTimeEvent.map((data) => ({ onTime: true, data })), fuzzed.map((data) => ({ onTime: false, data }))), { minLength: 1, maxLength: 30 }), async (inputs) => {
-        // Prepare
-        const records: StreamRecord[] = inputs.map(({ data }, i) => ({
-          shardId: 'shardId-000000000000',
-          sequenceNumber: String(1000 + i),
-          partitionKey: 'p',
-          arrivalMs: ARRIVAL_MS,
-          data,
-        }));
-        const quarantined = new Map<string, QuarantinedRecord>();
-        const ports: BatchPorts = {
-          aggregates: { apply: async () => undefined },
-          checkpoints: { read: async () => undefined, advance: async () => undefined },
-          quarantine: { put: async (record) => void quarantined.set(record.sequenceNumber, record) },
-        };
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            onTimeEvent.map((data) => ({ onTime: true, data })),
+            fuzzed.map((data) => ({ onTime: false, data })),
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (inputs) => {
+          // Prepare
+          const records: StreamRecord[] = inputs.map(({ data }, i) => ({
+            shardId: 'shardId-000000000000',
+            sequenceNumber: String(1000 + i),
+            partitionKey: 'p',
+            arrivalMs: ARRIVAL_MS,
+            data,
+          }));
+          const quarantined = new Map<string, QuarantinedRecord>();
+          const ports: BatchPorts = {
+            aggregates: { apply: async () => undefined },
+            checkpoints: { read: async () => undefined, advance: async () => undefined },
+            quarantine: { put: async (record) => void quarantined.set(record.sequenceNumber, record) },
+          };
 
-        // Act
-        const outcome = await processBatch(records, ports, config, () => ARRIVAL_MS + 1_000);
+          // Act
+          const outcome = await processBatch(records, ports, config, () => ARRIVAL_MS + 1_000);
 
-        // Assess
-        expect(outcome.failedFrom.size).toBe(0);
-        expect(outcome.stats.records).toBe(records.length);
-        expect(outcome.stats.aggregated + quarantined.size).toBe(records.length);
-        inputs.forEach(({ onTime, data }, i) => {
-          const sequenceNumber = records[i]!.sequenceNumber;
-          const valid = contractEvent(data) !== undefined;
-          if (!valid) expect(quarantined.get(sequenceNumber)?.reason, `record ${i} is invalid`).toBe('invalid');
-          else if (onTime) expect(quarantined.has(sequenceNumber), `record ${i} is valid and on time`).toBe(false);
-          // A valid fuzzed record may be late or future by its ts, but never invalid.
-          else expect(quarantined.get(sequenceNumber)?.reason, `record ${i} is valid`).not.toBe('invalid');
-        });
-      }),
+          // Assess
+          expect(outcome.failedFrom.size).toBe(0);
+          expect(outcome.stats.records).toBe(records.length);
+          expect(outcome.stats.aggregated + quarantined.size).toBe(records.length);
+          inputs.forEach(({ onTime, data }, i) => {
+            const sequenceNumber = records[i]!.sequenceNumber;
+            const valid = contractEvent(data) !== undefined;
+            if (!valid) expect(quarantined.get(sequenceNumber)?.reason, `record ${i} is invalid`).toBe('invalid');
+            else if (onTime) expect(quarantined.has(sequenceNumber), `record ${i} is valid and on time`).toBe(false);
+            // A valid fuzzed record may be late or future by its ts, but never invalid.
+            else expect(quarantined.get(sequenceNumber)?.reason, `record ${i} is valid`).not.toBe('invalid');
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });

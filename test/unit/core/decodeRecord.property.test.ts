@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, nanosToDecimalString, toNanos, type DecodeResult } from '../../../core';
-import {
-  entriesToJson,
-  eventEntries,
-  eventWithOneInvalidField,
-  exactDecimal,
-  extraEntries,
-  validEvent,
-} from './arbitraries';
+import { entriesToJson, eventEntries, eventWithOneInvalidField, exactDecimal, extraEntries, validEvent } from './arbitraries';
 import { utf8 } from './factories';
 
 const RUNS = 1500;
@@ -61,13 +54,16 @@ describe('decodeRecord properties', () => {
   it('never throws on objects with random and prototype-named fields, and pollutes nothing', () => {
     const anyFieldValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.integer());
     const entries = fc.array(
-      fc.tuple(fc.oneof(fc.constantFrom('id', 'type', 'key', 'ts', 'value', 'attrs', '__proto__', 'constructor'), fc.string()), anyFieldValue),
+      fc.tuple(
+        fc.oneof(fc.constantFrom('id', 'type', 'key', 'ts', 'value', 'attrs', '__proto__', 'constructor'), fc.string()),
+        anyFieldValue,
+      ),
       { maxLength: 10 },
     );
     fc.assert(
       fc.property(entries, extraEntries, (fields, extras) => {
         expectWellFormed(decodeRecord(utf8(entriesToJson([...extras, ...fields]))));
-        expect(({} as Record<string, unknown>)['id']).toBeUndefined();
+        expect(({} as Record<string, unknown>).id).toBeUndefined();
         expect(Object.getPrototypeOf({})).toBe(Object.prototype);
       }),
       { numRuns: RUNS },
@@ -121,9 +117,13 @@ describe('exact decimal properties', () => {
 
         // Assess
         expect(sum).toBe(expected);
-        expect(BigInt(nanosToDecimalString(sum).replace('.', '').replace(/^(-?)0+(?=\d)/, '$1'))).toBe(
-          expected / 10n ** BigInt(9 - decimalsOf(nanosToDecimalString(sum))),
-        );
+        expect(
+          BigInt(
+            nanosToDecimalString(sum)
+              .replace('.', '')
+              .replace(/^(-?)0+(?=\d)/, '$1'),
+          ),
+        ).toBe(expected / 10n ** BigInt(9 - decimalsOf(nanosToDecimalString(sum))));
       }),
       { numRuns: RUNS },
     );

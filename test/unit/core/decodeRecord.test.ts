@@ -99,19 +99,19 @@ describe('decodeRecord: a valid event', () => {
     // Prepare: the fields sit under "__proto__", not on the object itself.
     const bytes = utf8('{"__proto__":{"id":"x","type":"t","key":"k","ts":0},"constructor":{"prototype":{"id":"y"}}}');
     const polluted = Object.prototype as Record<string, unknown>;
-    polluted['id'] = 'polluted';
+    polluted.id = 'polluted';
 
     // Act
     let result: DecodeResult;
     try {
       result = decodeRecord(bytes);
     } finally {
-      delete polluted['id'];
+      delete polluted.id;
     }
 
     // Assess
     expect(messageOf(result)).toBe('field "id": must be a string of 1-128 characters (missing)');
-    expect(({} as Record<string, unknown>)['id']).toBeUndefined();
+    expect(({} as Record<string, unknown>).id).toBeUndefined();
   });
 
   it('accepts a record of exactly maxBytes', () => {
@@ -155,7 +155,7 @@ describe('decodeRecord: the record as a whole', () => {
   });
 
   it('keeps the JSON error message to one short line', () => {
-    const message = messageOf(decodeRecord(utf8('{\n\u2028"a":\n' + 'x'.repeat(10_000))));
+    const message = messageOf(decodeRecord(utf8(`{\n\u2028"a":\n${'x'.repeat(10_000)}`)));
     expect(message).not.toMatch(/[\n\r\u2028\u2029]/);
     expect(message.length).toBeLessThanOrEqual('not JSON: '.length + 120);
   });
@@ -186,10 +186,22 @@ describe('decodeRecord: field rules', () => {
     ['id empty', { id: '' }, 'field "id": must be a string of 1-128 characters (got an empty string)'],
     ['id 129 chars', { id: 'i'.repeat(129) }, 'field "id": must be a string of 1-128 characters (got 129 characters)'],
     ['id 129 emoji', { id: '😀'.repeat(129) }, 'field "id": must be a string of 1-128 characters (got more than 128 characters)'],
-    ['id 100 emoji and 29 letters', { id: '😀'.repeat(100) + 'x'.repeat(29) }, 'field "id": must be a string of 1-128 characters (got 129 characters)'],
+    [
+      'id 100 emoji and 29 letters',
+      { id: '😀'.repeat(100) + 'x'.repeat(29) },
+      'field "id": must be a string of 1-128 characters (got 129 characters)',
+    ],
     ['id huge', { id: 'i'.repeat(100_000) }, 'field "id": must be a string of 1-128 characters (got more than 128 characters)'],
-    ['id unpaired surrogate', { id: 'ab\ud800' }, 'field "id": must be a string of 1-128 characters (got an unpaired surrogate at character 3)'],
-    ['id lone low surrogate', { id: '\udc00x' }, 'field "id": must be a string of 1-128 characters (got an unpaired surrogate at character 1)'],
+    [
+      'id unpaired surrogate',
+      { id: 'ab\ud800' },
+      'field "id": must be a string of 1-128 characters (got an unpaired surrogate at character 3)',
+    ],
+    [
+      'id lone low surrogate',
+      { id: '\udc00x' },
+      'field "id": must be a string of 1-128 characters (got an unpaired surrogate at character 1)',
+    ],
     // type
     ['type missing', { type: undefined }, 'field "type": must be 1-64 characters of A-Z a-z 0-9 _ . : - (missing)'],
     ['type an array', { type: ['a'] }, 'field "type": must be 1-64 characters of A-Z a-z 0-9 _ . : - (got an array)'],
@@ -203,31 +215,79 @@ describe('decodeRecord: field rules', () => {
     ['key missing', { key: undefined }, 'field "key": must be a string of 1-512 characters with no control characters (missing)'],
     ['key an object', { key: {} }, 'field "key": must be a string of 1-512 characters with no control characters (got an object)'],
     ['key empty', { key: '' }, 'field "key": must be a string of 1-512 characters with no control characters (got an empty string)'],
-    ['key 513 chars', { key: 'k'.repeat(513) }, 'field "key": must be a string of 1-512 characters with no control characters (got 513 characters)'],
-    ['key NUL', { key: 'a\u0000' }, 'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)'],
-    ['key tab', { key: '\tx' }, 'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 1)'],
-    ['key U+001F', { key: 'x\u001f' }, 'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)'],
-    ['key DEL', { key: '😀\u007f' }, 'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)'],
-    ['key U+009F', { key: '\u009f' }, 'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 1)'],
-    ['key unpaired surrogate', { key: '\ud83d' }, 'field "key": must be a string of 1-512 characters with no control characters (got an unpaired surrogate at character 1)'],
+    [
+      'key 513 chars',
+      { key: 'k'.repeat(513) },
+      'field "key": must be a string of 1-512 characters with no control characters (got 513 characters)',
+    ],
+    [
+      'key NUL',
+      { key: 'a\u0000' },
+      'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)',
+    ],
+    [
+      'key tab',
+      { key: '\tx' },
+      'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 1)',
+    ],
+    [
+      'key U+001F',
+      { key: 'x\u001f' },
+      'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)',
+    ],
+    [
+      'key DEL',
+      { key: '😀\u007f' },
+      'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 2)',
+    ],
+    [
+      'key U+009F',
+      { key: '\u009f' },
+      'field "key": must be a string of 1-512 characters with no control characters (got a control character at character 1)',
+    ],
+    [
+      'key unpaired surrogate',
+      { key: '\ud83d' },
+      'field "key": must be a string of 1-512 characters with no control characters (got an unpaired surrogate at character 1)',
+    ],
     // ts
     ['ts missing', { ts: undefined }, 'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (missing)'],
     ['ts a boolean', { ts: true }, 'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got a boolean)'],
     ['ts date only', { ts: '2026-11-26' }, 'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got "2026-11-26")'],
-    ['ts without zone', { ts: '2026-11-26T12:34:56' }, 'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got "2026-11-26T12:34:56")'],
-    ['ts too long', { ts: '2026-11-26T12:34:56Z'.padEnd(100, ' ') }, 'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got a string of 100 characters)'],
+    [
+      'ts without zone',
+      { ts: '2026-11-26T12:34:56' },
+      'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got "2026-11-26T12:34:56")',
+    ],
+    [
+      'ts too long',
+      { ts: '2026-11-26T12:34:56Z'.padEnd(100, ' ') },
+      'field "ts": must be an ISO-8601 string with a zone or epoch milliseconds (got a string of 100 characters)',
+    ],
     ['ts non-integer', { ts: 1.5 }, 'field "ts": epoch milliseconds must be a whole number (got 1.5)'],
     ['ts beyond the Date range', { ts: 8.64e15 + 1 }, 'field "ts": epoch milliseconds must be within ±8.64e15 (got 8640000000000001)'],
     ['ts far beyond', { ts: -1e300 }, 'field "ts": epoch milliseconds must be within ±8.64e15 (got -1e+300)'],
     ['ts February 30', { ts: '2026-02-30T00:00:00Z' }, 'field "ts": must be a real date and time (got "2026-02-30T00:00:00Z")'],
-    ['ts February 29 of a common year', { ts: '2100-02-29T00:00:00Z' }, 'field "ts": must be a real date and time (got "2100-02-29T00:00:00Z")'],
+    [
+      'ts February 29 of a common year',
+      { ts: '2100-02-29T00:00:00Z' },
+      'field "ts": must be a real date and time (got "2100-02-29T00:00:00Z")',
+    ],
     ['ts April 31', { ts: '2026-04-31T00:00:00Z' }, 'field "ts": must be a real date and time (got "2026-04-31T00:00:00Z")'],
     // value
     ['value a string', { value: '1' }, 'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got a string)'],
     ['value null', { value: null }, 'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got null)'],
-    ['value 1e18', { value: 1e18 }, 'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got 1000000000000000000)'],
+    [
+      'value 1e18',
+      { value: 1e18 },
+      'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got 1000000000000000000)',
+    ],
     ['value 10 decimals', { value: 1e-10 }, 'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got 1e-10)'],
-    ['value 0.1+0.2', { value: 0.1 + 0.2 }, 'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got 0.30000000000000004)'],
+    [
+      'value 0.1+0.2',
+      { value: 0.1 + 0.2 },
+      'field "value": must be a number, |value| < 1e18 with at most 9 decimal places (got 0.30000000000000004)',
+    ],
     // attrs
     ['attrs null', { attrs: null }, 'field "attrs": must be a JSON object when present (got null)'],
     ['attrs an array', { attrs: [] }, 'field "attrs": must be a JSON object when present (got an array)'],

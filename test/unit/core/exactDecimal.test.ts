@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_ABS_VALUE,
-  VALUE_DECIMALS,
-  nanosToDecimalString,
-  toNanos,
-} from '../../../core';
+import { MAX_ABS_VALUE, VALUE_DECIMALS, nanosToDecimalString, toNanos } from '../../../core';
 
 describe('toNanos', () => {
   it.each([
@@ -17,6 +12,7 @@ describe('toNanos', () => {
     [0.000000001, 1n],
     [-0.000000001, -1n],
     [1.5e-7, 150n],
+    // biome-ignore lint/correctness/noPrecisionLoss: the literal is the point: its double is what gets converted
     [123456789.123456789, 123_456_789_123_456_790n], // the double's shortest form is 123456789.12345679
     [999999999999999900, 999_999_999_999_999_900_000_000_000n],
     [2 ** 53 + 2, 9_007_199_254_740_994_000_000_000n],
@@ -81,12 +77,9 @@ describe('nanosToDecimalString', () => {
     expect(nanosToDecimalString(nanos)).toBe(expected);
   });
 
-  it.each([0.1, -0.5, 42, 1.5e-7, 0.000000001, 123456.789, 999_999_999_999_999_900, -7])(
-    'round-trips %s through toNanos',
-    (value) => {
-      const text = nanosToDecimalString(toNanos(value)!);
-      expect(text).not.toMatch(/e/i);
-      expect(Number(text)).toBe(value);
-    },
-  );
+  it.each([0.1, -0.5, 42, 1.5e-7, 0.000000001, 123456.789, 999_999_999_999_999_900, -7])('round-trips %s through toNanos', (value) => {
+    const text = nanosToDecimalString(toNanos(value)!);
+    expect(text).not.toMatch(/e/i);
+    expect(Number(text)).toBe(value);
+  });
 });

@@ -32,7 +32,12 @@ describe('judgeLateness', () => {
 
   it('lets neither invalid nor future records move the watermark', () => {
     const arrival = T;
-    const judged = judgeLateness([input(undefined, arrival), input(T + 2 * HOUR, arrival), input(T - 30 * 60_000, arrival)], T, config, true);
+    const judged = judgeLateness(
+      [input(undefined, arrival), input(T + 2 * HOUR, arrival), input(T - 30 * 60_000, arrival)],
+      T,
+      config,
+      true,
+    );
     expect(judged.verdicts.map((verdict) => verdict?.kind)).toEqual([undefined, 'future', 'valid']);
     expect(judged.watermarks).toEqual([T, T, T]);
   });

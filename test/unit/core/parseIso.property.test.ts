@@ -39,7 +39,9 @@ const fieldEdges = fc
     fraction: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 0, maxLength: 11 }), { nil: undefined }),
     zone: fc.oneof(
       fc.constantFrom('Z', '', 'z', '+00:00', '-00:00', '+0000', '+00'),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 })).map(([sign, h, m]) => `${sign}${two(h)}:${two(m)}`),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+        .map(([sign, h, m]) => `${sign}${two(h)}:${two(m)}`),
     ),
   })
   .map(({ year, month, day, hour, minute, second, fraction, zone }) => {

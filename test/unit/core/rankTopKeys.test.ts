@@ -6,7 +6,9 @@ describe('mergeTopKeys', () => {
   it('keeps the exact top keys of a window under any order of offers, like a brute-force ranking', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'É', 'a#1'), by: fc.integer({ min: 1, max: 5 }) }), { maxLength: 60 }),
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'É', 'a#1'), by: fc.integer({ min: 1, max: 5 }) }), {
+          maxLength: 60,
+        }),
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.nat(), { maxLength: 60 }),
         (increments, depth, shuffle) => {
@@ -25,7 +27,10 @@ describe('mergeTopKeys', () => {
           let board: KeyCount[] = [];
           for (let i = 0; i < offers.length; i += 3) board = mergeTopKeys(board, offers.slice(i, i + 3), depth).entries;
           // Assess
-          const bruteForce = [...counts].map(([key, count]) => ({ key, count })).sort(compareKeyCounts).slice(0, depth);
+          const bruteForce = [...counts]
+            .map(([key, count]) => ({ key, count }))
+            .sort(compareKeyCounts)
+            .slice(0, depth);
           expect(board).toEqual(bruteForce);
         },
       ),
@@ -41,6 +46,12 @@ describe('mergeTopKeys', () => {
     expect(mergeTopKeys(board, [{ key: 'c', count: 2 }], 2).changed).toBe(false);
     expect(mergeTopKeys(board, [{ key: 'a', count: 4 }], 2).changed).toBe(false);
     expect(mergeTopKeys(board, [{ key: 'c', count: 3 }], 2)).toEqual({ changed: false, entries: board });
-    expect(mergeTopKeys(board, [{ key: 'B', count: 3 }], 2)).toEqual({ changed: true, entries: [{ key: 'a', count: 5 }, { key: 'B', count: 3 }] });
+    expect(mergeTopKeys(board, [{ key: 'B', count: 3 }], 2)).toEqual({
+      changed: true,
+      entries: [
+        { key: 'a', count: 5 },
+        { key: 'B', count: 3 },
+      ],
+    });
   });
 });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SEQUENCE_NUMBER_WIDTH,
-  compareSequenceNumbers,
-  padSequenceNumber,
-  unpadSequenceNumber,
-} from '../../../core';
+import { SEQUENCE_NUMBER_WIDTH, compareSequenceNumbers, padSequenceNumber, unpadSequenceNumber } from '../../../core';
 
 // A realistic Kinesis sequence number (56 digits) and the largest possible one.
 const KINESIS_SEQ = '49590338271490256608559692538361571095921575989136588898';
@@ -74,7 +69,7 @@ describe('compareSequenceNumbers', () => {
   });
 
   it('compares 129-digit numbers differing in the last digit', () => {
-    const a = '9'.repeat(128) + '8';
+    const a = `${'9'.repeat(128)}8`;
     expect(compareSequenceNumbers(a, MAX_SEQ)).toBe(-1);
     expect(compareSequenceNumbers(MAX_SEQ, a)).toBe(1);
     expect(compareSequenceNumbers(MAX_SEQ, MAX_SEQ)).toBe(0);
@@ -87,7 +82,7 @@ describe('compareSequenceNumbers', () => {
   });
 
   it('agrees with BigInt comparison', () => {
-    const values = ['0', '1', '9', '10', '11', '99', '100', KINESIS_SEQ, MAX_SEQ, '1' + '0'.repeat(128)];
+    const values = ['0', '1', '9', '10', '11', '99', '100', KINESIS_SEQ, MAX_SEQ, `1${'0'.repeat(128)}`];
     for (const a of values) {
       for (const b of values) {
         const expected = BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;

@@ -10,8 +10,20 @@ describe('billedFigures', () => {
         ['agg-x/byCount', { writeUnits: 400, readUnits: 0 }],
       ]),
       writeUnitsByPartition: new Map([
-        ['agg-x', new Map([['a', 600], ['b', 400]])],
-        ['agg-x/byCount', new Map([['w', 300], ['v', 100]])],
+        [
+          'agg-x',
+          new Map([
+            ['a', 600],
+            ['b', 400],
+          ]),
+        ],
+        [
+          'agg-x/byCount',
+          new Map([
+            ['w', 300],
+            ['v', 100],
+          ]),
+        ],
       ]),
     };
     // Act
@@ -20,7 +32,11 @@ describe('billedFigures', () => {
     expect(figures.writeUnitsPerEvent).toBe(0.7);
     expect(figures.writeUnitsPerEventBy).toEqual({ aggregates: 0.5, 'aggregates/byCount': 0.2 });
     expect(figures.readUnitsPerEventBy).toEqual({ aggregates: 0.005 });
-    expect(figures.hottestPartitionBy['aggregates']).toEqual({ partitionKey: 'a', writeUnits: 600, writeUnitsPerSecondAt1000EventsPerSecond: 300 });
+    expect(figures.hottestPartitionBy.aggregates).toEqual({
+      partitionKey: 'a',
+      writeUnits: 600,
+      writeUnitsPerSecondAt1000EventsPerSecond: 300,
+    });
     expect(figures.hottestPartitionBy['aggregates/byCount']!.writeUnitsPerSecondAt1000EventsPerSecond).toBe(150);
     expect(figures.hottestPartitionWriteUnitsPerSecond).toBe(300);
   });

@@ -38,7 +38,7 @@ describe('itemSizeBytes', () => {
   });
 
   it('counts UTF-8 bytes, not characters', () => {
-    expect(itemSizeBytes({ 'é': { S: '日本' } })).toBe(2 + 6);
+    expect(itemSizeBytes({ é: { S: '日本' } })).toBe(2 + 6);
   });
 
   it('sizes numbers by significant digits, zeroes trimmed', () => {

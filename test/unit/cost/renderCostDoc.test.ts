@@ -14,8 +14,20 @@ const figures = (writeUnitsPerEvent: number, readUnitsPerEvent: number): BilledF
   hottestPartitionWriteUnitsPerSecond: 0,
   hottestPartitionBy: {},
 });
-const run = (writeUnitsPerEvent: number): CostRun => ({ ...figures(writeUnitsPerEvent, 0), counted: 0, duplicates: 0, quarantined: 0, batches: 0, wallSeconds: 0 });
-const powertools = (writeUnitsPerEvent: number): PowertoolsCostRun => ({ ...figures(writeUnitsPerEvent, 0), counted: 0, rejected: 0, wallSeconds: 0 });
+const run = (writeUnitsPerEvent: number): CostRun => ({
+  ...figures(writeUnitsPerEvent, 0),
+  counted: 0,
+  duplicates: 0,
+  quarantined: 0,
+  batches: 0,
+  wallSeconds: 0,
+});
+const powertools = (writeUnitsPerEvent: number): PowertoolsCostRun => ({
+  ...figures(writeUnitsPerEvent, 0),
+  counted: 0,
+  rejected: 0,
+  wallSeconds: 0,
+});
 
 describe('renderCostDoc', () => {
   it('prices billed units per event at each rate for a 30-day month', () => {
@@ -27,7 +39,12 @@ describe('renderCostDoc', () => {
       producerRetryRate: 0.01,
       runs: { hot: { '1': pair }, zipf: { '1': pair }, tail: { '1': pair } },
       powertools: { hot: powertools(5), zipf: powertools(5), tail: powertools(5) },
-      ratioToPowertools: { headline: 0.4, hot: { '1': { on: 0.4, off: 0.2 } }, zipf: { '1': { on: 0.4, off: 0.2 } }, tail: { '1': { on: 0.4, off: 0.2 } } },
+      ratioToPowertools: {
+        headline: 0.4,
+        hot: { '1': { on: 0.4, off: 0.2 } },
+        zipf: { '1': { on: 0.4, off: 0.2 } },
+        tail: { '1': { on: 0.4, off: 0.2 } },
+      },
     };
     // Act
     const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z');

@@ -2,10 +2,11 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { shardOfPartitionKey, splitToShards } from '../../../bench/cost/splitToShards';
 
-const record = (partitionKey: string, sequence: number) => ({
-  kinesis: { partitionKey, sequenceNumber: String(sequence), data: '', kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 0 },
-  eventID: `shardId-000000000000:${sequence}`,
-}) as unknown as KinesisStreamEvent['Records'][number];
+const record = (partitionKey: string, sequence: number) =>
+  ({
+    kinesis: { partitionKey, sequenceNumber: String(sequence), data: '', kinesisSchemaVersion: '1.0', approximateArrivalTimestamp: 0 },
+    eventID: `shardId-000000000000:${sequence}`,
+  }) as unknown as KinesisStreamEvent['Records'][number];
 
 describe('shardOfPartitionKey', () => {
   it('reads the MD5 of the key as a 128-bit number into equal ranges', () => {

@@ -22,7 +22,7 @@ function event(method: string, rawPath: string, rawQueryString = ''): APIGateway
 
 describe('the dashboard API Lambda', () => {
   const dynamo = mockClient(DynamoDBClient);
-  let handler: (typeof import('../../../lambdas/dashboardApi/handler'))['handler'];
+  let handler: typeof import('../../../lambdas/dashboardApi/handler')['handler'];
 
   beforeAll(async () => {
     for (const [name, value] of Object.entries(ENV)) vi.stubEnv(name, value);
@@ -42,12 +42,28 @@ describe('the dashboard API Lambda', () => {
   });
 
   it('answers the top keys from the leaderboard and the items', async () => {
-    dynamo.on(GetItemCommand).resolves({ Item: { depth: { N: '100' }, version: { N: '1' }, top: { M: { '/a': { N: '3' }, '/b': { N: '5' } } } } });
+    dynamo
+      .on(GetItemCommand)
+      .resolves({ Item: { depth: { N: '100' }, version: { N: '1' }, top: { M: { '/a': { N: '3' }, '/b': { N: '5' } } } } });
     dynamo.on(BatchGetItemCommand).resolves({
       Responses: {
         aggregates: [
-          { key: { S: '/a' }, windowStart: { S: '2026-11-26T12:00:00.000Z' }, count: { N: '3' }, sum: { N: '3' }, min: { N: '1' }, max: { N: '1' } },
-          { key: { S: '/b' }, windowStart: { S: '2026-11-26T12:00:00.000Z' }, count: { N: '5' }, sum: { N: '9' }, min: { N: '1' }, max: { N: '4' } },
+          {
+            key: { S: '/a' },
+            windowStart: { S: '2026-11-26T12:00:00.000Z' },
+            count: { N: '3' },
+            sum: { N: '3' },
+            min: { N: '1' },
+            max: { N: '1' },
+          },
+          {
+            key: { S: '/b' },
+            windowStart: { S: '2026-11-26T12:00:00.000Z' },
+            count: { N: '5' },
+            sum: { N: '9' },
+            min: { N: '1' },
+            max: { N: '4' },
+          },
         ],
       },
     });
@@ -62,7 +78,10 @@ describe('the dashboard API Lambda', () => {
         { key: '/a', windowStart: '2026-11-26T12:00:00.000Z', count: 3, sum: 3, min: 1, max: 1 },
       ],
     });
-    expect(dynamo.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({ TableName: 'aggregates', Key: { pk: { S: '#top#page_view#1m' }, sk: { S: '2026-11-26T12:00:00.000Z' } } });
+    expect(dynamo.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'aggregates',
+      Key: { pk: { S: '#top#page_view#1m' }, sk: { S: '2026-11-26T12:00:00.000Z' } },
+    });
   });
 
   it('answers a bad parameter 400 with one line', async () => {

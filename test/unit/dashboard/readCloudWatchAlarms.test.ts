@@ -12,7 +12,10 @@ describe('readCloudWatchAlarms: alarm states of a deployed stack', () => {
       .on(DescribeAlarmsCommand, { NextToken: undefined })
       .resolves({ MetricAlarms: [{ AlarmName: 'streamtally-prod-b', StateValue: 'OK' }], NextToken: 'page-2' })
       .on(DescribeAlarmsCommand, { NextToken: 'page-2' })
-      .resolves({ MetricAlarms: [{ AlarmName: 'streamtally-prod-c', StateValue: 'INSUFFICIENT_DATA' }], CompositeAlarms: [{ AlarmName: 'streamtally-prod-a', StateValue: 'ALARM' }] });
+      .resolves({
+        MetricAlarms: [{ AlarmName: 'streamtally-prod-c', StateValue: 'INSUFFICIENT_DATA' }],
+        CompositeAlarms: [{ AlarmName: 'streamtally-prod-a', StateValue: 'ALARM' }],
+      });
     const client = new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     expect(await readCloudWatchAlarms(client, 'streamtally-prod-')).toEqual([
       { name: 'streamtally-prod-a', state: 'ALARM' },

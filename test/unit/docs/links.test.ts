@@ -22,7 +22,7 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
 const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
 
 /** The documents whose links are checked: README.md, CONTRIBUTING.md and docs/*.md. */
-export function linkedDocuments(root = ROOT): string[] {
+function linkedDocuments(root = ROOT): string[] {
   const docsDir = path.join(root, 'docs');
   const docs = existsSync(docsDir)
     ? readdirSync(docsDir)
@@ -38,7 +38,7 @@ function prose(markdown: string): string {
 }
 
 /** The targets of inline links `[text](target)` and reference definitions `[label]: target`. */
-export function linkTargets(markdown: string): string[] {
+function linkTargets(markdown: string): string[] {
   const text = prose(markdown);
   const targets: string[] = [];
   for (const match of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(match[1]!);
@@ -47,7 +47,7 @@ export function linkTargets(markdown: string): string[] {
 }
 
 /** GitHub's anchors for the headings of a markdown document. */
-export function headingAnchors(markdown: string): Set<string> {
+function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   const withoutFences = markdown.replace(/^```[\s\S]*?^```/gm, '');
@@ -67,7 +67,7 @@ export function headingAnchors(markdown: string): Set<string> {
 const isExternal = (target: string) => /^[a-z][a-z0-9+.-]*:/i.test(target);
 
 /** Each relative link of `file` that does not resolve: a missing file or a missing heading. */
-export function brokenLinks(file: string): string[] {
+function brokenLinks(file: string): string[] {
   const markdown = readFileSync(file, 'utf8');
   const broken: string[] = [];
   for (const target of linkTargets(markdown)) {
@@ -86,7 +86,7 @@ export function brokenLinks(file: string): string[] {
 }
 
 /** Each `.md` document a .ts or .md file names that is not in the repository (relative to the root or to the file). */
-export function missingCitedDocuments(root = ROOT): string[] {
+function missingCitedDocuments(root = ROOT): string[] {
   const self = path.resolve(__filename);
   const missing: string[] = [];
   // A bare name (`targets.md`, as in `path.join(ROOT, 'docs', 'targets.md')`) is found if a document of that name exists.

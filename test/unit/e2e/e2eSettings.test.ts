@@ -56,34 +56,89 @@ describe('npm run test:e2e flags', () => {
   });
 
   it('refuse an unknown flag or target in one line', () => {
-    expect(refusal(() => parseE2eArgs(['--i-mean-it', '123456789012']))).toMatch(/^Unknown option '--i-mean-it'; usage: npm run test:e2e -- /);
+    expect(refusal(() => parseE2eArgs(['--i-mean-it', '123456789012']))).toMatch(
+      /^Unknown option '--i-mean-it'; usage: npm run test:e2e -- /,
+    );
     expect(refusal(() => parseE2eArgs(['--target', 'production']))).toBe('--target must be local, localstack or aws, got "production"');
   });
 
   it('reach vitest as environment variables, and without them the target is local', () => {
     const settings: E2eSettings = { target: 'localstack', stage: 'e2e', endpoint: 'http://localhost:4566' };
-    expect(settingsToEnv(settings)).toEqual({ STREAMTALLY_E2E_TARGET: 'localstack', STREAMTALLY_E2E_STAGE: 'e2e', STREAMTALLY_E2E_ENDPOINT: 'http://localhost:4566' });
+    expect(settingsToEnv(settings)).toEqual({
+      STREAMTALLY_E2E_TARGET: 'localstack',
+      STREAMTALLY_E2E_STAGE: 'e2e',
+      STREAMTALLY_E2E_ENDPOINT: 'http://localhost:4566',
+    });
     expect(settingsFromEnv(settingsToEnv(settings))).toEqual(settings);
     expect(settingsFromEnv({})).toEqual({ target: 'local', stage: 'dev' });
   });
 
   it('point the CLI at the same target', () => {
     expect(targetFlags({ target: 'local', stage: 'dev' })).toEqual(['--target', 'local']);
-    expect(targetFlags({ target: 'localstack', stage: 'e2e', endpoint: 'http://localhost:4566' })).toEqual(['--target', 'localstack', '--stage', 'e2e', '--endpoint', 'http://localhost:4566']);
-    expect(targetFlags({ target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012' })).toEqual(['--target', 'aws', '--stage', 'dev', '--region', 'eu-west-1']);
+    expect(targetFlags({ target: 'localstack', stage: 'e2e', endpoint: 'http://localhost:4566' })).toEqual([
+      '--target',
+      'localstack',
+      '--stage',
+      'e2e',
+      '--endpoint',
+      'http://localhost:4566',
+    ]);
+    expect(targetFlags({ target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012' })).toEqual([
+      '--target',
+      'aws',
+      '--stage',
+      'dev',
+      '--region',
+      'eu-west-1',
+    ]);
   });
 });
 
 describe('the e2e suite refuses a target that is not on this machine unless a flag names it', () => {
   it.each<[string, E2eSettings, Record<string, string>, RegExp]>([
-    ['LocalStack without --endpoint', { target: 'localstack', stage: 'dev' }, {}, /^refusing to run against LocalStack without --endpoint naming it/],
-    ['an AWS endpoint as LocalStack', { target: 'localstack', stage: 'dev', endpoint: 'https://dynamodb.us-east-1.amazonaws.com' }, {}, /is AWS, not LocalStack; use --target aws$/],
+    [
+      'LocalStack without --endpoint',
+      { target: 'localstack', stage: 'dev' },
+      {},
+      /^refusing to run against LocalStack without --endpoint naming it/,
+    ],
+    [
+      'an AWS endpoint as LocalStack',
+      { target: 'localstack', stage: 'dev', endpoint: 'https://dynamodb.us-east-1.amazonaws.com' },
+      {},
+      /is AWS, not LocalStack; use --target aws$/,
+    ],
     ['an endpoint that is not a URL', { target: 'localstack', stage: 'dev', endpoint: 'localhost' }, {}, /^--endpoint must be a URL/],
-    ['AWS without --i-mean-it-account', { target: 'aws', stage: 'prod', region: 'eu-west-1' }, {}, /^refusing to run against AWS without --i-mean-it-account <account id>: the suite writes events to Streamtally-prod/],
-    ['a malformed account', { target: 'aws', stage: 'dev', region: 'eu-west-1', account: '1234-5678-9012' }, {}, /^--i-mean-it-account must be a 12-digit AWS account id/],
-    ['AWS without a region', { target: 'aws', stage: 'dev', account: '123456789012' }, {}, /^no AWS region: pass --region or set AWS_REGION$/],
-    ['an account for LocalStack', { target: 'localstack', stage: 'dev', endpoint: 'http://localhost:4566', account: '123456789012' }, {}, /^--i-mean-it-account is for --target aws/],
-    ['an endpoint for AWS', { target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012', endpoint: 'http://localhost:4566' }, {}, /^--endpoint is for --target localstack/],
+    [
+      'AWS without --i-mean-it-account',
+      { target: 'aws', stage: 'prod', region: 'eu-west-1' },
+      {},
+      /^refusing to run against AWS without --i-mean-it-account <account id>: the suite writes events to Streamtally-prod/,
+    ],
+    [
+      'a malformed account',
+      { target: 'aws', stage: 'dev', region: 'eu-west-1', account: '1234-5678-9012' },
+      {},
+      /^--i-mean-it-account must be a 12-digit AWS account id/,
+    ],
+    [
+      'AWS without a region',
+      { target: 'aws', stage: 'dev', account: '123456789012' },
+      {},
+      /^no AWS region: pass --region or set AWS_REGION$/,
+    ],
+    [
+      'an account for LocalStack',
+      { target: 'localstack', stage: 'dev', endpoint: 'http://localhost:4566', account: '123456789012' },
+      {},
+      /^--i-mean-it-account is for --target aws/,
+    ],
+    [
+      'an endpoint for AWS',
+      { target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012', endpoint: 'http://localhost:4566' },
+      {},
+      /^--endpoint is for --target localstack/,
+    ],
   ])('refuses %s', (_case, settings, env, message) => {
     expect(refusal(() => checkE2eSettings(settings, env))).toMatch(message);
   });
@@ -96,9 +151,13 @@ describe('the e2e suite refuses a target that is not on this machine unless a fl
 
   it('refuses AWS when the stack it finds is in another account than the flag names', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves(stackIn('210987654321'));
-    const error = await resolveE2eTarget({ target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012' }, { env: {} }).catch((caught: unknown) => caught);
+    const error = await resolveE2eTarget({ target: 'aws', stage: 'dev', region: 'eu-west-1', account: '123456789012' }, { env: {} }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(E2eRefusal);
-    expect((error as Error).message).toBe('refusing: Streamtally-dev in eu-west-1 is in account 210987654321, not 123456789012 named by --i-mean-it-account');
+    expect((error as Error).message).toBe(
+      'refusing: Streamtally-dev in eu-west-1 is in account 210987654321, not 123456789012 named by --i-mean-it-account',
+    );
   });
 
   it('runs against AWS when the stack is in the account the flag names', async () => {
@@ -113,11 +172,15 @@ describe('the e2e suite refuses a target that is not on this machine unless a fl
   });
 
   it('npm run test:e2e -- --target aws exits 2 with one line, before vitest starts', () => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', '--target', 'aws', '--region', 'eu-west-1'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', '--target', 'aws', '--region', 'eu-west-1'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim()).toMatch(/^e2e: refusing to run against AWS without --i-mean-it-account <account id>/);
@@ -125,7 +188,7 @@ describe('the e2e suite refuses a target that is not on this machine unless a fl
   });
 });
 
-describe('the run\'s events', () => {
+describe("the run's events", () => {
   it('are namespaced by the run id and fall in one window of each granularity', () => {
     const now = Date.parse('2026-11-26T12:00:10.000Z');
     const run = planRunEvents(newRunId(now), now);

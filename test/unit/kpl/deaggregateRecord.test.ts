@@ -29,7 +29,14 @@ describe('KPL de-aggregation by the published format', () => {
   });
 
   it('skips fields it does not know, of every wire type', () => {
-    const record = Buffer.concat([varintField(1, 0), bytesField(3, Buffer.from('x')), fieldKey(9, 1), Buffer.alloc(8), fieldKey(10, 5), Buffer.alloc(4)]);
+    const record = Buffer.concat([
+      varintField(1, 0),
+      bytesField(3, Buffer.from('x')),
+      fieldKey(9, 1),
+      Buffer.alloc(8),
+      fieldKey(10, 5),
+      Buffer.alloc(4),
+    ]);
     const protobuf = Buffer.concat([bytesField(1, Buffer.from('k')), varintField(7, 300), bytesField(3, record)]);
     const result = deaggregateRecord(framed(protobuf));
     expect(result).toMatchObject({ kind: 'aggregated', records: [{ partitionKey: 'k' }] });
@@ -47,16 +54,47 @@ describe('KPL de-aggregation by the published format', () => {
     ['a wrong MD5 digest', flipLastBit(kplAggregate([{ partitionKey: 'k', data: 'x' }])), 'MD5 digest does not match'],
     ['too short for its digest', Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2, 1, 2, 3), 'shorter than its magic and MD5 digest'],
     ['no user records', framed(bytesField(1, Buffer.from('k'))), 'holds no user records'],
-    ['a partition key index past the table', framed(Buffer.concat([bytesField(1, Buffer.from('k')), bytesField(3, Buffer.concat([varintField(1, 1), bytesField(3, Buffer.from('x'))]))])), 'names partition key 1 of 1'],
-    ['an explicit hash key index past the table', framed(Buffer.concat([bytesField(1, Buffer.from('k')), bytesField(3, Buffer.concat([varintField(1, 0), varintField(2, 0), bytesField(3, Buffer.from('x'))]))])), 'names explicit hash key 0 of 0'],
+    [
+      'a partition key index past the table',
+      framed(
+        Buffer.concat([
+          bytesField(1, Buffer.from('k')),
+          bytesField(3, Buffer.concat([varintField(1, 1), bytesField(3, Buffer.from('x'))])),
+        ]),
+      ),
+      'names partition key 1 of 1',
+    ],
+    [
+      'an explicit hash key index past the table',
+      framed(
+        Buffer.concat([
+          bytesField(1, Buffer.from('k')),
+          bytesField(3, Buffer.concat([varintField(1, 0), varintField(2, 0), bytesField(3, Buffer.from('x'))])),
+        ]),
+      ),
+      'names explicit hash key 0 of 0',
+    ],
     ['a record without data', framed(Buffer.concat([bytesField(1, Buffer.from('k')), bytesField(3, varintField(1, 0))])), 'has no data'],
-    ['a record without partition key index', framed(Buffer.concat([bytesField(1, Buffer.from('k')), bytesField(3, bytesField(3, Buffer.from('x')))])), 'has no partition_key_index'],
+    [
+      'a record without partition key index',
+      framed(Buffer.concat([bytesField(1, Buffer.from('k')), bytesField(3, bytesField(3, Buffer.from('x')))])),
+      'has no partition_key_index',
+    ],
     ['a length past the end', framed(Uint8Array.of(0x1a, 0x7f, 0x08, 0x00)), 'runs past the end'],
     ['a truncated varint', framed(Uint8Array.of(0x08, 0xff)), 'varint runs past the end'],
     ['an 11-byte varint', framed(Buffer.concat([Uint8Array.of(0x08), Buffer.alloc(10, 0xff), Uint8Array.of(0x01)])), 'varint'],
     ['field number 0', framed(Uint8Array.of(0x02, 0x00)), 'field number 0'],
     ['wire type 3 (groups)', framed(Uint8Array.of(0x0b)), 'wire type 3'],
-    ['a key that is not UTF-8', framed(Buffer.concat([bytesField(1, Uint8Array.of(0xff, 0xfe)), bytesField(3, Buffer.concat([varintField(1, 0), bytesField(3, Buffer.from('x'))]))])), 'not UTF-8'],
+    [
+      'a key that is not UTF-8',
+      framed(
+        Buffer.concat([
+          bytesField(1, Uint8Array.of(0xff, 0xfe)),
+          bytesField(3, Buffer.concat([varintField(1, 0), bytesField(3, Buffer.from('x'))])),
+        ]),
+      ),
+      'not UTF-8',
+    ],
   ];
   it.each(malformed)('reports %s as invalid, never throws', (_name, data, message) => {
     const result = deaggregateRecord(data);

@@ -21,13 +21,26 @@ const config: AggregatorConfig = {
   writeConcurrency: 1,
 };
 
-const record = (sequence: number, data: Uint8Array, partitionKey = '/a'): StreamRecord => ({ shardId: SHARD, sequenceNumber: String(sequence), partitionKey, arrivalMs: T, data });
+const record = (sequence: number, data: Uint8Array, partitionKey = '/a'): StreamRecord => ({
+  shardId: SHARD,
+  sequenceNumber: String(sequence),
+  partitionKey,
+  arrivalMs: T,
+  data,
+});
 const event = (id: string, key = '/a') => eventBytes({ id, key, ts: new Date(T).toISOString() });
 
 /** A plain record, an aggregate of three user records (the middle one not JSON), a plain record. */
 const batch = [
   record(1, event('a')),
-  record(2, kplAggregate([{ partitionKey: '/a', data: event('b0') }, { partitionKey: 'bad', data: 'not json' }, { partitionKey: '/b', data: event('b2', '/b') }])),
+  record(
+    2,
+    kplAggregate([
+      { partitionKey: '/a', data: event('b0') },
+      { partitionKey: 'bad', data: 'not json' },
+      { partitionKey: '/b', data: event('b2', '/b') },
+    ]),
+  ),
   record(3, event('c')),
 ];
 
@@ -77,7 +90,11 @@ describe('KPL-aggregated records in processBatch', () => {
     const { batchPorts, quarantined, advanced } = ports();
     await processBatch([record(2, corrupt)], batchPorts, config, () => T);
     expect(quarantined).toHaveLength(1);
-    expect(quarantined[0]).toMatchObject({ sequenceNumber: '2', reason: 'invalid', message: 'KPL aggregated record: MD5 digest does not match its protobuf bytes' });
+    expect(quarantined[0]).toMatchObject({
+      sequenceNumber: '2',
+      reason: 'invalid',
+      message: 'KPL aggregated record: MD5 digest does not match its protobuf bytes',
+    });
     expect(quarantined[0]!.subSequenceNumber).toBeUndefined();
     expect(Buffer.from(quarantined[0]!.data).equals(corrupt)).toBe(true);
     expect(advanced.map((checkpoint) => checkpoint.paddedSequence)).toEqual([padded(2)]);
@@ -100,7 +117,7 @@ describe('KPL-aggregated records in processBatch', () => {
     expect(quarantined).toHaveLength(0);
   });
 
-  it('with a parallelization factor above 1, judges a user record by the Kinesis record\'s partition key (its lane)', async () => {
+  it("with a parallelization factor above 1, judges a user record by the Kinesis record's partition key (its lane)", async () => {
     const { batchPorts, quarantined } = ports();
     const mixed = record(5, kplAggregate([{ partitionKey: '/b', data: event('x', '/b') }]), '/a');
     await processBatch([mixed], batchPorts, { ...config, parallelizationFactor: 2 }, () => T);

@@ -12,7 +12,9 @@ describe('emulator errors', () => {
   });
 
   it('name the option that picks another port', () => {
-    expect(portTakenError('dynamodb', 8000).message).toBe('port 8000 is taken (dynamodb); choose another with --dynamodb-port or stop what uses it');
+    expect(portTakenError('dynamodb', 8000).message).toBe(
+      'port 8000 is taken (dynamodb); choose another with --dynamodb-port or stop what uses it',
+    );
   });
 });
 

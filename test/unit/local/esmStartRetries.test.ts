@@ -25,7 +25,8 @@ const SETTINGS: MappingSettings = {
 
 /** Errors as the SDK raises them. */
 const reset = (): Error => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
-const answered = (name: string, status: number): Error => Object.assign(new Error(`${name} (test)`), { name, $metadata: { httpStatusCode: status } });
+const answered = (name: string, status: number): Error =>
+  Object.assign(new Error(`${name} (test)`), { name, $metadata: { httpStatusCode: status } });
 
 /**
  * A Kinesis client of a two-shard stream with one record per shard, whose calls
@@ -39,9 +40,11 @@ function stubKinesis(failures: Partial<Record<'DescribeStreamSummary' | 'ListSha
     calls[operation] = (calls[operation] ?? 0) + 1;
     const failure = failures[operation as keyof typeof failures]?.shift();
     if (failure) throw failure();
-    if (command instanceof DescribeStreamSummaryCommand) return { StreamDescriptionSummary: { StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/events' } };
+    if (command instanceof DescribeStreamSummaryCommand)
+      return { StreamDescriptionSummary: { StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/events' } };
     if (command instanceof ListShardsCommand) return { Shards: [{ ShardId: 'shardId-0' }, { ShardId: 'shardId-1' }] };
-    if (command instanceof GetShardIteratorCommand) return { ShardIterator: `iterator-${(command.input as GetShardIteratorCommandInput).ShardId}` };
+    if (command instanceof GetShardIteratorCommand)
+      return { ShardIterator: `iterator-${(command.input as GetShardIteratorCommandInput).ShardId}` };
     if (command instanceof GetRecordsCommand) {
       const iterator = command.input.ShardIterator!;
       const Records = served.has(iterator)
@@ -89,7 +92,8 @@ describe('local event source mapping: start on a flaky Kinesis', () => {
     await mapping.start();
 
     expect(mapping.state().shards.map((shard) => shard.phase)).toEqual(['polling', 'polling']);
-    for (const deadline = Date.now() + 5_000; delivered.length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const deadline = Date.now() + 5_000; delivered.length < 2 && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(delivered.sort()).toEqual(['iterator-shardId-0', 'iterator-shardId-1']);
     expect(calls.DescribeStreamSummary).toBeGreaterThanOrEqual(3);
     expect(logs.filter((line) => line.startsWith('could not start yet'))).toHaveLength(4);

@@ -91,7 +91,9 @@ describe('the local state file', () => {
     writeLocalState(state(exited), root);
     const error = stateError(() => readLocalState(root));
     expect(error.reason).toBe('stale');
-    expect(error.message).toBe(`no local stack is running (the one recorded in ${localPaths(root).stateFile}, pid ${exited}, has exited); start one with \`streamtally local up\``);
+    expect(error.message).toBe(
+      `no local stack is running (the one recorded in ${localPaths(root).stateFile}, pid ${exited}, has exited); start one with \`streamtally local up\``,
+    );
     expect(readLocalState(root, { allowStale: true }).pid).toBe(exited);
   });
 
@@ -99,7 +101,9 @@ describe('the local state file', () => {
     const root = projectRoot();
     mkdirSync(path.join(root, '.streamtally'));
     writeFileSync(localPaths(root).stateFile, '{"region":"us-east-1"}');
-    expect(stateError(() => readLocalState(root)).message).toBe(`${localPaths(root).stateFile} is malformed (no endpoints.kinesis); delete it and start one with \`streamtally local up\``);
+    expect(stateError(() => readLocalState(root)).message).toBe(
+      `${localPaths(root).stateFile} is malformed (no endpoints.kinesis); delete it and start one with \`streamtally local up\``,
+    );
   });
 
   it('removes the file only for the stack that wrote it', () => {

@@ -53,7 +53,12 @@ describe('planLocalStack on the synthesized stack', () => {
     const checkpoints = plan.tables.find((table) => table.logicalId.startsWith('AggregatesStoreCheckpoints'));
     const quarantine = plan.buckets.find((bucket) => bucket.logicalId.startsWith('QuarantineBucket'));
     expect(plan.functions).toHaveLength(1);
-    expect(fn).toMatchObject({ handler: 'index.handler', runtime: expect.stringMatching(/^nodejs/), timeoutSeconds: 60, memorySizeMb: 512 });
+    expect(fn).toMatchObject({
+      handler: 'index.handler',
+      runtime: expect.stringMatching(/^nodejs/),
+      timeoutSeconds: 60,
+      memorySizeMb: 512,
+    });
     expect(path.dirname(fn!.assetDirectory)).toBe(assembly.assemblyDir);
     expect(existsSync(path.join(fn!.assetDirectory, 'index.js'))).toBe(true);
     expect(fn!.environment).toMatchObject({
@@ -100,10 +105,18 @@ describe('planLocalStack on the synthesized stack', () => {
 
   it('lists what it does not emulate, by type and count, and the settings without local effect', () => {
     const types = Object.fromEntries(plan.notEmulated.resourceTypes.map(({ type, count }) => [type, count]));
-    expect(types).toMatchObject({ 'AWS::IAM::Role': 1, 'AWS::KMS::Key': 2, 'AWS::SNS::Topic': 1, 'AWS::Logs::LogGroup': 1, 'AWS::CloudWatch::Dashboard': 1 });
+    expect(types).toMatchObject({
+      'AWS::IAM::Role': 1,
+      'AWS::KMS::Key': 2,
+      'AWS::SNS::Topic': 1,
+      'AWS::Logs::LogGroup': 1,
+      'AWS::CloudWatch::Dashboard': 1,
+    });
     expect(types).not.toHaveProperty('AWS::CDK::Metadata');
     const lines = describeNotEmulated(plan.notEmulated);
-    expect(lines).toContainEqual(expect.stringMatching(/EventStream\w+ \(AWS::Kinesis::Stream\): KMS encryption at rest.*\(StreamEncryption\)/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/EventStream\w+ \(AWS::Kinesis::Stream\): KMS encryption at rest.*\(StreamEncryption\)/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/AggregatesStoreAggregates\w+ \(AWS::DynamoDB::Table\): TTL/));
   });
 
@@ -175,7 +188,9 @@ describe('planLocalStack on hand-written templates', () => {
     expect(plan.notEmulated.features).toContainEqual({
       logicalId: expect.any(String),
       type: 'AWS::Lambda::EventSourceMapping',
-      feature: expect.stringMatching(/^FilterCriteria \(filterCriteria: data\.type: the "wildcard" matcher is not emulated.*every record is delivered\)$/),
+      feature: expect.stringMatching(
+        /^FilterCriteria \(filterCriteria: data\.type: the "wildcard" matcher is not emulated.*every record is delivered\)$/,
+      ),
     });
   });
 
@@ -222,11 +237,18 @@ describe('planLocalStack on hand-written templates', () => {
       Mappings: { Sizes: { dev: { memory: 256 } } },
       Conditions: { IsUsEast1: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] } },
     };
-    expect(planLocalStack(template, assembly.dir).functions[0]?.environment).toEqual({ STAGE: 'dev', SIZE: '256', WHERE: 'home', LIST: 'a,b' });
+    expect(planLocalStack(template, assembly.dir).functions[0]?.environment).toEqual({
+      STAGE: 'dev',
+      SIZE: '256',
+      WHERE: 'home',
+      LIST: 'a,b',
+    });
   });
 
   it('keeps names the template sets and uses the given region', () => {
-    const template = handWrittenTemplate({ extraResources: { Named: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'my-bucket' } } } });
+    const template = handWrittenTemplate({
+      extraResources: { Named: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'my-bucket' } } },
+    });
     const plan = planLocalStack(template, assembly.dir, { region: 'eu-west-1' });
     expect(plan.buckets.find((bucket) => bucket.logicalId === 'Named')?.bucketName).toBe('my-bucket');
     expect(plan.streams[0]?.streamArn).toBe('arn:aws:kinesis:eu-west-1:000000000000:stream/streamtally-stream');
@@ -236,7 +258,14 @@ describe('planLocalStack on hand-written templates', () => {
     const template = handWrittenTemplate();
     const fn = template.Resources!.Fn!;
     const withMetadata = {
-      Resources: { ...template.Resources, Fn: { ...fn, Properties: { ...fn.Properties, Code: { S3Key: 'other.zip' } }, Metadata: { 'aws:asset:path': `asset.${ASSET_HASH}`, 'aws:asset:property': 'Code' } } },
+      Resources: {
+        ...template.Resources,
+        Fn: {
+          ...fn,
+          Properties: { ...fn.Properties, Code: { S3Key: 'other.zip' } },
+          Metadata: { 'aws:asset:path': `asset.${ASSET_HASH}`, 'aws:asset:property': 'Code' },
+        },
+      },
     };
     expect(planLocalStack(withMetadata, assembly.dir).functions[0]?.assetDirectory).toBe(path.join(assembly.dir, `asset.${ASSET_HASH}`));
   });
@@ -247,7 +276,10 @@ describe('planLocalStack on hand-written templates', () => {
       Conditions: { InEu: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] } },
     };
     expect(planLocalStack(template, assembly.dir).buckets.map((bucket) => bucket.logicalId)).toEqual(['Failures']);
-    expect(planLocalStack(template, assembly.dir, { region: 'eu-west-1' }).buckets.map((bucket) => bucket.logicalId)).toEqual(['Failures', 'OnlyInEu']);
+    expect(planLocalStack(template, assembly.dir, { region: 'eu-west-1' }).buckets.map((bucket) => bucket.logicalId)).toEqual([
+      'Failures',
+      'OnlyInEu',
+    ]);
   });
 
   it('lists resource types it does not emulate, by type and count', () => {
@@ -291,15 +323,21 @@ describe('planLocalStack on hand-written templates', () => {
     });
 
     it('names the environment variable it cannot resolve', () => {
-      const error = planError(() => planLocalStack(handWrittenTemplate({ environment: { SHARED: { 'Fn::ImportValue': 'OtherStack:Table' } } }), assembly.dir));
+      const error = planError(() =>
+        planLocalStack(handWrittenTemplate({ environment: { SHARED: { 'Fn::ImportValue': 'OtherStack:Table' } } }), assembly.dir),
+      );
       expect(error.message).toBe(
         "cannot resolve environment variable SHARED of function Fn: Fn::ImportValue reads another stack's exports, which the local stack does not have",
       );
     });
 
     it('names an attribute the local stack does not have', () => {
-      const error = planError(() => planLocalStack(handWrittenTemplate({ environment: { CHANGES: { 'Fn::GetAtt': ['Table', 'StreamArn'] } } }), assembly.dir));
-      expect(error.message).toBe('cannot resolve environment variable CHANGES of function Fn: Fn::GetAtt Table.StreamArn: the local runtime has no StreamArn for AWS::DynamoDB::Table');
+      const error = planError(() =>
+        planLocalStack(handWrittenTemplate({ environment: { CHANGES: { 'Fn::GetAtt': ['Table', 'StreamArn'] } } }), assembly.dir),
+      );
+      expect(error.message).toBe(
+        'cannot resolve environment variable CHANGES of function Fn: Fn::GetAtt Table.StreamArn: the local runtime has no StreamArn for AWS::DynamoDB::Table',
+      );
     });
 
     it('names a Ref to nothing', () => {
@@ -312,12 +350,16 @@ describe('planLocalStack on hand-written templates', () => {
         extraResources: { Dlq: { Type: 'AWS::SQS::Queue' } },
         mapping: { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } } },
       });
-      expect(planError(() => planLocalStack(template, assembly.dir)).message).toMatch(/on-failure destination arn:aws:sqs:.* of event source mapping Mapping is not an S3 bucket/);
+      expect(planError(() => planLocalStack(template, assembly.dir)).message).toMatch(
+        /on-failure destination arn:aws:sqs:.* of event source mapping Mapping is not an S3 bucket/,
+      );
     });
 
     it('refuses a function that is not Node.js', () => {
       const template = handWrittenTemplate({ functionProperties: { Runtime: 'python3.12' } });
-      expect(planError(() => planLocalStack(template, assembly.dir)).message).toBe('function Fn uses runtime python3.12; the local runtime runs Node.js functions only');
+      expect(planError(() => planLocalStack(template, assembly.dir)).message).toBe(
+        'function Fn uses runtime python3.12; the local runtime runs Node.js functions only',
+      );
     });
   });
 });

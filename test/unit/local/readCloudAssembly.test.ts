@@ -12,7 +12,11 @@ describe('readCloudAssembly', () => {
     const artifacts: Record<string, unknown> = {};
     for (const [name, templateText] of Object.entries(stacks)) {
       artifacts[`${name}.assets`] = { type: 'cdk:asset-manifest', properties: { file: `${name}.assets.json` } };
-      artifacts[name] = { type: 'aws:cloudformation:stack', properties: { templateFile: `${name}.template.json` }, dependencies: [`${name}.assets`] };
+      artifacts[name] = {
+        type: 'aws:cloudformation:stack',
+        properties: { templateFile: `${name}.template.json` },
+        dependencies: [`${name}.assets`],
+      };
       if (templateText !== undefined) writeFileSync(path.join(dir, `${name}.template.json`), templateText);
     }
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
@@ -46,23 +50,35 @@ describe('readCloudAssembly', () => {
   it('finds a stack by name among several, and asks for a name otherwise', () => {
     const dir = assembly({ 'Streamtally-dev': '{"Resources":{}}', 'Streamtally-prod': '{"Outputs":{}}' });
     expect(readCloudAssembly(dir, 'Streamtally-prod').template).toEqual({ Outputs: {} });
-    expect(failure(() => readCloudAssembly(dir))).toBe(`${dir} holds several stacks (Streamtally-dev, Streamtally-prod); name the one to run`);
-    expect(failure(() => readCloudAssembly(dir, 'Streamtally-test'))).toMatch(/has no stack Streamtally-test \(it has Streamtally-dev, Streamtally-prod\); run `npx cdk synth` first$/);
+    expect(failure(() => readCloudAssembly(dir))).toBe(
+      `${dir} holds several stacks (Streamtally-dev, Streamtally-prod); name the one to run`,
+    );
+    expect(failure(() => readCloudAssembly(dir, 'Streamtally-test'))).toMatch(
+      /has no stack Streamtally-test \(it has Streamtally-dev, Streamtally-prod\); run `npx cdk synth` first$/,
+    );
   });
 
   it('says to run cdk synth when cdk.out is missing', () => {
     const missing = path.join(tmpdir(), 'streamtally-no-such-cdk-out');
-    expect(failure(() => readCloudAssembly(missing))).toBe(`no synthesized app in ${missing} (manifest.json is missing); run \`npx cdk synth\` first`);
+    expect(failure(() => readCloudAssembly(missing))).toBe(
+      `no synthesized app in ${missing} (manifest.json is missing); run \`npx cdk synth\` first`,
+    );
   });
 
   it('says to run cdk synth when the template is missing', () => {
     const dir = assembly({ 'Streamtally-dev': undefined });
-    expect(failure(() => readCloudAssembly(dir))).toBe(`the template of stack Streamtally-dev (${path.join(dir, 'Streamtally-dev.template.json')}) is missing; run \`npx cdk synth\` first`);
+    expect(failure(() => readCloudAssembly(dir))).toBe(
+      `the template of stack Streamtally-dev (${path.join(dir, 'Streamtally-dev.template.json')}) is missing; run \`npx cdk synth\` first`,
+    );
   });
 
   it('names a malformed template file', () => {
     const dir = assembly({ 'Streamtally-dev': '{"Resources": {' });
-    expect(failure(() => readCloudAssembly(dir))).toMatch(new RegExp(`^the template ${path.join(dir, 'Streamtally-dev.template.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(.+\\); run \`npx cdk synth\` again$`));
+    expect(failure(() => readCloudAssembly(dir))).toMatch(
+      new RegExp(
+        `^the template ${path.join(dir, 'Streamtally-dev.template.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON \\(.+\\); run \`npx cdk synth\` again$`,
+      ),
+    );
   });
 
   it('names a malformed manifest', () => {
@@ -70,6 +86,8 @@ describe('readCloudAssembly', () => {
     dirs.push(dir);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'manifest.json'), 'not json');
-    expect(failure(() => readCloudAssembly(dir))).toContain(`the cloud assembly manifest ${path.join(dir, 'manifest.json')} is not valid JSON`);
+    expect(failure(() => readCloudAssembly(dir))).toContain(
+      `the cloud assembly manifest ${path.join(dir, 'manifest.json')} is not valid JSON`,
+    );
   });
 });

@@ -66,7 +66,9 @@ describe('Producer: batching and limits', () => {
     const report = await finish(subject);
 
     // Assess
-    const sizes = requests().map((input) => input.Records!.reduce((sum, record) => sum + record.Data!.length + Buffer.byteLength(record.PartitionKey!), 0));
+    const sizes = requests().map((input) =>
+      input.Records!.reduce((sum, record) => sum + record.Data!.length + Buffer.byteLength(record.PartitionKey!), 0),
+    );
     expect(sizes.every((size) => size <= KinesisLimits.maxBytesPerRequest)).toBe(true);
     expect(requests().map((input) => input.Records!.length)).toEqual([5, 5, 2]);
     expect(report.sent).toBe(12);
@@ -258,7 +260,13 @@ describe('Producer: retries', () => {
     // Assess
     expect(report).toMatchObject({ sent: 3, failed: 1, retried: 2 });
     expect(report.failedRecords).toEqual([
-      expect.objectContaining({ event: producerEvent(2), errorCode: 'InternalFailure', attempts: 3, possiblyDelivered: false, partitionKey: '/products/42' }),
+      expect.objectContaining({
+        event: producerEvent(2),
+        errorCode: 'InternalFailure',
+        attempts: 3,
+        possiblyDelivered: false,
+        partitionKey: '/products/42',
+      }),
     ]);
     expect(JSON.parse(Buffer.from(report.failedRecords[0]!.data).toString())).toEqual(producerEvent(2));
   });
@@ -412,7 +420,9 @@ describe('Producer: order per partition key', () => {
     const written: string[] = [];
     kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       const result = answer(input, (_, id) => id === 'A/0' && failures-- > 0);
-      idsOf(input).forEach((id, index) => (result.Records![index]!.ErrorCode ? undefined : written.push(id)));
+      idsOf(input).forEach((id, index) => {
+        if (!result.Records![index]!.ErrorCode) written.push(id);
+      });
       return result;
     });
     const subject = producer({ orderedPerKey: true });
@@ -435,7 +445,9 @@ describe('Producer: order per partition key', () => {
     const written: string[] = [];
     kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       const result = answer(input, (_, id) => id === 'A/0', 'InternalFailure');
-      idsOf(input).forEach((id, index) => (result.Records![index]!.ErrorCode ? undefined : written.push(id)));
+      idsOf(input).forEach((id, index) => {
+        if (!result.Records![index]!.ErrorCode) written.push(id);
+      });
       return result;
     });
     const subject = producer({ orderedPerKey: true, maxAttempts: 2 });
@@ -450,7 +462,9 @@ describe('Producer: order per partition key', () => {
     const written: string[] = [];
     kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       const result = answer(input, (_, id) => id === 'A/0' && failures-- > 0);
-      idsOf(input).forEach((id, index) => (result.Records![index]!.ErrorCode ? undefined : written.push(id)));
+      idsOf(input).forEach((id, index) => {
+        if (!result.Records![index]!.ErrorCode) written.push(id);
+      });
       return result;
     });
     const subject = producer();
@@ -464,9 +478,11 @@ describe('Producer: backpressure', () => {
   it('send waits while the buffer is full and resumes as records settle', async () => {
     // Prepare: answers are held until released
     const held: (() => void)[] = [];
-    kinesis.on(PutRecordsCommand).callsFake(
-      (input: PutRecordsCommandInput) => new Promise<PutRecordsCommandOutput>((resolve) => held.push(() => resolve(answer(input)))),
-    );
+    kinesis
+      .on(PutRecordsCommand)
+      .callsFake(
+        (input: PutRecordsCommandInput) => new Promise<PutRecordsCommandOutput>((resolve) => held.push(() => resolve(answer(input)))),
+      );
     const subject = producer({ maxBufferedEvents: 10, lingerMs: 0 });
     for (let n = 0; n < 10; n++) await subject.send(producerEvent(n));
 

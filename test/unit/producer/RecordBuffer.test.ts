@@ -30,7 +30,9 @@ describe('RecordBuffer', () => {
 
     const big = new RecordBuffer(false);
     const mib = 1_048_576;
-    [mib, mib, mib, mib, mib - 10, 20, 5].forEach((bytes, seq) => big.add(record(seq, 'k', bytes)));
+    [mib, mib, mib, mib, mib - 10, 20, 5].forEach((bytes, seq) => {
+      big.add(record(seq, 'k', bytes));
+    });
     expect(big.take(NOW, 500).map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]); // the 20-byte record would exceed 5 MiB
     expect(big.take(NOW, 500).map((r) => r.seq)).toEqual([5, 6]);
   });
@@ -68,7 +70,9 @@ describe('RecordBuffer', () => {
   it('ordered per key: one outstanding record per key, the others keep their place', () => {
     // Prepare
     const buffer = new RecordBuffer(true);
-    ['a', 'b', 'a', 'c', 'a', 'b'].forEach((key, seq) => buffer.add(record(seq, key)));
+    ['a', 'b', 'a', 'c', 'a', 'b'].forEach((key, seq) => {
+      buffer.add(record(seq, key));
+    });
 
     // Act
     const first = buffer.take(NOW, 500);
@@ -89,7 +93,9 @@ describe('RecordBuffer', () => {
         fc.array(fc.boolean(), { minLength: 200, maxLength: 200 }),
         (keys, failures) => {
           const buffer = new RecordBuffer(true);
-          keys.forEach((key, seq) => buffer.add(record(seq, key)));
+          keys.forEach((key, seq) => {
+            buffer.add(record(seq, key));
+          });
           const written: OutgoingRecord[] = [];
           let outcome = 0;
           let inFlight: OutgoingRecord[] = [];
@@ -97,7 +103,8 @@ describe('RecordBuffer', () => {
             // Two requests in flight at once; answers come back in either order.
             const batch = buffer.take(NOW + round, 3);
             inFlight = inFlight.concat(batch);
-            const answered = round % 2 === 0 ? inFlight.splice(0, inFlight.length) : inFlight.splice(inFlight.length - batch.length, batch.length);
+            const answered =
+              round % 2 === 0 ? inFlight.splice(0, inFlight.length) : inFlight.splice(inFlight.length - batch.length, batch.length);
             for (const sent of answered) {
               if (failures[outcome++ % failures.length]) {
                 sent.notBeforeMs = NOW + round;

@@ -60,7 +60,8 @@ describe('SyntheticEvents', () => {
 
   it('draws keys with a Zipf skew: the hottest key far more often than the median one', () => {
     const counts = new Map<string, number>();
-    for (const item of generate(20_000, { keys: 100 })) if (item.kind === 'event') counts.set(item.event.key, (counts.get(item.event.key) ?? 0) + 1);
+    for (const item of generate(20_000, { keys: 100 }))
+      if (item.kind === 'event') counts.set(item.event.key, (counts.get(item.event.key) ?? 0) + 1);
     expect(counts.get('key-1')! / counts.get('key-50')!).toBeGreaterThan(20);
   });
 

@@ -1,4 +1,9 @@
-import { KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutput, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import {
+  KinesisClient,
+  type PutRecordsCommandInput,
+  type PutRecordsCommandOutput,
+  type PutRecordsResultEntry,
+} from '@aws-sdk/client-kinesis';
 import type { ProducerEvent } from '../../../src/producer/types';
 
 /** A valid producer event; `n` makes the id (and, unless overridden, nothing else) unique. */
@@ -17,17 +22,31 @@ export function idsOf(input: PutRecordsCommandInput): string[] {
 }
 
 /** A 200 answer in which the records at `failed` carry `errorCode` and the rest were written. */
-export function answer(input: PutRecordsCommandInput, failed: (index: number, id: string) => boolean = () => false, errorCode = 'ProvisionedThroughputExceededException'): PutRecordsCommandOutput {
+export function answer(
+  input: PutRecordsCommandInput,
+  failed: (index: number, id: string) => boolean = () => false,
+  errorCode = 'ProvisionedThroughputExceededException',
+): PutRecordsCommandOutput {
   const ids = idsOf(input);
   const records: PutRecordsResultEntry[] = ids.map((id, index) =>
-    failed(index, id) ? { ErrorCode: errorCode, ErrorMessage: `${errorCode} for ${id}` } : { ShardId: 'shardId-000000000000', SequenceNumber: String(1000 + index) },
+    failed(index, id)
+      ? { ErrorCode: errorCode, ErrorMessage: `${errorCode} for ${id}` }
+      : { ShardId: 'shardId-000000000000', SequenceNumber: String(1000 + index) },
   );
-  return { $metadata: { httpStatusCode: 200, attempts: 1 }, FailedRecordCount: records.filter((record) => record.ErrorCode).length, Records: records };
+  return {
+    $metadata: { httpStatusCode: 200, attempts: 1 },
+    FailedRecordCount: records.filter((record) => record.ErrorCode).length,
+    Records: records,
+  };
 }
 
 /** A service error as the SDK throws it. */
 export function serviceError(name: string, httpStatusCode: number): Error {
-  return Object.assign(new Error(`${name} (test)`), { name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode, attempts: 1 } });
+  return Object.assign(new Error(`${name} (test)`), {
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode, attempts: 1 },
+  });
 }
 
 /** A socket error as the Node HTTP handler raises it. */

@@ -17,6 +17,8 @@ describe('fullJitterBackoff', () => {
 
   it('doubles its ceiling per retry up to the cap', () => {
     const almostOne = () => 0.999_999;
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((retry) => fullJitterBackoff(retry, 100, 5_000, almostOne))).toEqual([99, 199, 399, 799, 1599, 3199, 4999, 4999]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((retry) => fullJitterBackoff(retry, 100, 5_000, almostOne))).toEqual([
+      99, 199, 399, 799, 1599, 3199, 4999, 4999,
+    ]);
   });
 });

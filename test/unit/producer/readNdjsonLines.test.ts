@@ -11,7 +11,8 @@ async function lines(chunks: (string | Uint8Array)[], maxLineBytes?: number): Pr
   return result;
 }
 
-const text = (line: NdjsonLine) => ('data' in line ? [line.lineNumber, line.data.toString('utf8')] : [line.lineNumber, `<${line.oversizedBytes} bytes>`]);
+const text = (line: NdjsonLine) =>
+  'data' in line ? [line.lineNumber, line.data.toString('utf8')] : [line.lineNumber, `<${line.oversizedBytes} bytes>`];
 
 describe('readNdjsonLines', () => {
   it('numbers lines from 1, skipping but counting blank ones, with or without CRLF and a final newline', async () => {

@@ -28,7 +28,11 @@ describe('CSV by RFC 4180', () => {
     writer.add([row('/a')]);
     writer.add([row('x"y', 2)]);
     writer.end('none');
-    expect(chunks).toEqual(['windowStart,key,count,sum,min,max\r\n', '2026-11-26T12:00:00.000Z,/a,1,1,1,1\r\n', '2026-11-26T12:00:00.000Z,"x""y",2,2,1,1\r\n']);
+    expect(chunks).toEqual([
+      'windowStart,key,count,sum,min,max\r\n',
+      '2026-11-26T12:00:00.000Z,/a,1,1,1,1\r\n',
+      '2026-11-26T12:00:00.000Z,"x""y",2,2,1,1\r\n',
+    ]);
   });
 });
 
@@ -50,7 +54,13 @@ describe('the other formats', () => {
     const writer = new RowWriter('jsonl', (text) => chunks.push(text), { type: 't', window: '1m' });
     writer.add([row('/a'), row('/b')]);
     writer.end('none');
-    expect(chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line))).toEqual([row('/a'), row('/b')]);
+    expect(
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+    ).toEqual([row('/a'), row('/b')]);
   });
 
   it('a table aligns columns and says so when there are no rows', () => {
@@ -73,7 +83,7 @@ describe('query flags', () => {
   it.each([
     [['query', '--type', 't', '--format', 'xml'], 'streamtally: query: --format must be one of table, json, jsonl, csv, got "xml"\n'],
     [['query', '--type', 't', '--json', '--format', 'csv'], 'streamtally: query: --json and --format csv cannot be used together\n'],
-    [['query', '--type', 't', '--formt', 'csv'], 'streamtally: query: Unknown option \'--formt\'\n'],
+    [['query', '--type', 't', '--formt', 'csv'], "streamtally: query: Unknown option '--formt'\n"],
   ])('%j is one line and a non-zero exit', async (argv, message) => {
     const stderr: string[] = [];
     const write = process.stderr.write;

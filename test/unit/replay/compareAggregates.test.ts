@@ -4,7 +4,13 @@ import { canonicalDecimal } from '../../../src/reconcile/canonicalDecimal';
 import { compareAggregates } from '../../../src/reconcile/compareAggregates';
 import { isAheadOfReplay, raisedHighWater } from '../../../src/reconcile/repairItem';
 
-const item = (key: string, count: string, sum: string, highWater: Record<string, string> = {}, windowStart = '2026-11-26T12:00:00.000Z'): AggregateItem => ({
+const item = (
+  key: string,
+  count: string,
+  sum: string,
+  highWater: Record<string, string> = {},
+  windowStart = '2026-11-26T12:00:00.000Z',
+): AggregateItem => ({
   pk: `page_view#1m#${key}`,
   sk: windowStart,
   type: 'page_view',
@@ -21,8 +27,18 @@ const item = (key: string, count: string, sum: string, highWater: Record<string,
 
 describe('compareAggregates', () => {
   it('reports missing, extra and different items with both sides, and only in scope', () => {
-    const live = [item('/same', '2', '2'), item('/diff', '3', '3'), item('/extra', '1', '1'), item('/expired', '9', '9', {}, '2026-11-20T00:00:00.000Z')];
-    const shadow = [item('/same', '2', '2.000'), item('/diff', '4', '4'), item('/missing', '5', '5'), item('/expired', '1', '1', {}, '2026-11-20T00:00:00.000Z')];
+    const live = [
+      item('/same', '2', '2'),
+      item('/diff', '3', '3'),
+      item('/extra', '1', '1'),
+      item('/expired', '9', '9', {}, '2026-11-20T00:00:00.000Z'),
+    ];
+    const shadow = [
+      item('/same', '2', '2.000'),
+      item('/diff', '4', '4'),
+      item('/missing', '5', '5'),
+      item('/expired', '1', '1', {}, '2026-11-20T00:00:00.000Z'),
+    ];
 
     const comparison = compareAggregates(live, shadow, (candidate) => (candidate.windowStart.startsWith('2026-11-20') ? 'expired' : 'in'));
 
@@ -60,8 +76,24 @@ describe('repair marks', () => {
   });
 
   it('calls a live item ahead when it took a record past where the replay stopped on a shard, or on a shard the replay did not read', () => {
-    expect(isAheadOfReplay(live, new Map([['s1', '0007'], ['s2', '0009']]))).toBe(false);
-    expect(isAheadOfReplay(live, new Map([['s1', '0007'], ['s2', '0008']]))).toBe(true);
+    expect(
+      isAheadOfReplay(
+        live,
+        new Map([
+          ['s1', '0007'],
+          ['s2', '0009'],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      isAheadOfReplay(
+        live,
+        new Map([
+          ['s1', '0007'],
+          ['s2', '0008'],
+        ]),
+      ),
+    ).toBe(true);
     expect(isAheadOfReplay(live, new Map([['s1', '0007']]))).toBe(true);
   });
 });

@@ -13,15 +13,32 @@ const manifest: ReplayManifest = {
   fromMs: T,
   toMs: T + 60 * MINUTE,
   retainedFromMs: T - 24 * 60 * MINUTE,
-  settings: { windows: '1m:7d,1h:90d', allowedLatenessMs: 10 * MINUTE, maxClockSkewMs: 5 * MINUTE, dedupProducerIds: true, dedupRetentionMs: 7 * 86_400_000, maxRecordBytes: 1_048_576, writeConcurrency: 8 },
+  settings: {
+    windows: '1m:7d,1h:90d',
+    allowedLatenessMs: 10 * MINUTE,
+    maxClockSkewMs: 5 * MINUTE,
+    dedupProducerIds: true,
+    dedupRetentionMs: 7 * 86_400_000,
+    maxRecordBytes: 1_048_576,
+    writeConcurrency: 8,
+  },
   startedMs: T + 61 * MINUTE,
   completedMs: T + 62 * MINUTE,
 };
-const done = (shardId: string, stoppedBy: ShardProgress['stoppedBy'], watermarkMs?: number): ShardProgress => ({ shardId, counts: emptyCounts(), stoppedBy, ...(watermarkMs === undefined ? {} : { watermarkMs }) });
+const done = (shardId: string, stoppedBy: ShardProgress['stoppedBy'], watermarkMs?: number): ShardProgress => ({
+  shardId,
+  counts: emptyCounts(),
+  stoppedBy,
+  ...(watermarkMs === undefined ? {} : { watermarkMs }),
+});
 
 describe('completeWindows', () => {
   it('starts a clock skew after --from and ends the lateness before the lowest watermark of a shard that can still get records', () => {
-    const complete = completeWindows(manifest, [done('a', 'to', T + 58 * MINUTE), done('b', 'tip', T + 50 * MINUTE), done('c', 'end', T + 1 * MINUTE)]);
+    const complete = completeWindows(manifest, [
+      done('a', 'to', T + 58 * MINUTE),
+      done('b', 'tip', T + 50 * MINUTE),
+      done('c', 'end', T + 1 * MINUTE),
+    ]);
     expect(complete).toEqual({ fromMs: T + 5 * MINUTE, untilMs: T + 40 * MINUTE, limitingShard: 'b' });
   });
 
@@ -64,7 +81,10 @@ describe('reconcile scope', () => {
     expect(judgeWindow(narrowed, '1m', T + 4 * MINUTE)).toBe('outside');
     expect(judgeWindow(narrowed, '1m', T + 10 * MINUTE)).toBe('in');
     expect(judgeWindow(narrowed, '1m', T + 11 * MINUTE)).toBe('outside');
-    expect(scopeWindowStarts(narrowed)).toEqual({ from: new Date(T + 5 * MINUTE).toISOString(), to: new Date(T + 10 * MINUTE).toISOString() });
+    expect(scopeWindowStarts(narrowed)).toEqual({
+      from: new Date(T + 5 * MINUTE).toISOString(),
+      to: new Date(T + 10 * MINUTE).toISOString(),
+    });
   });
 
   it('scans nothing when no window is complete', () => {

@@ -10,7 +10,14 @@ describe('the settings a replay recomputes with', () => {
         Type: 'AWS::Lambda::Function',
         Properties: {
           Environment: {
-            Variables: { CONSUMER_NAME: 'aggregator', AGGREGATES_TABLE: { Ref: 'Table' }, WINDOWS: '1m:7d,1h:90d', ALLOWED_LATENESS_MS: '600000', DEDUP_PRODUCER_IDS: 'false', PARALLELIZATION_FACTOR: '4' },
+            Variables: {
+              CONSUMER_NAME: 'aggregator',
+              AGGREGATES_TABLE: { Ref: 'Table' },
+              WINDOWS: '1m:7d,1h:90d',
+              ALLOWED_LATENESS_MS: '600000',
+              DEDUP_PRODUCER_IDS: 'false',
+              PARALLELIZATION_FACTOR: '4',
+            },
           },
         },
       },
@@ -18,7 +25,11 @@ describe('the settings a replay recomputes with', () => {
   };
 
   it("are the stack consumer's literal settings from the template, nothing else", () => {
-    expect(consumerSettingsFromTemplate(template)).toEqual({ WINDOWS: '1m:7d,1h:90d', ALLOWED_LATENESS_MS: '600000', DEDUP_PRODUCER_IDS: 'false' });
+    expect(consumerSettingsFromTemplate(template)).toEqual({
+      WINDOWS: '1m:7d,1h:90d',
+      ALLOWED_LATENESS_MS: '600000',
+      DEDUP_PRODUCER_IDS: 'false',
+    });
     expect(consumerSettingsFromTemplate({ Resources: {} })).toBeUndefined();
   });
 

@@ -78,16 +78,22 @@ describe('replayShard', () => {
     const seen: number[] = [];
 
     // Act
-    const outcome = await replayShard(pages({ records: [record(0), record(1), record(2, 'e0')] }, { records: [record(3), record(4)], stoppedBy: 'to' }), {
-      shardId: SHARD,
-      ports: memory.ports,
-      config,
-      retryDelayMs: 1,
-      onPage: (page) => void seen.push(page.counts.records),
-    });
+    const outcome = await replayShard(
+      pages({ records: [record(0), record(1), record(2, 'e0')] }, { records: [record(3), record(4)], stoppedBy: 'to' }),
+      {
+        shardId: SHARD,
+        ports: memory.ports,
+        config,
+        retryDelayMs: 1,
+        onPage: (page) => void seen.push(page.counts.records),
+      },
+    );
 
     // Assess
-    expect(outcome).toEqual({ stoppedBy: 'to', counts: { records: 5, aggregated: 4, duplicates: 1, quarantined: { invalid: 0, late: 0, future: 0 } } });
+    expect(outcome).toEqual({
+      stoppedBy: 'to',
+      counts: { records: 5, aggregated: 4, duplicates: 1, quarantined: { invalid: 0, late: 0, future: 0 } },
+    });
     expect(seen).toEqual([3, 5]);
     expect([...memory.items.values()].map((item) => item.count)).toEqual([4]);
     expect(memory.checkpoint()?.paddedSequence.endsWith('1004')).toBe(true);
@@ -109,6 +115,8 @@ describe('replayShard', () => {
 
   it('gives up with a ReplayWriteError when a page keeps failing', async () => {
     const memory = memoryPorts(100);
-    await expect(replayShard(pages({ records: [record(0)] }), { shardId: SHARD, ports: memory.ports, config, retryDelayMs: 1, maxAttempts: 3 })).rejects.toThrow(ReplayWriteError);
+    await expect(
+      replayShard(pages({ records: [record(0)] }), { shardId: SHARD, ports: memory.ports, config, retryDelayMs: 1, maxAttempts: 3 }),
+    ).rejects.toThrow(ReplayWriteError);
   });
 });

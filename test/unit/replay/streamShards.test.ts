@@ -6,7 +6,13 @@ const shard = (shardId: string, ...parentShardIds: string[]): ReplayShard => ({ 
 describe('orderParentsFirst', () => {
   it('puts every parent before its children, whatever order ListShards gave', () => {
     // Prepare: shard 0 split into 1 and 2; 1 and 2 merged into 3; 4 an unrelated open shard.
-    const shards = [shard('shardId-000000000003', 'shardId-000000000001', 'shardId-000000000002'), shard('shardId-000000000004'), shard('shardId-000000000002', 'shardId-000000000000'), shard('shardId-000000000001', 'shardId-000000000000'), shard('shardId-000000000000')];
+    const shards = [
+      shard('shardId-000000000003', 'shardId-000000000001', 'shardId-000000000002'),
+      shard('shardId-000000000004'),
+      shard('shardId-000000000002', 'shardId-000000000000'),
+      shard('shardId-000000000001', 'shardId-000000000000'),
+      shard('shardId-000000000000'),
+    ];
 
     // Act
     const ordered = orderParentsFirst(shards).map((entry) => entry.shardId.slice(-1));

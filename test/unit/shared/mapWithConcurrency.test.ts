@@ -41,7 +41,11 @@ describe('settleWithConcurrency', () => {
 
   it('returns undefined when nothing failed, and runs no task for no items', async () => {
     expect(await settleWithConcurrency([1, 2], 8, async (n) => n)).toBeUndefined();
-    expect(await settleWithConcurrency([], 8, async () => { throw new Error('not run'); })).toBeUndefined();
+    expect(
+      await settleWithConcurrency([], 8, async () => {
+        throw new Error('not run');
+      }),
+    ).toBeUndefined();
   });
 });
 

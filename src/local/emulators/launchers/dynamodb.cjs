@@ -23,7 +23,11 @@ probe.open().then(
   () => probe.close().then(serve),
   (error) => {
     const reason = String(error.cause?.message ?? error.message);
-    console.error(/lock/i.test(reason) ? `dynalite: the data directory ${path} is in use by another process (is another local stack running?)` : `dynalite: cannot open ${path}: ${reason}`);
+    console.error(
+      /lock/i.test(reason)
+        ? `dynalite: the data directory ${path} is in use by another process (is another local stack running?)`
+        : `dynalite: cannot open ${path}: ${reason}`,
+    );
     process.exit(1);
   },
 );

@@ -15,7 +15,11 @@ AWSAccount.registry.get = () => AWSAccount.DUMMY_ACCOUNT;
 const server = new S3rver({ address: host, port, silent: true, directory, allowMismatchedSignatures: true });
 
 // Objects are files written before each response, so a stop loses nothing.
-const stop = () => server.close().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.on('SIGTERM', stop);
 // A terminal's Ctrl-C reaches the whole process group; the parent decides when to stop us
 // (SIGTERM), so a SIGINT of our own is not an exit to report.

@@ -43,7 +43,8 @@ function compileObject(pattern: Record<string, unknown>, where: string): Predica
       // A nested pattern needs a nested object: Kinesis data that is not JSON matches no data pattern.
       return (event) => isObject(event) && anyOf(event[key], (value) => isObject(value) && nested(value));
     }
-    if (!Array.isArray(value)) throw new InvalidMappingSettingError(SETTING, `${at}: a pattern value must be an array or an object, got ${JSON.stringify(value)}`);
+    if (!Array.isArray(value))
+      throw new InvalidMappingSettingError(SETTING, `${at}: a pattern value must be an array or an object, got ${JSON.stringify(value)}`);
     return compileField(key, value, at);
   });
   return (event) => checks.every((check) => check(event));
@@ -63,7 +64,8 @@ function compileField(key: string, matchers: readonly unknown[], at: string): Pr
   const valueMatchers: Predicate[] = [];
   for (const matcher of matchers) {
     if (isObject(matcher) && 'exists' in matcher) {
-      if (typeof matcher.exists !== 'boolean' || Object.keys(matcher).length !== 1) throw new InvalidMappingSettingError(SETTING, `${at}: exists takes true or false`);
+      if (typeof matcher.exists !== 'boolean' || Object.keys(matcher).length !== 1)
+        throw new InvalidMappingSettingError(SETTING, `${at}: exists takes true or false`);
       existence = matcher.exists;
     } else {
       valueMatchers.push(compileMatcher(matcher, at));
@@ -85,7 +87,8 @@ function compileMatcher(matcher: unknown, at: string): Predicate {
   if (!isObject(matcher)) throw new InvalidMappingSettingError(SETTING, `${at}: cannot match ${JSON.stringify(matcher)}`);
   const keys = Object.keys(matcher);
   const [operator] = keys;
-  if (keys.length !== 1 || operator === undefined) throw new InvalidMappingSettingError(SETTING, `${at}: a matcher has one operator, got ${JSON.stringify(matcher)}`);
+  if (keys.length !== 1 || operator === undefined)
+    throw new InvalidMappingSettingError(SETTING, `${at}: a matcher has one operator, got ${JSON.stringify(matcher)}`);
   const operand = matcher[operator];
   switch (operator) {
     case 'prefix':
@@ -97,13 +100,20 @@ function compileMatcher(matcher: unknown, at: string): Predicate {
     case 'numeric':
       return numeric(operand, at);
     default:
-      throw new UnsupportedMappingSettingError(SETTING, `${at}: the "${operator}" matcher is not emulated by the local event source mapping`);
+      throw new UnsupportedMappingSettingError(
+        SETTING,
+        `${at}: the "${operator}" matcher is not emulated by the local event source mapping`,
+      );
   }
 }
 
 function stringMatcher(operator: 'prefix' | 'suffix' | 'equals-ignore-case', operand: unknown, at: string): Predicate {
   if (typeof operand !== 'string') {
-    if (isObject(operand)) throw new UnsupportedMappingSettingError(SETTING, `${at}: ${operator} with ${JSON.stringify(operand)} is not emulated by the local event source mapping`);
+    if (isObject(operand))
+      throw new UnsupportedMappingSettingError(
+        SETTING,
+        `${at}: ${operator} with ${JSON.stringify(operand)} is not emulated by the local event source mapping`,
+      );
     throw new InvalidMappingSettingError(SETTING, `${at}: ${operator} takes a string`);
   }
   if (operator === 'prefix') return (value) => typeof value === 'string' && value.startsWith(operand);
@@ -119,7 +129,10 @@ function anythingBut(operand: unknown, at: string): Predicate {
       const inner = stringMatcher(operator, operand[operator], at);
       return (value) => typeof value === 'string' && !inner(value);
     }
-    throw new UnsupportedMappingSettingError(SETTING, `${at}: anything-but with ${JSON.stringify(operand)} is not emulated by the local event source mapping`);
+    throw new UnsupportedMappingSettingError(
+      SETTING,
+      `${at}: anything-but with ${JSON.stringify(operand)} is not emulated by the local event source mapping`,
+    );
   }
   const excluded = Array.isArray(operand) ? operand : [operand];
   if (!excluded.every((value) => typeof value === 'string' || typeof value === 'number')) {
@@ -145,7 +158,8 @@ function numeric(operand: unknown, at: string): Predicate {
   for (let i = 0; i < operand.length; i += 2) {
     const compare = COMPARISONS[String(operand[i])];
     const bound = operand[i + 1];
-    if (!compare || typeof bound !== 'number') throw new InvalidMappingSettingError(SETTING, `${at}: numeric comparison ${JSON.stringify(operand.slice(i, i + 2))} is not valid`);
+    if (!compare || typeof bound !== 'number')
+      throw new InvalidMappingSettingError(SETTING, `${at}: numeric comparison ${JSON.stringify(operand.slice(i, i + 2))} is not valid`);
     tests.push((value) => compare(value, bound));
   }
   return (value) => typeof value === 'number' && tests.every((test) => test(value));

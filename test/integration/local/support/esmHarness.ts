@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { LocalKinesisEventSourceMapping, type EsmMetricUnit, type MappingDependencies, type MappingSettings } from '../../../../src/local/esm';
+import {
+  LocalKinesisEventSourceMapping,
+  type EsmMetricUnit,
+  type MappingDependencies,
+  type MappingSettings,
+} from '../../../../src/local/esm';
 import { LocalFunction } from '../../../../src/local/lambda';
 import { readInvocations, writeAsset, type SeenInvocation } from './functionAssets';
 
@@ -47,7 +52,12 @@ export class EsmHarness {
   async start(
     handlerSource: string,
     overrides: MappingOverrides,
-    options: { readonly now?: () => number; readonly timeoutMs?: number; readonly environment?: Record<string, string>; readonly start?: boolean } = {},
+    options: {
+      readonly now?: () => number;
+      readonly timeoutMs?: number;
+      readonly environment?: Record<string, string>;
+      readonly start?: boolean;
+    } = {},
   ): Promise<RunningMapping> {
     EsmHarness.counter += 1;
     const name = `fn${EsmHarness.counter}`;

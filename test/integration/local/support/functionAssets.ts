@@ -76,4 +76,3 @@ export function readInvocations(file: string): SeenInvocation[] {
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as SeenInvocation);
 }
-

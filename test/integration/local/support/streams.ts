@@ -30,14 +30,21 @@ export interface TestRecord {
 }
 
 /** Puts records in order (500 per call, as PutRecords allows) and returns their results; fails on any rejected record. */
-export async function putRecords(kinesis: KinesisClient, streamName: string, records: readonly TestRecord[]): Promise<PutRecordsResultEntry[]> {
+export async function putRecords(
+  kinesis: KinesisClient,
+  streamName: string,
+  records: readonly TestRecord[],
+): Promise<PutRecordsResultEntry[]> {
   const results: PutRecordsResultEntry[] = [];
   for (let start = 0; start < records.length; start += 500) {
     const chunk = records.slice(start, start + 500);
     const response = await kinesis.send(
       new PutRecordsCommand({
         StreamName: streamName,
-        Records: chunk.map((record) => ({ PartitionKey: record.partitionKey, Data: typeof record.data === 'string' ? Buffer.from(record.data) : record.data })),
+        Records: chunk.map((record) => ({
+          PartitionKey: record.partitionKey,
+          Data: typeof record.data === 'string' ? Buffer.from(record.data) : record.data,
+        })),
       }),
     );
     if (response.FailedRecordCount) throw new Error(`${response.FailedRecordCount} record(s) were rejected`);

@@ -1,5 +1,13 @@
 import { buffer } from 'node:stream/consumers';
-import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 
 /** One record of a PutRecords request body (awsJson1_1: the data is base64). */
@@ -164,14 +172,18 @@ export class FaultProxy {
   private forward(headers: IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
     const outgoing: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'expect', 'host'].includes(name)) outgoing[name] = value;
+      if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'expect', 'host'].includes(name))
+        outgoing[name] = value;
     }
     outgoing['content-length'] = String(body.length);
     return new Promise((resolve, reject) => {
       const upstream = httpRequest(
         { host: this.upstream.hostname, port: this.upstream.port, method: 'POST', path: '/', headers: outgoing, agent: this.agent },
         (answer) => {
-          buffer(answer).then((answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }), reject);
+          buffer(answer).then(
+            (answerBody) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
+            reject,
+          );
         },
       );
       upstream.on('error', reject);

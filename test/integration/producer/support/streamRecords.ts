@@ -50,7 +50,12 @@ export async function readStream(client: KinesisClient, streamName: string): Pro
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const record of page.Records ?? []) {
-        records.push({ shardId: shard.ShardId!, sequenceNumber: record.SequenceNumber!, partitionKey: record.PartitionKey!, data: Buffer.from(record.Data!) });
+        records.push({
+          shardId: shard.ShardId!,
+          sequenceNumber: record.SequenceNumber!,
+          partitionKey: record.PartitionKey!,
+          data: Buffer.from(record.Data!),
+        });
       }
       if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
       iterator = page.NextShardIterator;

@@ -49,7 +49,9 @@ export class LiveConsumer {
       for (const [shardId, shard] of this.shards) {
         if (shard.done || !shard.parents.every((parent) => this.shards.get(parent)?.done ?? true)) continue;
         shard.iterator ??= (
-          await this.kinesis.send(new GetShardIteratorCommand({ StreamName: this.streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))
+          await this.kinesis.send(
+            new GetShardIteratorCommand({ StreamName: this.streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+          )
         ).ShardIterator;
         const page = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: this.options.batchSize }));
         const records = (page.Records ?? []).map((record) => recordFromKinesis(shardId, record));
@@ -80,7 +82,10 @@ export class LiveConsumer {
     const { Shards } = await this.kinesis.send(new ListShardsCommand({ StreamName: this.streamName }));
     for (const shard of Shards ?? []) {
       if (this.shards.has(shard.ShardId!)) continue;
-      this.shards.set(shard.ShardId!, { parents: [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id)), done: false });
+      this.shards.set(shard.ShardId!, {
+        parents: [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => Boolean(id)),
+        done: false,
+      });
     }
   }
 }

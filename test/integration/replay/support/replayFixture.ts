@@ -1,5 +1,11 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient, PutRecordsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AggregatorConfig } from '../../../../lambdas/aggregator/config';
 import { parseGranularities } from '../../../../core';
@@ -52,7 +58,10 @@ export interface TestStack {
 let counter = 0;
 
 /** Creates a fresh stack (unique names) on the shared emulators. */
-export async function createTestStack(clients: { kinesis: KinesisClient; dynamo: DynamoDBClient; s3: S3Client }, shardCount: number): Promise<TestStack> {
+export async function createTestStack(
+  clients: { kinesis: KinesisClient; dynamo: DynamoDBClient; s3: S3Client },
+  shardCount: number,
+): Promise<TestStack> {
   counter += 1;
   const suffix = `${process.pid}-${counter}`;
   const template = synthesizedTemplate();
@@ -84,15 +93,26 @@ export async function createTestStack(clients: { kinesis: KinesisClient; dynamo:
 
 /** Splits a one-shard stream in two and waits until it is ACTIVE again. */
 export async function splitOnlyShard(kinesis: KinesisClient, streamName: string): Promise<void> {
-  await kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }));
+  await kinesis.send(
+    new SplitShardCommand({ StreamName: streamName, ShardToSplit: 'shardId-000000000000', NewStartingHashKey: (2n ** 127n).toString() }),
+  );
   await waitUntilActive(kinesis, streamName);
 }
 
 /** Puts records in order, partitioned by their key, and fails on any rejection. */
-export async function putRecords(kinesis: KinesisClient, streamName: string, records: readonly { data: Uint8Array; partitionKey: string }[]): Promise<void> {
+export async function putRecords(
+  kinesis: KinesisClient,
+  streamName: string,
+  records: readonly { data: Uint8Array; partitionKey: string }[],
+): Promise<void> {
   for (let start = 0; start < records.length; start += 500) {
     const chunk = records.slice(start, start + 500);
-    const response = await kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: chunk.map((record) => ({ Data: record.data, PartitionKey: record.partitionKey })) }));
+    const response = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: streamName,
+        Records: chunk.map((record) => ({ Data: record.data, PartitionKey: record.partitionKey })),
+      }),
+    );
     if (response.FailedRecordCount) throw new Error(`${response.FailedRecordCount} record(s) rejected`);
   }
 }
@@ -105,4 +125,3 @@ async function waitUntilActive(kinesis: KinesisClient, streamName: string): Prom
   }
   throw new Error(`stream ${streamName} did not become ACTIVE`);
 }
-

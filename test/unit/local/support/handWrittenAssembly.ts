@@ -17,18 +17,23 @@ export function assemblyDirectory(withAsset = true): { dir: string; remove(): vo
 }
 
 /** A minimal stack: a stream, a bucket, a function (with `environment`) and a mapping between them. */
-export function handWrittenTemplate(overrides: {
-  environment?: Record<string, unknown>;
-  mapping?: Record<string, unknown>;
-  extraResources?: Record<string, CloudFormationResource>;
-  functionProperties?: Record<string, unknown>;
-} = {}): CloudFormationTemplate {
+export function handWrittenTemplate(
+  overrides: {
+    environment?: Record<string, unknown>;
+    mapping?: Record<string, unknown>;
+    extraResources?: Record<string, CloudFormationResource>;
+    functionProperties?: Record<string, unknown>;
+  } = {},
+): CloudFormationTemplate {
   return {
     Resources: {
       Stream: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 2 } },
       Table: {
         Type: 'AWS::DynamoDB::Table',
-        Properties: { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] },
+        Properties: {
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        },
       },
       Failures: { Type: 'AWS::S3::Bucket' },
       Fn: {
