@@ -1,4 +1,5 @@
 import type { CostResult } from './measureCost';
+import { batchSizeSweepRows, sweepWorkloads } from './batchSizeSweepRows';
 import { PRICES, type Price } from './prices';
 
 const RATES = [100, 1_000, 10_000] as const;
@@ -47,6 +48,22 @@ every DynamoDB request the real adapters sent to dynalite priced by DynamoDB's d
 ${rows.join('\n')}
 
 Ratio of streamtally's billed write units per event to the Powertools way's (zipf, 1 shard, dedup on): ${result.ratioToPowertools.headline.toFixed(3)}.
+
+## The batching trade: fewer writes for later numbers
+
+Every batch writes each (type, key, granularity, window) item it touches once, however many of its events
+fall in it, so a larger batch folds more events into each write. It costs freshness: the event source mapping
+holds a batch open until it is full or \`maxBatchingWindowSeconds\` has passed, so a batch of B records on a
+shard receiving r records/s needs a window of B / r seconds. Set both in the stack configuration
+([configuration](configuration.md): \`batchSize\`, \`maxBatchingWindowSeconds\`, and raise \`freshnessSlaMs\` with them).
+Same consumer, same meter, 1 shard, dedup on, ${result.batchSizeSweep.eventsPerRun} records per run of which the first
+${result.batchSizeSweep.warmupRecords} go unpriced (they create the hour's and the day's items, which a running stream pays
+once an hour or a day, not per batch), so these are steady-state figures; the DynamoDB bill is for 1,000 events/s
+of one workload.
+
+| batch size | window it needs at 1,000 records/s per shard | ${sweepWorkloads(result.batchSizeSweep).map((workload) => `${workload}: write units / event | ${workload}: DynamoDB per month at 1,000 events/s`).join(' | ')} |
+|---|---|${sweepWorkloads(result.batchSizeSweep).map(() => '---|---|').join('')}
+${batchSizeSweepRows(result.batchSizeSweep, (figures) => money(dynamoMonth(figures, 1_000))).join('\n')}
 
 ## Kinesis, Lambda, CloudWatch, Managed Service for Apache Flink
 

@@ -28,6 +28,7 @@ describe('renderCostDoc', () => {
       runs: { hot: { '1': pair }, zipf: { '1': pair }, tail: { '1': pair } },
       powertools: { hot: powertools(5), zipf: powertools(5), tail: powertools(5) },
       ratioToPowertools: { headline: 0.4, hot: { '1': { on: 0.4, off: 0.2 } }, zipf: { '1': { on: 0.4, off: 0.2 } }, tail: { '1': { on: 0.4, off: 0.2 } } },
+      batchSizeSweep: { eventsPerRun: 20_000, warmupRecords: 5_000, runs: { hot: { '500': run(0.5), '10000': run(0.1) }, zipf: { '10000': run(1), '500': run(3) } } },
     };
     // Act
     const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z');
@@ -35,5 +36,9 @@ describe('renderCostDoc', () => {
     expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
     expect(doc).toContain('not found');
+    // The sweep: batch sizes in numeric order, the window each needs at 1,000 records/s, each workload's units and month.
+    expect(doc).toContain('| 500 | 0.5 s | 0.500 | $810 | 3.000 | $4,860 |');
+    expect(doc).toContain('| 10,000 | 10.0 s | 0.100 | $162 | 1.000 | $1,620 |');
+    expect(doc.indexOf('| 500 | 0.5 s')).toBeLessThan(doc.indexOf('| 10,000 | 10.0 s'));
   });
 });
