@@ -4,7 +4,8 @@ import { measureProducer, type ProducerBenchResult } from '../producer/measurePr
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCost } from '../cost/formatCost';
-import { renderCostDoc } from '../cost/renderCostDoc';
+import { renderCostDoc, type DeployedStackShape } from '../cost/renderCostDoc';
+import { synthStack } from '../../test/infra/synthStack';
 import { measureCost, type CostResult } from '../cost/measureCost';
 import { machineInfo } from '../machine';
 import { formatStack } from './formatStack';
@@ -131,6 +132,16 @@ export async function runWithoutCore(args: BenchArgs, progress: (message: string
   );
 }
 
+/** The default stack's batching settings and how many alarms its template holds, for docs/cost.md. */
+function defaultStackShape(): DeployedStackShape {
+  const { config, template } = synthStack();
+  return {
+    batchSize: config.batchSize,
+    maxBatchingWindowSeconds: config.maxBatchingWindowSeconds,
+    alarms: Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length,
+  };
+}
+
 /** The cost section's options from the command line; unset ones keep measureCost's defaults. */
 export function costOptionsOf(args: BenchArgs): { events?: number; sweepEvents?: number } {
   return { ...(args.costEvents === undefined ? {} : { events: args.costEvents }), ...(args.costSweepEvents === undefined ? {} : { sweepEvents: args.costSweepEvents }) };
@@ -141,6 +152,6 @@ export function writeCostDocIfAsked(args: BenchArgs, extras: ExtraSections, prog
   if (!args.writeCostDoc) return;
   if (!extras.cost) throw new Error('--write-cost-doc needs the cost section (--only cost)');
   const path = join(__dirname, '..', '..', 'docs', 'cost.md');
-  writeFileSync(path, renderCostDoc(extras.cost, new Date().toISOString()));
+  writeFileSync(path, renderCostDoc(extras.cost, new Date().toISOString(), defaultStackShape()));
   progress(`wrote ${path}`);
 }
