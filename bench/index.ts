@@ -23,7 +23,14 @@ import { memoryPorts } from './memory/memoryPorts';
 import { noopPorts } from './memory/noopPorts';
 import { formatReport, type BenchReport } from './report';
 import { formatReplayResult, measureReplay } from './replay/measureReplay';
-import { formatExtraSections, parseBenchArgs, runExtraSections, runWithoutCore, writeCostDocIfAsked } from './stack/sections';
+import {
+  costOptionsOf,
+  formatExtraSections,
+  parseBenchArgs,
+  runExtraSections,
+  runWithoutCore,
+  writeCostDocIfAsked,
+} from './stack/sections';
 import { DEFAULT_WORKLOAD, generateWorkload } from './workload';
 
 const ROUNDS = 5;
@@ -175,7 +182,7 @@ async function main(): Promise<void> {
       },
     },
   };
-  const extras = await runExtraSections(only, progress, { events: parsed.costEvents });
+  const extras = await runExtraSections(only, progress, costOptionsOf(parsed));
   writeCostDocIfAsked(parsed, extras, progress);
   progress('done');
   process.stdout.write(

@@ -22,5 +22,11 @@ export function formatCost(result: CostResult): string {
   lines.push(
     `  ratio to the Powertools way (write units per event), zipf 1 shard dedup on: ${result.ratioToPowertools.headline.toFixed(3)}`,
   );
+  lines.push(
+    `  batch-size sweep, 1 shard, dedup on, ${result.batchSizeSweep.eventsPerRun} records per run, the first ${result.batchSizeSweep.warmupRecords} unpriced:`,
+  );
+  for (const [workload, byBatchSize] of Object.entries(result.batchSizeSweep.runs)) {
+    for (const [batchSize, figures] of Object.entries(byBatchSize)) lines.push(row(`${workload} batch ${batchSize}`, figures));
+  }
   return lines.join('\n');
 }

@@ -26,6 +26,17 @@ export const COST_SHARDS = [1, 4] as const;
 /** A realistic share of producer retries (same id re-sent), so dedup has work to do. */
 const PRODUCER_RETRY_RATE = 0.01;
 const BATCH_SIZE = 500;
+/**
+ * The batch sizes the batching trade is priced at: Lambda's default for
+ * Kinesis (100), streamtally's default (500), and up to Lambda's maximum
+ * (10,000). A larger batch folds more events into each item write, and costs
+ * freshness: the batching window has to hold it open until it fills.
+ */
+export const SWEEP_BATCH_SIZES = [100, 500, 2_000, 10_000] as const;
+/** The workloads the batching trade is priced on: the ones whose keys repeat within a batch. */
+/** Records each sweep run processes unpriced first: one batch of the largest size. */
+const SWEEP_WARMUP_RECORDS = 10_000;
+export const SWEEP_WORKLOADS = ['hot', 'zipf'] as const satisfies readonly CostWorkload[];
 
 /** One (workload, shards, dedup) run of the real consumer, priced. */
 export interface CostRun extends BilledFigures {
@@ -55,6 +66,16 @@ export interface CostResult {
    * workload, shards and dedup; `headline` is zipf, 1 shard, dedup on.
    */
   readonly ratioToPowertools: { readonly headline: number } & Record<CostWorkload, Record<string, { on: number; off: number }>>;
+  /** The batching trade, 1 shard, dedup on: `batchSizeSweep.<workload>.<batch size>`. */
+  readonly batchSizeSweep: BatchSizeSweep;
+}
+
+/** Billed units per event by batch size, over `eventsPerRun` records of each workload. */
+export interface BatchSizeSweep {
+  readonly eventsPerRun: number;
+  /** Records of each run processed before the meter starts (batches of the same size). */
+  readonly warmupRecords: number;
+  readonly runs: Record<(typeof SWEEP_WORKLOADS)[number], Record<string, CostRun>>;
 }
 
 /** Options of {@link measureCost}. */
@@ -63,6 +84,8 @@ export interface MeasureCostOptions {
   readonly events?: number;
   /** Records the Powertools way is priced over, the first of each workload's. @default events */
   readonly powertoolsEvents?: number;
+  /** Records per run of the batch-size sweep: enough for several of the largest batches. @default 40,000 */
+  readonly sweepEvents?: number;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -125,11 +148,64 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
       }
     }
     ratioToPowertools.headline = ratioToPowertools.zipf['1']!.on;
-    return { eventsPerRun: events, batchSize: BATCH_SIZE, producerRetryRate: PRODUCER_RETRY_RATE, runs, powertools, ratioToPowertools };
+    const batchSizeSweep = await sweepBatchSizes(emulators, meter, options.sweepEvents ?? 40_000, progress);
+    return {
+      eventsPerRun: events,
+      batchSize: BATCH_SIZE,
+      producerRetryRate: PRODUCER_RETRY_RATE,
+      runs,
+      powertools,
+      ratioToPowertools,
+      batchSizeSweep,
+    };
   } finally {
     probe.destroy();
     await emulators.close();
   }
+}
+
+/**
+ * The same consumer over the same records at each of SWEEP_BATCH_SIZES (1
+ * shard, dedup on): what a larger batch saves in write units. One workload's
+ * records are generated once, so every batch size sees identical events.
+ */
+async function sweepBatchSizes(
+  emulators: LocalEmulators,
+  meter: BillingMeter,
+  events: number,
+  progress: (message: string) => void,
+): Promise<BatchSizeSweep> {
+  // The first batches of a run create every item of the hour and the day (and
+  // their index entries), which a stream running for hours pays once an hour
+  // or a day, not per batch: they go unpriced, so the figures are the steady
+  // state's. The 1m windows still roll over within the priced part.
+  const warmupRecords = Math.min(SWEEP_WARMUP_RECORDS, Math.floor(events / 4));
+  const runs = {} as BatchSizeSweep['runs'];
+  for (const name of SWEEP_WORKLOADS) {
+    const workload = generateWorkload({
+      ...DEFAULT_WORKLOAD,
+      ...COST_WORKLOADS[name],
+      records: events,
+      batchSize: BATCH_SIZE,
+      producerRetryRate: PRODUCER_RETRY_RATE,
+    });
+    const nowMs = workload.lastArrivalMs + 1_000;
+    runs[name] = {};
+    for (const batchSize of SWEEP_BATCH_SIZES) {
+      const batches = splitToShards(workload.batches, 1, batchSize);
+      progress(`cost: batch-size sweep, ${name}, batch ${batchSize}: ${batches.length} batches`);
+      runs[name][String(batchSize)] = await priceConsumerRun(
+        emulators,
+        meter,
+        batches,
+        true,
+        nowMs,
+        `sweep-${name}-${batchSize}`,
+        warmupRecords,
+      );
+    }
+  }
+  return { eventsPerRun: events, warmupRecords, runs };
 }
 
 async function priceConsumerRun(
@@ -139,6 +215,8 @@ async function priceConsumerRun(
   dedup: boolean,
   nowMs: number,
   suffix: string,
+  /** Records processed before the meter starts: their batches are not priced. @default 0 */
+  warmupRecords = 0,
 ): Promise<CostRun> {
   const { aggregatesTable, checkpointTable } = await emulators.createTables(`cost-${suffix}`);
   const { config, resources } = configFromEnv({
@@ -155,10 +233,18 @@ async function priceConsumerRun(
   let counted = 0;
   let duplicates = 0;
   let quarantined = 0;
+  let warmedUp = 0;
+  let pricedBatches = 0;
   const started = performance.now();
   for (const batch of batches) {
     const outcome = await processBatch(streamRecordsFromEvent(batch), ports, config, now);
     if (outcome.failedFrom.size > 0) throw new Error(`a batch failed against dynalite: ${String(outcome.errors[0])}`);
+    if (warmedUp < warmupRecords) {
+      warmedUp += outcome.stats.records;
+      if (warmedUp >= warmupRecords) meter.resetFigures();
+      continue;
+    }
+    pricedBatches++;
     records += outcome.stats.records;
     counted += outcome.stats.aggregated;
     duplicates += outcome.stats.duplicates;
@@ -169,7 +255,7 @@ async function priceConsumerRun(
     [aggregatesTable, 'aggregates'],
     [checkpointTable, 'checkpoints'],
   ]);
-  return { ...billedFigures(meter, records, names), counted, duplicates, quarantined, batches: batches.length, wallSeconds };
+  return { ...billedFigures(meter, records, names), counted, duplicates, quarantined, batches: pricedBatches, wallSeconds };
 }
 
 async function pricePowertoolsRun(

@@ -6,6 +6,8 @@
 export interface Price {
   readonly usd: number | undefined;
   readonly unit: string;
+  /** How many units the price is quoted for: a million for request units, one for a month or a GB-second. @default 1e6 */
+  readonly quotedPer?: number;
   readonly source: string;
   readonly asOf: string;
 }
@@ -31,7 +33,32 @@ export const PRICES = {
       'https://docs.aws.amazon.com/managed-flink/latest/java/how-pricing.html gives the billing model, not the hourly price; the price was not found',
     asOf: '2026-12-02',
   },
-  kinesisShardHour: { usd: undefined, unit: 'shard-hour (provisioned) and PUT payload units', source: 'not looked up', asOf: '2026-12-02' },
-  lambdaGbSecond: { usd: undefined, unit: 'GB-second and request', source: 'not looked up', asOf: '2026-12-02' },
-  cloudWatchMetric: { usd: undefined, unit: 'custom metric-month, alarm-month', source: 'not looked up', asOf: '2026-12-02' },
+  kinesisShardHour: {
+    usd: undefined,
+    unit: 'shard-hour (provisioned) and PUT payload unit',
+    source:
+      'https://aws.amazon.com/kinesis/data-streams/pricing/ gives the billing model (shard-hours, 25 KB PUT payload units); its prices were not found in the stored copy',
+    asOf: '2026-12-03',
+  },
+  lambdaRequest: {
+    usd: 0.2 / 1e6,
+    unit: 'Lambda request (invocation)',
+    source: 'https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html ("$0.20 per 1 million requests")',
+    asOf: '2026-12-03',
+  },
+  lambdaGbSecond: {
+    quotedPer: 1,
+    usd: 0.00001667,
+    unit: 'Lambda GB-second (x86)',
+    source: 'https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html ("$0.00001667 for every GB-second")',
+    asOf: '2026-12-03',
+  },
+  cloudWatchAlarm: {
+    quotedPer: 1,
+    usd: 0.1,
+    unit: 'standard-resolution alarm-month',
+    source:
+      'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm (a third-party summary: "$0.10/alarm-month for standard resolution")',
+    asOf: '2026-12-03',
+  },
 } as const satisfies Record<string, Price>;

@@ -1,4 +1,5 @@
 import type { CostResult } from './measureCost';
+import { batchSizeSweepRows, sweepWorkloads } from './batchSizeSweepRows';
 import { PRICES, type Price } from './prices';
 
 const RATES = [100, 1_000, 10_000] as const;
@@ -6,7 +7,11 @@ const SECONDS_PER_MONTH = 30 * 86_400;
 
 const money = (usd: number) =>
   `$${usd.toLocaleString('en-US', { maximumFractionDigits: usd < 10 ? 2 : 0, minimumFractionDigits: usd < 10 ? 2 : 0 })}`;
-const priceText = (price: Price) => (price.usd === undefined ? 'not found' : `$${(price.usd * 1e6).toFixed(3)} per million`);
+const priceText = (price: Price) => {
+  if (price.usd === undefined) return 'not found';
+  const per = price.quotedPer ?? 1e6;
+  return per === 1 ? `$${price.usd} each` : `$${(price.usd * per).toFixed(3)} per million`;
+};
 
 /**
  * docs/cost.md from one cost run: the DynamoDB part of the monthly bill at
@@ -15,7 +20,7 @@ const priceText = (price: Price) => (price.usd === undefined ? 'not found' : `$$
  * × the on-demand unit prices; every price with its source and date, and the
  * parts whose price was not found named as such.
  */
-export function renderCostDoc(result: CostResult, generatedAt: string): string {
+export function renderCostDoc(result: CostResult, generatedAt: string, stack: DeployedStackShape): string {
   const month = (unitsPerEvent: number, price: Price, rate: number) =>
     price.usd === undefined ? undefined : unitsPerEvent * rate * SECONDS_PER_MONTH * price.usd;
   const dynamoMonth = (figures: { writeUnitsPerEvent: number; readUnitsPerEvent: number }, rate: number) =>
@@ -51,9 +56,33 @@ ${rows.join('\n')}
 
 Ratio of streamtally's billed write units per event to the Powertools way's (zipf, 1 shard, dedup on): ${result.ratioToPowertools.headline.toFixed(3)}.
 
-## Kinesis, Lambda, CloudWatch, Managed Service for Apache Flink
+## The batching trade: fewer writes for later numbers
 
-Not priced yet: their unit prices were not found with a source and a date, so no figure is given for them
+Every batch writes each (type, key, granularity, window) item it touches once, however many of its events
+fall in it, so a larger batch folds more events into each write. It costs freshness: the event source mapping
+holds a batch open until it is full or \`maxBatchingWindowSeconds\` has passed, so a batch of B records on a
+shard receiving r records/s needs a window of B / r seconds. Set both in the stack configuration
+([configuration](configuration.md): \`batchSize\`, \`maxBatchingWindowSeconds\`, and raise \`freshnessSlaMs\` with them).
+Same consumer, same meter, 1 shard, dedup on, ${result.batchSizeSweep.eventsPerRun} records per run of which the first
+${result.batchSizeSweep.warmupRecords} go unpriced (they create the hour's and the day's items, which a running stream pays
+once an hour or a day, not per batch), so these are steady-state figures; the DynamoDB bill is for 1,000 events/s
+of one workload.
+
+| batch size | window it needs at 1,000 records/s per shard | ${sweepWorkloads(result.batchSizeSweep)
+    .map((workload) => `${workload}: write units / event | ${workload}: DynamoDB per month at 1,000 events/s`)
+    .join(' | ')} |
+|---|---|${sweepWorkloads(result.batchSizeSweep)
+    .map(() => '---|---|')
+    .join('')}
+${batchSizeSweepRows(result.batchSizeSweep, (figures) => money(dynamoMonth(figures, 1_000))).join('\n')}
+
+## Lambda and CloudWatch, per month
+
+${lambdaAndCloudWatchSection(stack)}
+
+## Kinesis and Managed Service for Apache Flink
+
+Not priced: their unit prices were not found with a source and a date, so no figure is given for them
 (the table below says what each is billed by). A Managed Flink application is billed per KPU-hour (1 vCPU,
 4 GB) plus one KPU per application for orchestration, in one-second increments with a ten-minute minimum
 (https://docs.aws.amazon.com/managed-flink/latest/java/how-pricing.html); its hourly KPU price was not found.
@@ -66,4 +95,41 @@ ${Object.values(PRICES)
   .map((price: Price) => `| ${price.unit} | ${priceText(price)} | ${price.source} | ${price.asOf} |`)
   .join('\n')}
 `;
+}
+
+/** What of the deployed stack the Lambda and CloudWatch lines price: its defaults and its alarms. */
+export interface DeployedStackShape {
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** `AWS::CloudWatch::Alarm` resources in the default stack's template. */
+  readonly alarms: number;
+}
+
+/** Kinesis accepts at most 1,000 records/s per shard, so the stream needs at least rate ÷ 1,000 shards. */
+const RECORDS_PER_SECOND_PER_SHARD = 1_000;
+const DEFAULT_SHARDS = 4;
+
+/**
+ * Lambda requests and CloudWatch alarms at each rate. A shard's mapping
+ * invokes the consumer when a batch is full or its batching window has passed,
+ * so each shard with traffic costs max(1 ÷ window, its rate ÷ batch size)
+ * invocations per second. Duration (GB-seconds) is not estimated: on AWS it is
+ * set by DynamoDB's latency, which the emulators do not reproduce.
+ */
+function lambdaAndCloudWatchSection(stack: DeployedStackShape): string {
+  const rows = RATES.map((rate) => {
+    const shards = Math.max(DEFAULT_SHARDS, Math.ceil(rate / RECORDS_PER_SECOND_PER_SHARD));
+    const perShard = Math.max(1 / Math.max(stack.maxBatchingWindowSeconds, 1), rate / shards / stack.batchSize);
+    const invocationsPerMonth = shards * perShard * SECONDS_PER_MONTH;
+    const requests = invocationsPerMonth * PRICES.lambdaRequest.usd;
+    const alarms = stack.alarms * PRICES.cloudWatchAlarm.usd;
+    return `| ${rate.toLocaleString('en-US')} events/s | ${shards} | ${(invocationsPerMonth / 1e6).toFixed(1)} million | ${money(requests)} | not estimated | ${stack.alarms} | ${money(alarms)} |`;
+  });
+  return `Batch size ${stack.batchSize} and batching window ${stack.maxBatchingWindowSeconds} s (the defaults), ${DEFAULT_SHARDS} shards or as many as the
+rate needs at ${RECORDS_PER_SECOND_PER_SHARD.toLocaleString('en-US')} records/s each. Both are small beside DynamoDB's line. The custom
+metrics the consumer publishes (EMF) are not counted here.
+
+| rate | shards | consumer invocations | Lambda requests | Lambda duration | alarms in the default stack | CloudWatch alarms |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}`;
 }

@@ -6,7 +6,8 @@ import { measureProducer, type ProducerBenchResult } from '../producer/measurePr
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCost } from '../cost/formatCost';
-import { renderCostDoc } from '../cost/renderCostDoc';
+import { renderCostDoc, type DeployedStackShape } from '../cost/renderCostDoc';
+import { synthStack } from '../../test/infra/synthStack';
 import { measureCost, type CostResult } from '../cost/measureCost';
 import { machineInfo } from '../machine';
 import { formatKinesisEngines } from '../kinesisEngines/formatKinesisEngines';
@@ -26,13 +27,16 @@ export interface BenchArgs {
   readonly writeCostDoc: boolean;
   /** `--cost-events <n>`: records per cost run. @default 12,000 */
   readonly costEvents: number | undefined;
+  /** `--cost-sweep-events <n>`: records per run of the cost section's batch-size sweep. @default 40,000 */
+  readonly costSweepEvents: number | undefined;
 }
 
-/** `npm run bench` options: `--json`, `--only <sections>` (comma-separated; default all), `--write-cost-doc`, `--cost-events <n>`. */
+/** `npm run bench` options: `--json`, `--only <sections>` (comma-separated; default all), `--write-cost-doc`, `--cost-events <n>`, `--cost-sweep-events <n>`. */
 export function parseBenchArgs(args: readonly string[]): BenchArgs | { readonly error: string } {
   let json = false;
   let writeCostDoc = false;
   let costEvents: number | undefined;
+  let costSweepEvents: number | undefined;
   let only: Set<BenchSection> | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
@@ -50,6 +54,12 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs | { readonly 
         return { error: '--cost-events takes a whole number of records, at least 500' };
       continue;
     }
+    if (arg === '--cost-sweep-events') {
+      costSweepEvents = Number(args[++index]);
+      if (!Number.isInteger(costSweepEvents) || costSweepEvents < 10_000)
+        return { error: '--cost-sweep-events takes a whole number of records, at least 10,000 (one batch of the largest size)' };
+      continue;
+    }
     const value = arg === '--only' ? args[++index] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (value === undefined) return { error: `unknown option ${arg}; the options are --json and --only ${BENCH_SECTIONS.join('|')}` };
     const names = value.split(',').filter(Boolean);
@@ -58,7 +68,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs | { readonly 
       return { error: `--only takes ${BENCH_SECTIONS.join(', ')} (comma-separated), got "${value}"` };
     only = new Set([...(only ?? []), ...(names as BenchSection[])]);
   }
-  return { json, only: only ?? new Set(BENCH_SECTIONS), writeCostDoc, costEvents };
+  return { json, only: only ?? new Set(BENCH_SECTIONS), writeCostDoc, costEvents, costSweepEvents };
 }
 
 /** The local-stack and producer sections' figures, each with how long it took and the load around it. */
@@ -80,7 +90,7 @@ interface SectionRun {
 export async function runExtraSections(
   only: ReadonlySet<BenchSection>,
   progress: (message: string) => void,
-  costOptions: { readonly events?: number } = {},
+  costOptions: { readonly events?: number; readonly sweepEvents?: number } = {},
 ): Promise<ExtraSections> {
   const timed = async <T>(measure: () => Promise<T>): Promise<T & SectionRun> => {
     const start = performance.now();
@@ -123,7 +133,7 @@ export async function runWithoutCore(args: BenchArgs, progress: (message: string
   const { only, json } = args;
   const startedMs = Date.now();
   const machine = machineInfo();
-  const extras = await runExtraSections(only, progress, { events: args.costEvents });
+  const extras = await runExtraSections(only, progress, costOptionsOf(args));
   writeCostDocIfAsked(args, extras, progress);
   const report = {
     date: new Date(startedMs).toISOString(),
@@ -141,11 +151,29 @@ export async function runWithoutCore(args: BenchArgs, progress: (message: string
   );
 }
 
+/** The default stack's batching settings and how many alarms its template holds, for docs/cost.md. */
+function defaultStackShape(): DeployedStackShape {
+  const { config, template } = synthStack();
+  return {
+    batchSize: config.batchSize,
+    maxBatchingWindowSeconds: config.maxBatchingWindowSeconds,
+    alarms: Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length,
+  };
+}
+
+/** The cost section's options from the command line; unset ones keep measureCost's defaults. */
+export function costOptionsOf(args: BenchArgs): { events?: number; sweepEvents?: number } {
+  return {
+    ...(args.costEvents === undefined ? {} : { events: args.costEvents }),
+    ...(args.costSweepEvents === undefined ? {} : { sweepEvents: args.costSweepEvents }),
+  };
+}
+
 /** `--write-cost-doc`: docs/cost.md rendered from this run's cost figures. */
 export function writeCostDocIfAsked(args: BenchArgs, extras: ExtraSections, progress: (message: string) => void): void {
   if (!args.writeCostDoc) return;
   if (!extras.cost) throw new Error('--write-cost-doc needs the cost section (--only cost)');
   const path = join(__dirname, '..', '..', 'docs', 'cost.md');
-  writeFileSync(path, renderCostDoc(extras.cost, new Date().toISOString()));
+  writeFileSync(path, renderCostDoc(extras.cost, new Date().toISOString(), defaultStackShape()));
   progress(`wrote ${path}`);
 }

@@ -45,12 +45,27 @@ describe('renderCostDoc', () => {
         zipf: { '1': { on: 0.4, off: 0.2 } },
         tail: { '1': { on: 0.4, off: 0.2 } },
       },
+      batchSizeSweep: {
+        eventsPerRun: 20_000,
+        warmupRecords: 5_000,
+        runs: { hot: { '500': run(0.5), '10000': run(0.1) }, zipf: { '10000': run(1), '500': run(3) } },
+      },
     };
     // Act
-    const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z');
+    const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z', { batchSize: 500, maxBatchingWindowSeconds: 1, alarms: 20 });
     // Assess: 2 units × 100 events/s × 2,592,000 s × $0.625 per million = $324; × 10 and × 100 at the other rates.
     expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
     expect(doc).toContain('not found');
+    // The sweep: batch sizes in numeric order, the window each needs at 1,000 records/s, each workload's units and month.
+    expect(doc).toContain('| 500 | 0.5 s | 0.500 | $810 | 3.000 | $4,860 |');
+    expect(doc).toContain('| 10,000 | 10.0 s | 0.100 | $162 | 1.000 | $1,620 |');
+    expect(doc.indexOf('| 500 | 0.5 s')).toBeLessThan(doc.indexOf('| 10,000 | 10.0 s'));
+    // Lambda: 4 shards each invoked once a second (their 25 and 250 records/s fill no batch of 500 within the 1 s window)
+    // = 10.368 million requests × $0.20 per million; 10,000 events/s needs 10 shards of 1,000/s, each 2 batches a second.
+    // CloudWatch: 20 alarms × $0.10.
+    expect(doc).toContain('| 100 events/s | 4 | 10.4 million | $2.07 | not estimated | 20 | $2.00 |');
+    expect(doc).toContain('| 1,000 events/s | 4 | 10.4 million | $2.07 | not estimated | 20 | $2.00 |');
+    expect(doc).toContain('| 10,000 events/s | 10 | 51.8 million | $10 | not estimated | 20 | $2.00 |');
   });
 });
