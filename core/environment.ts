@@ -17,6 +17,8 @@ export const ConsumerEnv = {
   maxRecordBytes: 'MAX_RECORD_BYTES',
   writeConcurrency: 'WRITE_CONCURRENCY',
   topKeysDepth: 'TOP_KEYS_DEPTH',
+  /** The resolved MeasuresConfig as JSON (core/measures.ts); absent: nothing declared. */
+  measures: 'MEASURES',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 export type ConsumerEnvName = (typeof ConsumerEnv)[keyof typeof ConsumerEnv];

@@ -22,3 +22,4 @@ export * from './rankTopKeys';
 export * from './itemKeys';
 export * from './metricNames';
 export * from './environment';
+export * from './measures';
