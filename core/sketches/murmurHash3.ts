@@ -56,6 +56,12 @@ function add64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   r[HI] = (aHi + bHi + (lo > 0xffffffff ? 1 : 0)) >>> 0;
 }
 
+/** (hi,lo) × 5 + (0,c) mod 2^64 into r: h + (h << 2) + c, as the reference's `h*5+c` step. */
+function times5Plus(hi: number, lo: number, c: number): void {
+  add64(hi, lo, ((hi << 2) | (lo >>> 30)) >>> 0, (lo << 2) >>> 0);
+  add64(r[HI]!, r[LO]!, 0, c);
+}
+
 /** Rotate (hi,lo) left by `bits`, 0 < bits < 32, into r. */
 function rotl64(hi: number, lo: number, bits: number): void {
   r[HI] = (hi << bits) | (lo >>> (32 - bits));
@@ -107,8 +113,7 @@ export function murmurHash3x64Low64(bytes: Uint8Array, length: number, out: Hash
     h1Lo = (h1Lo ^ r[LO]!) >>> 0;
     rotl64(h1Hi, h1Lo, 27);
     add64(r[HI]!, r[LO]!, h2Hi, h2Lo);
-    mul64(r[HI]!, r[LO]!, 0, 5);
-    add64(r[HI]!, r[LO]!, 0, 0x52dce729);
+    times5Plus(r[HI]!, r[LO]!, 0x52dce729);
     h1Hi = r[HI]!;
     h1Lo = r[LO]!;
     // k2 = block word 1: mix into h2 (rotl 33 = swap halves, then rotl 1).
@@ -119,8 +124,7 @@ export function murmurHash3x64Low64(bytes: Uint8Array, length: number, out: Hash
     h2Lo = (h2Lo ^ r[LO]!) >>> 0;
     rotl64(h2Hi, h2Lo, 31);
     add64(r[HI]!, r[LO]!, h1Hi, h1Lo);
-    mul64(r[HI]!, r[LO]!, 0, 5);
-    add64(r[HI]!, r[LO]!, 0, 0x38495ab5);
+    times5Plus(r[HI]!, r[LO]!, 0x38495ab5);
     h2Hi = r[HI]!;
     h2Lo = r[LO]!;
   }
