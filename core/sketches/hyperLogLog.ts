@@ -59,6 +59,18 @@ function checkPrecision(precision: number): void {
 const denseBytes = (m: number) => HEADER_BYTES + (m * VALUE_BITS) / 8;
 const sparseBytes = (entries: number, precision: number) => HEADER_BYTES + Math.ceil((entries * (precision + VALUE_BITS)) / 8);
 
+/**
+ * The register value of a 64-bit hash (hi, lo) at precision p: rho of the
+ * 64 − p bits after the index, 1 + their leading zeros, or 65 − p when all are zero.
+ */
+export function hyperLogLogRegisterValue(hi: number, lo: number, precision: number): number {
+  // The first 32 of those bits, then the rest left-aligned.
+  const high = ((hi << precision) | (lo >>> (32 - precision))) >>> 0;
+  if (high !== 0) return Math.clz32(high) + 1;
+  const low = (lo << precision) >>> 0;
+  return low !== 0 ? 33 + Math.clz32(low) : 65 - precision;
+}
+
 // The hash of the value being added; reused, so add() allocates nothing.
 const hash: Hash64 = { hi: 0, lo: 0 };
 
@@ -152,16 +164,8 @@ export class HyperLogLog {
   /** Count one occurrence of `value` (its UTF-8 bytes); adding a value again changes nothing. */
   add(value: string): void {
     murmurHash3Utf8(value, hash);
-    const p = this.precision;
-    const index = hash.hi >>> (32 - p);
-    // rho of the 64 − p bits after the index: the first 32 of them, then the rest left-aligned.
-    const high = ((hash.hi << p) | (hash.lo >>> (32 - p))) >>> 0;
-    let rho: number;
-    if (high !== 0) rho = Math.clz32(high) + 1;
-    else {
-      const low = (hash.lo << p) >>> 0;
-      rho = low !== 0 ? 33 + Math.clz32(low) : 65 - p;
-    }
+    const index = hash.hi >>> (32 - this.precision);
+    const rho = hyperLogLogRegisterValue(hash.hi, hash.lo, this.precision);
     if (rho > this.#registers[index]!) this.#registers[index] = rho;
   }
 

@@ -2,7 +2,13 @@
  * The sketches the consumer writes and the CLI reads (docs/measures.md): a
  * HyperLogLog per distinct-counted field, and DDSketch bins for quantiles.
  */
-export { HYPER_LOG_LOG_MAX_PRECISION, HYPER_LOG_LOG_MIN_PRECISION, HyperLogLog, hyperLogLogStandardError } from './hyperLogLog';
+export {
+  HYPER_LOG_LOG_MAX_PRECISION,
+  HYPER_LOG_LOG_MIN_PRECISION,
+  HyperLogLog,
+  hyperLogLogRegisterValue,
+  hyperLogLogStandardError,
+} from './hyperLogLog';
 export { isQuantileBinAttribute, mergeBins, quantileBinAttribute, quantileFromBins } from './quantileBins';
-// The hash is part of the sketch's stored format; exported so it can be checked against the reference.
+// The hash and the register rule are part of the sketch's stored format; exported so they can be checked.
 export { type Hash64, murmurHash3Utf8, murmurHash3x64Low64 } from './murmurHash3';

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HyperLogLog, hyperLogLogStandardError, murmurHash3Utf8, SketchError, StreamtallyError } from '../../../../core';
+import {
+  HyperLogLog,
+  hyperLogLogRegisterValue,
+  hyperLogLogStandardError,
+  murmurHash3Utf8,
+  SketchError,
+  StreamtallyError,
+} from '../../../../core';
 
 const sketchOf = (precision: number, values: Iterable<string>) => {
   const sketch = HyperLogLog.create(precision);
@@ -70,6 +77,21 @@ describe('HyperLogLog.add', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('counts leading zeros across both halves of the hash, up to 65 − p when the rest is all zero', () => {
+    // p = 12: 20 bits of the high word follow the index, then the 32 of the low word.
+    expect(hyperLogLogRegisterValue(0xfff80000, 0, 12)).toBe(1);
+    expect(hyperLogLogRegisterValue(0xfff00001, 0, 12)).toBe(20);
+    expect(hyperLogLogRegisterValue(0xfff00000, 0x80000000, 12)).toBe(21);
+    expect(hyperLogLogRegisterValue(0xfff00000, 0x00080000, 12)).toBe(33);
+    expect(hyperLogLogRegisterValue(0xfff00000, 0x00040000, 12)).toBe(34);
+    expect(hyperLogLogRegisterValue(0xfff00000, 0x00001000, 12)).toBe(40);
+    expect(hyperLogLogRegisterValue(0xfff00000, 1, 12)).toBe(52);
+    expect(hyperLogLogRegisterValue(0xfff00000, 0, 12)).toBe(53);
+    expect(hyperLogLogRegisterValue(0, 0, 4)).toBe(61);
+    expect(hyperLogLogRegisterValue(0, 0, 16)).toBe(49);
+    expect(hyperLogLogRegisterValue(0xffff0000, 0x00010000, 16)).toBe(32);
   });
 
   it('changes nothing when a value comes again', () => {
