@@ -531,12 +531,15 @@ export class Monitoring extends Construct {
     const { metric } = this.metricAlarm(Concern.data, {
       subject: 'alert',
       name: alert.name,
-      metric: dataAlertMetrics.maxValue(alert.name, period, namespace),
+      metric: isZeroWithoutEvents(alert.measure)
+        ? dataAlertMetrics.maxValueOrZero(alert.name, period, namespace)
+        : dataAlertMetrics.maxValue(alert.name, period, namespace),
       threshold: alert.threshold,
       window: { period, evaluationPeriods: alert.evaluationPeriods, datapointsToAlarm: alert.evaluationPeriods },
       comparisonOperator: below ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // The consumer publishes only for windows with events: a window without any is
-      // below every positive threshold, and above none.
+      // The consumer publishes only for windows with events. A count, sum or distinct count
+      // is filled with 0 for those (so this applies only to a series never published); a
+      // min, max or quantile has no value without events: below, it counts as below.
       treatMissingData: below ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
       meaning: dataAlertMeaning(alert),
       // Their names are the deployment's: one runbook entry for them all.
@@ -569,6 +572,11 @@ export class Monitoring extends Construct {
   private alarmName(subject: string, name: string): string {
     return `streamtally-${this.stage}-${subject}-${name}`;
   }
+}
+
+/** Whether a measure is exactly 0 for a window without events, so that an empty window can be filled with 0. */
+function isZeroWithoutEvents(measure: string): boolean {
+  return measure === 'count' || measure === 'sum' || measure.startsWith('distinct:');
 }
 
 /**

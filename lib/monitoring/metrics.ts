@@ -89,6 +89,20 @@ export const dataAlertMetrics = {
       statistic: Stats.MAXIMUM,
       period,
     }),
+  /**
+   * The same with 0 in every window the consumer published nothing for: right for a
+   * count, a sum or a distinct count (and a rise of one), which are 0 without events.
+   * Without FILL, CloudWatch evaluates the latest windows that have data and skips an
+   * empty one (missing data is treated only when the whole evaluation range is empty),
+   * so a `below` alert would miss a window without events between busy ones, and an
+   * `above` one stay in ALARM for windows after its series went quiet.
+   */
+  maxValueOrZero: (alertName: string, period: Duration, namespace: string = METRICS_NAMESPACE) =>
+    new cloudwatch.MathExpression({
+      expression: 'FILL(value, 0)',
+      usingMetrics: { value: dataAlertMetrics.maxValue(alertName, period, namespace) },
+      period,
+    }),
 };
 
 function emf(consumerName: string, metricName: string, statistic: string, period: Duration): cloudwatch.Metric {

@@ -414,33 +414,43 @@ describe('data alerts', () => {
     Object.values(alerting.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `streamtally-dev-alert-${name}` } }))[0]
       ?.Properties as Record<string, unknown>;
 
-  it.each<[string, Record<string, unknown>]>([
+  /** The DataAlertValue of one alert as the alarm reads it. */
+  const dataAlertMetric = (name: string) => ({
+    Namespace: 'streamtally',
+    MetricName: 'DataAlertValue',
+    Dimensions: [{ Name: 'Alert', Value: name }],
+  });
+  const common = (name: string) => ({
+    AlarmName: `streamtally-dev-alert-${name}`,
+    AlarmActions: [TOPIC],
+    OKActions: [TOPIC],
+    AlarmDescription: Match.stringLikeRegexp(`^${name}: .* Runbook: docs/monitoring.md#data-alerts$`),
+  });
+
+  it('watch a quantile as its plain DataAlertValue, Maximum over the window, notifying the topic', () => {
+    alerting.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common('slow-pages'),
+      ...dataAlertMetric('slow-pages'),
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 500,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each<[string, number, Record<string, unknown>]>([
     [
       'few-purchases',
-      {
-        Period: 60,
-        EvaluationPeriods: 1,
-        DatapointsToAlarm: 1,
-        Threshold: 10,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-      },
-    ],
-    [
-      'slow-pages',
-      {
-        Period: 60,
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 3,
-        Threshold: 500,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      },
+      60,
+      { EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 10, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
     ],
     [
       'search-spike',
+      3600,
       {
-        Period: 3600,
         EvaluationPeriods: 2,
         DatapointsToAlarm: 2,
         Threshold: 5,
@@ -448,16 +458,14 @@ describe('data alerts', () => {
         TreatMissingData: 'notBreaching',
       },
     ],
-  ])('%s is an alarm on its DataAlertValue, Maximum over the window, notifying the topic', (name, expected) => {
+  ])('watch a count as its DataAlertValue, Maximum over the window and 0 for a window without events: %s', (name, period, expected) => {
     alerting.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `streamtally-dev-alert-${name}`,
-      Namespace: 'streamtally',
-      MetricName: 'DataAlertValue',
-      Dimensions: [{ Name: 'Alert', Value: name }],
-      Statistic: 'Maximum',
-      AlarmActions: [TOPIC],
-      OKActions: [TOPIC],
-      AlarmDescription: Match.stringLikeRegexp(`^${name}: .* Runbook: docs/monitoring.md#data-alerts$`),
+      ...common(name),
+      Period: Match.absent(),
+      Metrics: [
+        { Id: Match.anyValue(), Expression: 'FILL(value, 0)' },
+        { Id: 'value', MetricStat: { Metric: dataAlertMetric(name), Period: period, Stat: 'Maximum' }, ReturnData: false },
+      ],
       ...expected,
     });
   });
@@ -466,7 +474,7 @@ describe('data alerts', () => {
     const fn = Object.values(alerting.findResources('AWS::Lambda::Function')).find(
       (resource) => resource.Properties.Environment?.Variables?.CONSUMER_NAME === 'aggregator',
     );
-    expect(alarmOf('few-purchases').Namespace).toBe(fn?.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE);
+    expect(alarmOf('slow-pages').Namespace).toBe(fn?.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE);
   });
 
   it('say in words what the alert means', () => {
@@ -491,7 +499,7 @@ describe('data alerts', () => {
   });
 
   it('are absent, row and all, when none are declared', () => {
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'DataAlertValue' } }))).toEqual([]);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('DataAlertValue');
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(JSON.stringify(dashboard?.Properties.DashboardBody)).not.toContain('Data alerts');
   });
