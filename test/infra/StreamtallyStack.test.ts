@@ -104,7 +104,7 @@ describe('aggregator function', () => {
   it('gets the resolved measures as MEASURES when something is declared', () => {
     const declared = synthStack({ measures: { page_view: { distinct: ['attrs.user'] } } }).template;
     const [fn] = Object.values(declared.findResources('AWS::Lambda::Function')) as Resource[];
-    const variables = (fn?.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    const variables = (fn!.Properties.Environment as { Variables: Record<string, string> }).Variables;
     expect(JSON.parse(variables.MEASURES ?? 'null')).toEqual({
       types: {
         page_view: {
