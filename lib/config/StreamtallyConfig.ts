@@ -224,6 +224,14 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   return { ...merged, maxRecordAgeHours, ...(alarmEmail === undefined ? {} : { alarmEmail }) };
 }
 
+/** What a config file is checked with from the rest of the context: the windows set before and after it. */
+export interface FileContext {
+  /** `windows` of the `streamtally` context object, which the file overrides. */
+  readonly windowsBefore?: unknown;
+  /** A plain `-c windows=…` key, which overrides the file. */
+  readonly windowsAfter?: unknown;
+}
+
 /** The CDK context key that names a JSON file of settings (`cdk deploy -c config=config/prod.json`). */
 export const CONFIG_FILE_CONTEXT_KEY = 'config';
 
@@ -250,9 +258,16 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
       `context "${CONFIG_FILE_CONTEXT_KEY}" must be the path of a JSON file of settings, got ${JSON.stringify(file)}`,
     );
   }
+  // The file's alerts are checked against the windows the stack will have, which may come from elsewhere.
+  const plainWindows: unknown = scope.node.tryGetContext('windows');
   const raw: Record<string, unknown> = {
     ...(object as Record<string, unknown> | undefined),
-    ...(file === undefined ? {} : readConfigFile(file)),
+    ...(file === undefined
+      ? {}
+      : readConfigFile(file, {
+          windowsBefore: (object as Record<string, unknown> | undefined)?.windows,
+          windowsAfter: plainWindows,
+        })),
   };
   for (const name of FIELD_NAMES) {
     const value: unknown = scope.node.tryGetContext(name);
@@ -272,7 +287,7 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
  *
  * @throws StreamtallyConfigError `config file config/prod.json: shardCount must be a whole number, got "2"`
  */
-export function readConfigFile(file: string): Partial<StreamtallyConfig> {
+export function readConfigFile(file: string, context: FileContext = {}): Partial<StreamtallyConfig> {
   const fail = (message: string): never => {
     throw new StreamtallyConfigError(`config file ${file}: ${message}`);
   };
@@ -291,13 +306,33 @@ export function readConfigFile(file: string): Partial<StreamtallyConfig> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('must hold a JSON object of settings');
   const settings = parsed as Partial<StreamtallyConfig>;
+  // The windows in force: plain -c keys override the file, which overrides the context object.
+  // A bad spec from elsewhere is reported, without the file's name, by the final resolveConfig,
+  // before the declaration it would be checked against.
+  const inForce = [context.windowsAfter, settings.windows, context.windowsBefore].find((value) => typeof value === 'string') as
+    | string
+    | undefined;
+  let checked: Partial<StreamtallyConfig> = settings;
+  if (inForce !== undefined && inForce !== settings.windows && (settings.windows === undefined || typeof settings.windows === 'string')) {
+    const { measures: _measures, alerts: _alerts, ...withoutDeclaration } = settings;
+    checked = parsesAsWindows(inForce) ? { ...settings, windows: inForce } : withoutDeclaration;
+  }
   try {
-    resolveConfig(settings);
+    resolveConfig(checked);
   } catch (error) {
     if (error instanceof StreamtallyConfigError) fail(error.message);
     throw error;
   }
   return settings;
+}
+
+function parsesAsWindows(spec: string): boolean {
+  try {
+    parseWindowSpec(spec);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fromContext(name: string, kind: FieldKind, value: unknown): unknown {

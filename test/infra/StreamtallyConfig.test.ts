@@ -268,6 +268,29 @@ describe('measures and alerts', () => {
     }
   });
 
+  it('in a config file are checked against the windows set around it', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'streamtally-measures-'));
+    try {
+      const onFiveMinutes = path.join(directory, 'five.json');
+      writeFileSync(onFiveMinutes, JSON.stringify({ alerts: [{ ...alert, window: '5m' }] }));
+      const fromObject = configFromContext(new App({ context: { streamtally: { windows: '5m:7d' }, config: onFiveMinutes } }));
+      expect(measuresOf(fromObject).alerts[0]?.window).toBe('5m');
+      const fromPlainKey = configFromContext(new App({ context: { config: onFiveMinutes, windows: '5m:7d,1h:90d' } }));
+      expect(measuresOf(fromPlainKey).alerts[0]?.window).toBe('5m');
+      expect(catchError(() => configFromContext(new App({ context: { config: onFiveMinutes } }))).message).toMatch(
+        /^config file .*five\.json: alerts\[0\]\.window must be one of the windows \(1m, 1h, 1d\), got "5m"$/,
+      );
+      // A plain key overrides the file's own windows.
+      const both = path.join(directory, 'both.json');
+      writeFileSync(both, JSON.stringify({ windows: '1m:7d', alerts: [{ ...alert, window: '5m' }] }));
+      expect(measuresOf(configFromContext(new App({ context: { config: both, windows: '5m:7d' } }))).alerts).toHaveLength(1);
+      // A bad spec outside the file is not blamed on it.
+      expect(catchError(() => configFromContext(new App({ context: { config: both, windows: '7m:7d' } }))).message).toMatch(/^windows: /);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('come from plain -c keys as JSON text', () => {
     const config = configFromContext(new App({ context: { alerts: JSON.stringify([alert]) } }));
     expect(measuresOf(config).alerts.map((a) => a.name)).toEqual(['few-purchases']);
