@@ -24,3 +24,4 @@ export * from './metricNames';
 export * from './environment';
 export * from './measures';
 export * from './sketches';
+export * from './parseMeasuresConfig';

@@ -33,5 +33,16 @@ export {
   StreamModeName,
   type StreamtallyConfig,
 } from './config/StreamtallyConfig';
-export { ConfigError, StreamtallyConfigError } from '../core';
+export { consumerMeasuresJson, MAX_MEASURES_ENV_BYTES, measuresOf } from './config/consumerMeasures';
+export {
+  ConfigError,
+  type DataAlert,
+  type DataAlertDeclaration,
+  type MeasuresConfig,
+  type MeasuresDeclaration,
+  parseMeasuresConfig,
+  StreamtallyConfigError,
+  type TypeMeasures,
+  type TypeMeasuresDeclaration,
+} from '../core';
 export { assertExactlyOnce } from './assertExactlyOnce';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
+import { consumerMeasuresJson } from './consumerMeasures';
 import { parseWindowSpec } from './parseWindowSpec';
-import { StreamtallyConfigError } from '../../core';
+import { type DataAlertDeclaration, StreamtallyConfigError, type TypeMeasuresDeclaration } from '../../core';
 
 /** How the stream's capacity is set. */
 export const StreamModeName = {
@@ -84,6 +85,17 @@ export interface StreamtallyConfig {
    * grant, which has no Scan to discover them. @default '' (none)
    */
   readonly dashboardApiEventTypes: string;
+  /**
+   * Measures beyond count, sum, min and max, by event type: distinct counts, quantiles,
+   * dimensions, totals (docs/measures.md). Checked at synth; the consumer gets the
+   * resolved form. @default - none
+   */
+  readonly measures?: Readonly<Record<string, TypeMeasuresDeclaration>>;
+  /**
+   * Data alerts: thresholds on one aggregate series, each a CloudWatch alarm on the
+   * alarm topic (docs/measures.md). @default - none
+   */
+  readonly alerts?: readonly DataAlertDeclaration[];
 }
 
 /** The CDK context key that holds a {@link StreamtallyConfig} object. */
@@ -109,12 +121,15 @@ const DEFAULTS = {
   quarantineExpirationDays: 30,
   dashboardApi: false,
   dashboardApiEventTypes: '',
-} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName>;
+} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName | DeclarationSettingName>;
+
+/** The declaration settings: optional, absent means nothing declared. */
+type DeclarationSettingName = 'measures' | 'alerts';
 
 /** Monitoring settings: optional, their defaults are derived by the monitoring construct. */
 type MonitoringSettingName = 'freshnessSlaMs' | 'processingLatencySlaMs' | 'errorRateSlaPercent';
 
-type FieldKind = 'string' | 'integer' | 'number' | 'boolean';
+type FieldKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
 const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   stage: 'string',
   streamMode: 'string',
@@ -138,6 +153,8 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   errorRateSlaPercent: 'number',
   dashboardApi: 'boolean',
   dashboardApiEventTypes: 'string',
+  measures: 'object',
+  alerts: 'array',
 };
 const FIELD_NAMES = Object.keys(FIELD_KINDS) as (keyof StreamtallyConfig)[];
 
@@ -169,6 +186,8 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   inRange('shardCount', merged.shardCount, 1, 10_000);
   inRange('retentionHours', merged.retentionHours, 24, 8760);
   parseWindowSpec(merged.windows);
+  // Refused here, in one line, rather than by Lambda at deploy (docs/measures.md).
+  consumerMeasuresJson(merged);
   inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('topKeysDepth', merged.topKeysDepth, 1, 1_000);
@@ -205,6 +224,14 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   return { ...merged, maxRecordAgeHours, ...(alarmEmail === undefined ? {} : { alarmEmail }) };
 }
 
+/** What a config file is checked with from the rest of the context: the windows set before and after it. */
+export interface FileContext {
+  /** `windows` of the `streamtally` context object, which the file overrides. */
+  readonly windowsBefore?: unknown;
+  /** A plain `-c windows=…` key, which overrides the file. */
+  readonly windowsAfter?: unknown;
+}
+
 /** The CDK context key that names a JSON file of settings (`cdk deploy -c config=config/prod.json`). */
 export const CONFIG_FILE_CONTEXT_KEY = 'config';
 
@@ -231,9 +258,16 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
       `context "${CONFIG_FILE_CONTEXT_KEY}" must be the path of a JSON file of settings, got ${JSON.stringify(file)}`,
     );
   }
+  // The file's alerts are checked against the windows the stack will have, which may come from elsewhere.
+  const plainWindows: unknown = scope.node.tryGetContext('windows');
   const raw: Record<string, unknown> = {
     ...(object as Record<string, unknown> | undefined),
-    ...(file === undefined ? {} : readConfigFile(file)),
+    ...(file === undefined
+      ? {}
+      : readConfigFile(file, {
+          windowsBefore: (object as Record<string, unknown> | undefined)?.windows,
+          windowsAfter: plainWindows,
+        })),
   };
   for (const name of FIELD_NAMES) {
     const value: unknown = scope.node.tryGetContext(name);
@@ -253,7 +287,7 @@ export function configFromContext(scope: IConstruct): StreamtallyConfig {
  *
  * @throws StreamtallyConfigError `config file config/prod.json: shardCount must be a whole number, got "2"`
  */
-export function readConfigFile(file: string): Partial<StreamtallyConfig> {
+export function readConfigFile(file: string, context: FileContext = {}): Partial<StreamtallyConfig> {
   const fail = (message: string): never => {
     throw new StreamtallyConfigError(`config file ${file}: ${message}`);
   };
@@ -272,8 +306,19 @@ export function readConfigFile(file: string): Partial<StreamtallyConfig> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('must hold a JSON object of settings');
   const settings = parsed as Partial<StreamtallyConfig>;
+  // The windows in force: plain -c keys override the file, which overrides the context object.
+  // A bad spec from elsewhere is reported, without the file's name, by the final resolveConfig,
+  // before the declaration it would be checked against.
+  const inForce = [context.windowsAfter, settings.windows, context.windowsBefore].find((value) => typeof value === 'string') as
+    | string
+    | undefined;
+  let checked: Partial<StreamtallyConfig> = settings;
+  if (inForce !== undefined && inForce !== settings.windows && (settings.windows === undefined || typeof settings.windows === 'string')) {
+    const { measures: _measures, alerts: _alerts, ...withoutDeclaration } = settings;
+    checked = parsesAsWindows(inForce) ? { ...settings, windows: inForce } : withoutDeclaration;
+  }
   try {
-    resolveConfig(settings);
+    resolveConfig(checked);
   } catch (error) {
     if (error instanceof StreamtallyConfigError) fail(error.message);
     throw error;
@@ -281,11 +326,28 @@ export function readConfigFile(file: string): Partial<StreamtallyConfig> {
   return settings;
 }
 
+function parsesAsWindows(spec: string): boolean {
+  try {
+    parseWindowSpec(spec);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function fromContext(name: string, kind: FieldKind, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   switch (kind) {
     case 'string':
       return value;
+    case 'object':
+    case 'array':
+      // `-c measures='{...}'` arrives as text.
+      try {
+        return JSON.parse(value) as unknown;
+      } catch (error) {
+        throw new StreamtallyConfigError(`${name} must be JSON, got ${JSON.stringify(value)} (${(error as Error).message.split('\n')[0]})`);
+      }
     case 'boolean':
       if (value === 'true') return true;
       if (value === 'false') return false;
@@ -308,9 +370,20 @@ function checkKind(name: keyof StreamtallyConfig, value: unknown): void {
         ? typeof value === 'string'
         : kind === 'integer'
           ? Number.isSafeInteger(value)
-          : typeof value === 'number' && Number.isFinite(value);
+          : kind === 'object'
+            ? value !== null && typeof value === 'object' && !Array.isArray(value)
+            : kind === 'array'
+              ? Array.isArray(value)
+              : typeof value === 'number' && Number.isFinite(value);
   if (!ok) {
-    const article = kind === 'integer' ? 'a whole number' : kind === 'number' ? 'a number' : `a ${kind}`;
+    const article =
+      kind === 'integer'
+        ? 'a whole number'
+        : kind === 'number'
+          ? 'a number'
+          : kind === 'array' || kind === 'object'
+            ? `an ${kind}`
+            : `a ${kind}`;
     throw new StreamtallyConfigError(`${name} must be ${article}, got ${JSON.stringify(value)}`);
   }
 }

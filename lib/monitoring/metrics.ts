@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AggregatorMetric, METRICS_NAMESPACE } from '../../core';
+import { AggregatorMetric, DATA_ALERT_METRIC, METRICS_NAMESPACE } from '../../core';
 
 /**
  * Every metric streamtally alarms on or graphs, in one place, each scoped to the
@@ -73,6 +73,36 @@ export const consumerEmfMetrics = {
     emf(consumerName, AggregatorMetric.batchProcessingMs, Stats.p(99), period),
   quarantinedRecordCount: (consumerName: string, period: Duration) =>
     emf(consumerName, AggregatorMetric.recordsQuarantined, Stats.SUM, period),
+};
+
+/**
+ * The series a data alert watches (docs/measures.md): the consumer publishes the
+ * watched cell's value after every batch that changes it, dimension `Alert` only,
+ * so that there is one metric per declared alert.
+ */
+export const dataAlertMetrics = {
+  maxValue: (alertName: string, period: Duration, namespace: string = METRICS_NAMESPACE) =>
+    new cloudwatch.Metric({
+      namespace,
+      metricName: DATA_ALERT_METRIC,
+      dimensionsMap: { Alert: alertName },
+      statistic: Stats.MAXIMUM,
+      period,
+    }),
+  /**
+   * The same with 0 in every window the consumer published nothing for: right for a
+   * count, a sum or a distinct count (and a rise of one), which are 0 without events.
+   * Without FILL, CloudWatch evaluates the latest windows that have data and skips an
+   * empty one (missing data is treated only when the whole evaluation range is empty),
+   * so a `below` alert would miss a window without events between busy ones, and an
+   * `above` one stay in ALARM for windows after its series went quiet.
+   */
+  maxValueOrZero: (alertName: string, period: Duration, namespace: string = METRICS_NAMESPACE) =>
+    new cloudwatch.MathExpression({
+      expression: 'FILL(value, 0)',
+      usingMetrics: { value: dataAlertMetrics.maxValue(alertName, period, namespace) },
+      period,
+    }),
 };
 
 function emf(consumerName: string, metricName: string, statistic: string, period: Duration): cloudwatch.Metric {

@@ -18,6 +18,11 @@ export interface ReplaySettings {
   readonly dedupRetentionMs: number;
   readonly maxRecordBytes: number;
   readonly writeConcurrency: number;
+  /**
+   * `MEASURES`: the declared measures and data alerts as the stack gave them to the
+   * consumer (core/measures.ts), so that a replay recomputes them too. Absent: none declared.
+   */
+  readonly measures?: string;
 }
 
 /** The consumer's environment variables a replay takes its settings from. */
@@ -29,6 +34,7 @@ export const SETTING_VARIABLES = [
   'DEDUP_RETENTION_MS',
   'MAX_RECORD_BYTES',
   'WRITE_CONCURRENCY',
+  'MEASURES',
 ] as const;
 
 /** Placeholders for the variables configFromEnv requires but a replay's settings do not include. */
@@ -49,6 +55,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     dedupRetentionMs: config.dedupRetentionMs,
     maxRecordBytes: config.maxRecordBytes,
     writeConcurrency: config.writeConcurrency,
+    ...(env.MEASURES === undefined ? {} : { measures: env.MEASURES }),
   };
 }
 
@@ -72,6 +79,7 @@ export function replayAggregatorConfig(settings: ReplaySettings, consumerName: s
     MAX_RECORD_BYTES: String(settings.maxRecordBytes),
     WRITE_CONCURRENCY: String(settings.writeConcurrency),
     PARALLELIZATION_FACTOR: '1',
+    ...(settings.measures === undefined ? {} : { MEASURES: settings.measures }),
   });
   return config;
 }
@@ -84,6 +92,7 @@ export function sameSettings(a: ReplaySettings, b: ReplaySettings): boolean {
     a.maxClockSkewMs === b.maxClockSkewMs &&
     a.dedupProducerIds === b.dedupProducerIds &&
     a.dedupRetentionMs === b.dedupRetentionMs &&
-    a.maxRecordBytes === b.maxRecordBytes
+    a.maxRecordBytes === b.maxRecordBytes &&
+    a.measures === b.measures
   );
 }

@@ -1,6 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blankAssetHashes, synthStack } from './synthStack';
+import { resolveConfig } from '../../lib/config/StreamtallyConfig';
+import { StreamtallyStack } from '../../lib/StreamtallyStack';
+import { blankAssetHashes, newApp, synthStack } from './synthStack';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -97,6 +99,38 @@ describe('aggregator function', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     });
+  });
+
+  it('gets the resolved measures as MEASURES when something is declared', () => {
+    const declared = synthStack({ measures: { page_view: { distinct: ['attrs.user'] } } }).template;
+    const [fn] = Object.values(declared.findResources('AWS::Lambda::Function')) as Resource[];
+    const variables = (fn!.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(JSON.parse(variables.MEASURES ?? 'null')).toEqual({
+      types: {
+        page_view: {
+          stats: ['count', 'sum', 'min', 'max'],
+          distinct: [{ field: 'attrs.user', precision: 12 }],
+          dimensions: [],
+          total: false,
+        },
+      },
+      alerts: [],
+    });
+  });
+
+  it('refuses at synth, in one line, a declaration too large for the environment, also in a config not made by resolveConfig', () => {
+    const alerts = Array.from({ length: 40 }, (_, i) => ({
+      name: `a${i}`,
+      type: 'purchase',
+      key: `k${i}`,
+      window: '1m',
+      measure: 'count',
+      below: 1,
+    }));
+    const config = { ...resolveConfig(), alerts };
+    expect(() => new StreamtallyStack(newApp(), 'TooMuch', { config })).toThrow(
+      /^measures and alerts resolve to \d+ bytes of JSON, more than the 3000/,
+    );
   });
 
   it('uses an explicit role with no managed policies', () => {

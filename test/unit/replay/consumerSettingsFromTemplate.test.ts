@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consumerSettingsFromTemplate } from '../../../src/replay/consumerSettingsFromTemplate';
-import { replayAggregatorConfig, settingsFromEnvironment } from '../../../src/replay/ReplaySettings';
+import { replayAggregatorConfig, sameSettings, settingsFromEnvironment } from '../../../src/replay/ReplaySettings';
 
 describe('the settings a replay recomputes with', () => {
   const template = {
@@ -47,5 +47,21 @@ describe('the settings a replay recomputes with', () => {
     const config = replayAggregatorConfig(settings, 'replay:x');
     expect(config).toMatchObject({ consumerName: 'replay:x', parallelizationFactor: 1, allowedLatenessMs: 600_000 });
     expect(config.granularities.map((granularity) => granularity.label)).toEqual(['1m', '1h']);
+  });
+
+  it('carry the declared measures along, and tell two declarations apart', () => {
+    const measures = JSON.stringify({ types: { page_view: { stats: ['count'], distinct: [], dimensions: [], total: true } }, alerts: [] });
+    const variables = template.Resources.Aggregator.Properties.Environment.Variables;
+    const declared = {
+      Resources: {
+        Aggregator: { ...template.Resources.Aggregator, Properties: { Environment: { Variables: { ...variables, MEASURES: measures } } } },
+      },
+    };
+    const settings = settingsFromEnvironment(consumerSettingsFromTemplate(declared)!);
+    expect(settings.measures).toBe(measures);
+    const plain = settingsFromEnvironment(consumerSettingsFromTemplate(template)!);
+    expect(plain).not.toHaveProperty('measures');
+    expect(sameSettings(settings, plain)).toBe(false);
+    expect(sameSettings(settings, { ...plain, measures })).toBe(true);
   });
 });
