@@ -23,3 +23,4 @@ export * from './itemKeys';
 export * from './metricNames';
 export * from './environment';
 export * from './measures';
+export * from './sketches';
