@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { TOTAL_KEY, dimensionType, totalType, tryParseDuration, windowStartMs } from '../../../core';
+import { SketchError, TOTAL_KEY, dimensionType, totalType, tryParseDuration, windowStartMs } from '../../../core';
 import { joinKeySketches, sketchWindowCells, type SketchedCell } from '../../query/attachSketches';
 import { QUERY_FORMATS, RowWriter, type QueryFormat } from '../../query/formatRows';
 import { DEFAULT_QUANTILES, measuredRow, parseQuantiles } from '../../query/measuredRows';
@@ -41,7 +41,9 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
   const { type, key } = seriesOf(values.type, values.by, values.total, values.key);
   const quantiles = values.quantiles === undefined ? DEFAULT_QUANTILES : parseQuantiles(values.quantiles);
   if (!quantiles)
-    throw new UserError(`query: --quantiles must be ranks from 0 to 1 separated by commas (e.g. 0.5,0.95,0.999), got "${values.quantiles}"`);
+    throw new UserError(
+      `query: --quantiles must be ranks from 0 to 1 separated by commas (e.g. 0.5,0.95,0.999), got "${values.quantiles}"`,
+    );
   const writerOptions = values.quantiles === undefined ? {} : { quantileColumns: quantiles.map((spec) => spec.name) };
   const empty = `no aggregates of ${type} in ${granularity} windows for that range`;
   const toRow = ({ cell, sketches }: SketchedCell) => measuredRow(cell, sketches, quantiles);
@@ -109,6 +111,8 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
     if (rollup) writer.add(rollup.cells().map(toRow));
   } catch (error) {
     if (error instanceof QuantileAccuracyMismatchError) throw new UserError(`query: --rollup: ${error.message}`);
+    // Sketches of two precisions in one rollup (the declaration changed within the range), or bytes that are no sketch.
+    if (error instanceof SketchError) throw new UserError(`query: ${values.rollup ? '--rollup: ' : ''}${error.message}`);
     throw error;
   }
   progress?.(windows, writer.count, true);

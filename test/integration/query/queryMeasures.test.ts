@@ -128,7 +128,13 @@ function itemsOf(events: readonly TestEvent[]): Record<string, AttributeValue>[]
     const boardId = `${type}|${windowMs}`;
     let board = boards.get(boardId);
     if (!board) {
-      board = { [A.pk]: { S: topKeysPk(type, '1m') }, [A.sk]: { S: windowSk(windowMs) }, depth: { N: '100' }, version: { N: '1' }, top: { M: {} } };
+      board = {
+        [A.pk]: { S: topKeysPk(type, '1m') },
+        [A.sk]: { S: windowSk(windowMs) },
+        depth: { N: '100' },
+        version: { N: '1' },
+        top: { M: {} },
+      };
       boards.set(boardId, board);
     }
     board.top!.M![key] = { N: String(values.length) };
@@ -228,7 +234,8 @@ describe('query reads the declared measures (dynalite)', () => {
         lines.push(text);
         return true;
       });
-      return { code, out: lines.join('\n'), err: stderr.mock.calls.map((call) => String(call[0])).join('') };
+      // `out` is called once a line, without its newline: joined, this is stdout exactly.
+      return { code, out: lines.map((line) => `${line}\n`).join(''), err: stderr.mock.calls.map((call) => String(call[0])).join('') };
     } finally {
       stderr.mockRestore();
     }
@@ -299,7 +306,9 @@ describe('query reads the declared measures (dynalite)', () => {
     }
     const a = answer.rows[0]!;
     expect(a.distinct!['attrs.user']).toBeLessThan(
-      [...cells.values()].filter((cell) => cell.type === 'page_view' && cell.key === '/a').reduce((sum, cell) => sum + new Set(cell.events.map((e) => e.user)).size, 0),
+      [...cells.values()]
+        .filter((cell) => cell.type === 'page_view' && cell.key === '/a')
+        .reduce((sum, cell) => sum + new Set(cell.events.map((e) => e.user)).size, 0),
     );
     const one = await rows('--type', 'page_view', '--key', '/c', ...range, '--rollup');
     expect(one.rows).toEqual([answer.rows[2]]);
@@ -325,23 +334,49 @@ describe('query reads the declared measures (dynalite)', () => {
     const json = await rows('--type', 'page_view', ...range);
     const { code, out } = await query('--type', 'page_view', ...range, '--format', 'csv');
     expect(code).toBe(0);
-    const lines = out.split('\r\n').filter(Boolean);
+    const lines = out.split('\r\n').filter((line) => line !== '\n' && line !== '');
     expect(lines[0]).toBe('windowStart,key,count,sum,min,max,p50,p90,p99,distinct:attrs.user');
     expect(lines.slice(1)).toEqual(
       json.rows.map((row) =>
-        [row.windowStart, row.key, row.count, row.sum, row.min, row.max, row.quantiles!.p50, row.quantiles!.p90, row.quantiles!.p99, row.distinct!['attrs.user']].join(','),
+        [
+          row.windowStart,
+          row.key,
+          row.count,
+          row.sum,
+          row.min,
+          row.max,
+          row.quantiles!.p50,
+          row.quantiles!.p90,
+          row.quantiles!.p99,
+          row.distinct!['attrs.user'],
+        ].join(','),
       ),
     );
-    const asked = await query('--type', 'search', '--window', '1m', '--from', iso(FROM), '--to', iso(FROM), '--format', 'csv', '--quantiles', '0.5');
-    expect(asked.out).toBe('windowStart,key,count,sum,min,max,p50\r\n2026-12-03T12:00:00.000Z,shoes,3,3,1,1,\r');
+    const asked = await query(
+      '--type',
+      'search',
+      '--window',
+      '1m',
+      '--from',
+      iso(FROM),
+      '--to',
+      iso(FROM),
+      '--format',
+      'csv',
+      '--quantiles',
+      '0.5',
+    );
+    expect(asked.out).toBe('windowStart,key,count,sum,min,max,p50\r\n2026-12-03T12:00:00.000Z,shoes,3,3,1,1,\r\n');
   });
 
   it('a type that declares nothing reads exactly as before, in json and csv', async () => {
     const flags = ['--type', 'search', '--window', '1m', '--from', iso(FROM), '--to', iso(TO)];
     expect((await query(...flags, '--json')).out).toBe(
-      '{"type":"search","window":"1m","rows":[{"key":"shoes","windowStart":"2026-12-03T12:00:00.000Z","count":3,"sum":3,"min":1,"max":1}]}',
+      '{"type":"search","window":"1m","rows":[\n{"key":"shoes","windowStart":"2026-12-03T12:00:00.000Z","count":3,"sum":3,"min":1,"max":1}\n]}\n',
     );
-    expect((await query(...flags, '--format', 'csv')).out).toBe('windowStart,key,count,sum,min,max\r\n2026-12-03T12:00:00.000Z,shoes,3,3,1,1\r');
+    expect((await query(...flags, '--format', 'csv')).out).toBe(
+      'windowStart,key,count,sum,min,max\r\n2026-12-03T12:00:00.000Z,shoes,3,3,1,1\r\n',
+    );
   });
 
   it.each([

@@ -28,7 +28,9 @@ describe('DashboardReader and the declared measures', () => {
         Items: [{ pk: { S: '#top#page_view#1m' } }, { pk: { S: '#top#page_view@attrs.country#1m' } }, { pk: { S: '#d#sneaky#1m#/a' } }],
         LastEvaluatedKey: { pk: { S: '#top#page_view@attrs.country#1m' } },
       })
-      .resolvesOnce({ Items: [{ pk: { S: '#top#page_view@total#1h' } }, { pk: { S: '#top#search#1m' } }, { pk: { S: '#top#page_view#1h' } }] });
+      .resolvesOnce({
+        Items: [{ pk: { S: '#top#page_view@total#1h' } }, { pk: { S: '#top#search#1m' } }, { pk: { S: '#top#page_view#1h' } }],
+      });
     expect(await new DashboardReader(source).eventTypes()).toEqual(['page_view', 'search']);
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(2);
   });
