@@ -9,8 +9,8 @@ export const ROW_COLUMNS = ['windowStart', 'key', 'count', 'sum', 'min', 'max'] 
 /**
  * One CSV field by RFC 4180: quoted when it holds a comma, a double quote,
  * CR or LF, with inner quotes doubled. Written here rather than taken from a
- * CSV library: this is the whole of what the format asks for six known
- * columns, and the CLI ships with no such dependency today.
+ * CSV library: this is the whole of what the format asks for columns known
+ * before the first record, and the CLI ships with no such dependency today.
  */
 export function csvField(value: string | number): string {
   const text = String(value);

@@ -15,4 +15,5 @@ streamtally query --type T --window 1m --top N [--at ISO]
   --quantiles 0.5,0.95,0.999   the quantiles shown (ranks in [0,1]; named p50,p95,p99.9; csv always has their columns)
   --by attrs.FIELD             the dimension's buckets: the keys are the attribute's values (with --top too)
   --total                      the type's total over every key (the one key "all")
-  --rollup                     one row per key over the whole range, every window merged (windowStart: the range's first)`;
+  --rollup                     one row per key over the whole range, every window merged (windowStart: the range's first)
+  --no-distinct                skips the distinct counts (each costs a Query per row's key)`;

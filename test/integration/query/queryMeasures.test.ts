@@ -280,6 +280,17 @@ describe('query reads the declared measures (dynalite)', () => {
     }
   });
 
+  it('--no-distinct reads no sketch, in a listing, for a key and for the top keys', async () => {
+    for (const flags of [range, ['--key', '/a', ...range], ['--window', '1m', '--top', '3', '--at', iso(FROM)]]) {
+      const answer = await rows('--type', 'page_view', ...flags, '--no-distinct');
+      expect(answer.rows.length).toBeGreaterThan(0);
+      for (const row of answer.rows) {
+        expect(row.distinct).toBeUndefined();
+        expect(row.quantiles).toBeDefined();
+      }
+    }
+  });
+
   it('--rollup merges the windows into one row per key: counts and sums added, bins and sketches merged', async () => {
     const answer = await rows('--type', 'page_view', ...range, '--rollup');
     expect(answer.rows.map((row) => row.key)).toEqual(['/a', '/b', '/c']);
