@@ -64,14 +64,15 @@ export async function queryCommand(argv: readonly string[], out: (text: string) 
     const windowMs = windowStartMs(timeFlag('at', values.at, Date.now()), sizeMs);
     const target = await resolveTarget(values);
     const table = target.resources.aggregatesTable;
-    let cells;
+    let sketched;
     try {
-      cells = await readTopKeys(target.dynamo, table, { type, granularity, windowStartMs: windowMs, limit });
+      const cells = await readTopKeys(target.dynamo, table, { type, granularity, windowStartMs: windowMs, limit });
+      sketched = await sketchCells(target.dynamo, table, windowMs, cells);
     } catch (error) {
       if (error instanceof TopKeysDepthError) throw new UserError(`query: --top ${limit}: ${error.message}`);
+      if (error instanceof SketchError) throw new UserError(`query: ${error.message}`);
       throw error;
     }
-    const sketched = await sketchCells(target.dynamo, table, windowMs, cells);
     const writer = new RowWriter(format, lineWriter(out), { type, window: granularity }, writerOptions);
     writer.add(sketched.map(toRow));
     return writer.end(empty);

@@ -153,6 +153,32 @@ function itemsOf(events: readonly TestEvent[]): Record<string, AttributeValue>[]
     [A.min]: { N: '1' },
     [A.max]: { N: '1' },
   });
+  // A sketch item whose bytes are no sketch, and a key whose declaration's accuracy changed between two windows.
+  items.push({
+    [A.pk]: { S: distinctSketchPk('broken', '1m', '/x') },
+    [A.sk]: { S: distinctSketchSk(windowSk(FROM), 'attrs.user') },
+    [M.sketch]: { B: new Uint8Array([1, 2, 3]) },
+    [M.version]: { N: '1' },
+  });
+  for (const [type, key] of [
+    ['broken', '/x'],
+    ['mixed', '/m'],
+    ['mixed', '/m'],
+  ] as const) {
+    const windowMs = items.some((item) => item[A.pk]!.S === aggregatePk(type, '1m', key)) ? FROM + 60_000 : FROM;
+    items.push({
+      [A.pk]: { S: aggregatePk(type, '1m', key) },
+      [A.sk]: { S: windowSk(windowMs) },
+      [A.key]: { S: key },
+      [A.windowStart]: { S: windowSk(windowMs) },
+      [A.count]: { N: '1' },
+      [A.sum]: { N: '5' },
+      [A.min]: { N: '5' },
+      [A.max]: { N: '5' },
+      [M.relativeAccuracy]: { N: windowMs === FROM ? '0.01' : '0.02' },
+      [windowMs === FROM ? quantileBinAttribute(5, 0.01) : quantileBinAttribute(5, 0.02)]: { N: '1' },
+    });
+  }
   return [...items, ...boards.values()];
 }
 
@@ -388,6 +414,22 @@ describe('query reads the declared measures (dynalite)', () => {
     expect((await query(...flags, '--format', 'csv')).out).toBe(
       'windowStart,key,count,sum,min,max\r\n2026-12-03T12:00:00.000Z,shoes,3,3,1,1\r\n',
     );
+  });
+
+  it('data the reads cannot use is one line and exit 2, not a stack trace', async () => {
+    const broken = await query('--type', 'broken', '--key', '/x', ...range, '--json');
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/^streamtally: query: [^\n]+\n$/);
+    const mixed = await query('--type', 'mixed', '--key', '/m', ...range, '--rollup');
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toBe(
+      'streamtally: query: --rollup: the windows of key "/m" hold quantile bins of accuracy 0.01 and 0.02, which cannot be merged; roll up a range of one accuracy\n',
+    );
+    // Without --rollup each window is read on its own, whatever its accuracy.
+    expect((await rows('--type', 'mixed', '--key', '/m', ...range)).rows.map((row) => row.quantiles)).toEqual([
+      { p50: 5, p90: 5, p99: 5 },
+      { p50: 5, p90: 5, p99: 5 },
+    ]);
   });
 
   it.each([
