@@ -25,12 +25,13 @@
  *
  * Canonical: sparse exactly when it is shorter than dense, so equal registers
  * always give equal bytes; {@link HyperLogLog.fromBytes} refuses anything else.
- * At p = 12 (dense 3,075 bytes), 10 distinct values take 26 bytes, 100 take
- * 224, 1,000 take 1,954 and 10,000 the dense 3,075 (test/unit/core/sketches/hyperLogLog.test.ts).
+ * At p = 12 (dense 3,075 bytes: three DynamoDB write units), 10 distinct
+ * values take 26 bytes, 100 take 222, 1,000 take 1,997 (sparse up to 1,364 set
+ * registers) and 10,000 the dense 3,075 (test/unit/core/sketches/hyperLogLog.test.ts).
  */
 import { SketchError } from '../errors';
 import { ertlEstimate } from './ertlEstimate';
-import { type Hash64, hashString } from './murmurHash3';
+import { type Hash64, murmurHash3Utf8 } from './murmurHash3';
 
 export const HYPER_LOG_LOG_MIN_PRECISION = 4;
 export const HYPER_LOG_LOG_MAX_PRECISION = 16;
@@ -150,7 +151,7 @@ export class HyperLogLog {
 
   /** Count one occurrence of `value` (its UTF-8 bytes); adding a value again changes nothing. */
   add(value: string): void {
-    hashString(value, hash);
+    murmurHash3Utf8(value, hash);
     const p = this.precision;
     const index = hash.hi >>> (32 - p);
     // rho of the 64 − p bits after the index: the first 32 of them, then the rest left-aligned.

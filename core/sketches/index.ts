@@ -4,3 +4,5 @@
  */
 export { HYPER_LOG_LOG_MAX_PRECISION, HYPER_LOG_LOG_MIN_PRECISION, HyperLogLog, hyperLogLogStandardError } from './hyperLogLog';
 export { isQuantileBinAttribute, mergeBins, quantileBinAttribute, quantileFromBins } from './quantileBins';
+// The hash is part of the sketch's stored format; exported so it can be checked against the reference.
+export { type Hash64, murmurHash3Utf8, murmurHash3x64Low64 } from './murmurHash3';

@@ -9,7 +9,8 @@
  * (exactly once under redelivery, docs/exactly-once.md), and merging sketches
  * is adding counts. The bin keys and the query are Datadog's own
  * `@datadog/sketches-js` (its LogarithmicMapping, the memory-optimal one, and
- * DDSketch.getValueAtQuantile), so a bin means exactly what DDSketch means.
+ * DDSketch.getValueAtQuantile, over a sparse store of the bins; see
+ * {@link sortedStore}), so a bin means exactly what DDSketch means.
  *
  * The guarantee, in the library's rank convention: for values x_0 ≤ … ≤ x_{n−1},
  * the estimate at quantile q is within relativeAccuracy of x_⌊q·(n−1)⌋
@@ -49,6 +50,10 @@ function checkAccuracy(relativeAccuracy: number): void {
 /** The bin attribute `value` is counted in: `qp<key>`, `qn<key>` (of |value|) or `qz`. */
 export function quantileBinAttribute(value: number, relativeAccuracy: number): string {
   const mapping = mappingOf(relativeAccuracy);
+  // DDSketch itself would file ±Infinity under key Infinity.
+  if (value > mapping.maxPossible || value < -mapping.maxPossible) {
+    throw new SketchError(`DDSketch value must be finite and at most ${mapping.maxPossible} in size, got ${value}`);
+  }
   if (value > mapping.minPossible) return `${positiveBinPrefix}${mapping.key(value)}`;
   if (value < -mapping.minPossible) return `${negativeBinPrefix}${mapping.key(-value)}`;
   if (Number.isNaN(value)) throw new SketchError('DDSketch value must be a number, got NaN');
@@ -58,6 +63,31 @@ export function quantileBinAttribute(value: number, relativeAccuracy: number): s
 /** Whether an item attribute name is a quantile bin's (`qa`, the accuracy, is not). */
 export function isQuantileBinAttribute(name: string): boolean {
   return name === zeroBin || BIN_NAME.test(name);
+}
+
+/**
+ * The part of DDSketch's store its quantile query reads (`count`, `keyAtRank`),
+ * over the bins sorted by key. The library's DenseStore keeps one slot per key
+ * from the lowest to the highest: at accuracy 0.0001 the values 1e-9 and 1e18
+ * are 311,000 keys apart, and adding both overflows the stack in its
+ * `unshift.apply` (tried, 2.1.1), so the query runs over this sparse store;
+ * keyAtRank is DenseStore's, line for line.
+ */
+function sortedStore(bins: [key: number, count: number][]) {
+  bins.sort((a, b) => a[0] - b[0]);
+  let count = 0;
+  for (const [, binCount] of bins) count += binCount;
+  return {
+    count,
+    keyAtRank(rank: number, lower = true): number {
+      let running = 0;
+      for (const [key, binCount] of bins) {
+        running += binCount;
+        if ((lower && running > rank) || (!lower && running >= rank + 1)) return key;
+      }
+      return bins[bins.length - 1]![0];
+    },
+  };
 }
 
 function checkCount(name: string, count: number): void {
@@ -93,9 +123,8 @@ export function quantileFromBins(
     if (count > 0) (match[1] === positiveBinPrefix ? positive : negative).push([Number(match[2]), count]);
   }
   const sketch = new DDSketch({ relativeAccuracy });
-  // In key order, so the dense stores grow at one end only.
-  for (const [key, count] of positive.sort((a, b) => a[0] - b[0])) sketch.store.add(key, count);
-  for (const [key, count] of negative.sort((a, b) => a[0] - b[0])) sketch.negativeStore.add(key, count);
+  sketch.store = sortedStore(positive) as unknown as DDSketch['store'];
+  sketch.negativeStore = sortedStore(negative) as unknown as DDSketch['store'];
   sketch.zeroCount = zeros;
   sketch.count = sketch.store.count + sketch.negativeStore.count + zeros;
   if (sketch.count === 0) return undefined;
