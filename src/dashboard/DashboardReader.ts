@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { isTopKeysPk } from '../../core';
+import { baseType, isDistinctSketchPk, isTopKeysPk } from '../../core';
 import { mapWithConcurrency } from '../../lambdas/shared/mapWithConcurrency';
 import { QUARANTINE_PREFIX, type QuarantineDocument } from '../../lambdas/aggregator/store/S3QuarantineSink';
 import type { ShardOffset } from '../offsets/ConsumerOffsets';
@@ -51,7 +51,13 @@ export class DashboardReader {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The event types that have aggregates: as configured, or every type with a leaderboard item. */
+  /**
+   * The event types that have aggregates: as configured, or every type with a
+   * leaderboard item. Derived types (a dimension's `page_view@attrs.country`,
+   * a total's `page_view@total`, docs/measures.md) have leaderboards too but
+   * are views of their type, not types of their own: they are left out
+   * (`query --by` and `--total` read them).
+   */
   async eventTypes(): Promise<readonly string[]> {
     if (this.source.eventTypes) return this.source.eventTypes;
     const now = this.clock();
@@ -70,8 +76,11 @@ export class DashboardReader {
       );
       for (const item of page.Items ?? []) {
         const pk = item.pk?.S ?? '';
+        // The filter keeps sketch items (`#d#...`) out already; the check keeps it so if the filter changes.
+        if (!isTopKeysPk(pk) || isDistinctSketchPk(pk)) continue;
         // `#top#<type>#<granularity>`: a type never contains `#`.
-        if (isTopKeysPk(pk)) found.add(pk.slice('#top#'.length, pk.lastIndexOf('#')));
+        const type = pk.slice('#top#'.length, pk.lastIndexOf('#'));
+        if (baseType(type) === type) found.add(type);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -103,7 +112,9 @@ export class DashboardReader {
 
   /** The top `limit` keys of one window, as `query --top` reads them. */
   async topKeys(query: { type: string; granularity: string; windowStartMs: number; limit: number }): Promise<AggregateRow[]> {
-    return readTopKeys(this.source.dynamo, this.source.resources.aggregatesTable, query);
+    const cells = await readTopKeys(this.source.dynamo, this.source.resources.aggregatesTable, query);
+    // The API shows the plain aggregates; an item's quantile bins are not part of it.
+    return cells.map(({ key, windowStart, count, sum, min, max }) => ({ key, windowStart, count, sum, min, max }));
   }
 
   /** Quarantined records by reason (`invalid`, `late`, `future`, and any other reason found). */

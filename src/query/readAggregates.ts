@@ -16,6 +16,8 @@ import {
   windowPartPk,
   windowSk,
   compareKeyCounts,
+  isQuantileBinAttribute,
+  MeasureAttributes as M,
 } from '../../core';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { TopKeysDepthError } from './errors';
@@ -28,6 +30,31 @@ export interface AggregateRow {
   readonly sum: number;
   readonly min: number;
   readonly max: number;
+  /** Quantiles of `value` by name (`p50`), when the item keeps quantile bins (docs/measures.md). */
+  readonly quantiles?: Readonly<Record<string, number>>;
+  /** Distinct-count estimates by field (`attrs.user`), when the cell has distinct-count sketches. */
+  readonly distinct?: Readonly<Record<string, number>>;
+}
+
+/** An item's quantile bins: count by bin attribute (`qp<i>`, `qn<i>`, `qz`), as core/sketches reads them. */
+export type QuantileBins = Readonly<Record<string, number>>;
+
+/**
+ * One aggregate item as read: the plain aggregates, and the quantile bins
+ * and their accuracy when the item has them (absent otherwise, so a plain
+ * item reads exactly as before). What a row is made from (measuredRows.ts).
+ */
+export interface AggregateCell {
+  readonly key: string;
+  readonly windowStart: string;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  /** The item's `qp<i>`/`qn<i>`/`qz` attributes by name. */
+  readonly bins?: QuantileBins;
+  /** `qa`: the relative accuracy the bins were made with. */
+  readonly accuracy?: number;
 }
 
 /** The windows of one key between two window starts, oldest first. */
@@ -35,8 +62,8 @@ export async function readKeyWindows(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; key: string; fromWindowMs: number; toWindowMs: number },
-): Promise<AggregateRow[]> {
-  const rows: AggregateRow[] = [];
+): Promise<AggregateCell[]> {
+  const rows: AggregateCell[] = [];
   for await (const page of readKeyWindowPages(dynamo, table, query)) rows.push(...page);
   return rows;
 }
@@ -46,7 +73,7 @@ export function readKeyWindowPages(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; key: string; fromWindowMs: number; toWindowMs: number },
-): AsyncGenerator<AggregateRow[]> {
+): AsyncGenerator<AggregateCell[]> {
   return readPages(dynamo, {
     TableName: table,
     KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
@@ -68,7 +95,7 @@ export async function readTopKeys(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; windowStartMs: number; limit: number },
-): Promise<AggregateRow[]> {
+): Promise<AggregateCell[]> {
   const { Item } = await dynamo.send(
     new GetItemCommand({
       TableName: table,
@@ -95,7 +122,7 @@ export async function readWindowKeys(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; windowStartMs: number },
-): Promise<AggregateRow[]> {
+): Promise<AggregateCell[]> {
   const keys: Record<string, AttributeValue>[] = [];
   // The parts are independent partitions of the index: read them at once.
   await Promise.all(
@@ -122,8 +149,8 @@ export async function readWindowKeys(
 }
 
 /** BatchGetItem in requests of 100 keys, again for what DynamoDB left unprocessed. */
-async function readItems(dynamo: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[]): Promise<AggregateRow[]> {
-  const rows: AggregateRow[] = [];
+async function readItems(dynamo: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[]): Promise<AggregateCell[]> {
+  const rows: AggregateCell[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
     let pending: Record<string, AttributeValue>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
@@ -144,7 +171,7 @@ function itemKeyOf(type: string, granularity: string, key: string, windowStartMs
 
 const BATCH_GET_LIMIT = 100;
 
-async function* readPages(dynamo: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<AggregateRow[]> {
+async function* readPages(dynamo: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<AggregateCell[]> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
@@ -153,8 +180,8 @@ async function* readPages(dynamo: DynamoDBClient, input: QueryCommandInput): Asy
   } while (startKey);
 }
 
-function rowFromItem(item: Record<string, AttributeValue>): AggregateRow {
-  return {
+function rowFromItem(item: Record<string, AttributeValue>): AggregateCell {
+  const row = {
     key: item[A.key]?.S ?? '',
     windowStart: item[A.windowStart]?.S ?? item[A.sk]?.S ?? '',
     count: Number(item[A.count]?.N ?? 0),
@@ -162,4 +189,9 @@ function rowFromItem(item: Record<string, AttributeValue>): AggregateRow {
     min: Number(item[A.min]?.N ?? 0),
     max: Number(item[A.max]?.N ?? 0),
   };
+  const accuracy = item[M.relativeAccuracy]?.N;
+  if (accuracy === undefined) return row;
+  const bins: Record<string, number> = {};
+  for (const [name, value] of Object.entries(item)) if (isQuantileBinAttribute(name) && value.N !== undefined) bins[name] = Number(value.N);
+  return { ...row, bins, accuracy: Number(accuracy) };
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readWindowKeys, type AggregateRow } from './readAggregates';
+import { readWindowKeys, type AggregateCell } from './readAggregates';
 
 /** Windows read ahead of the one being printed: enough to overlap the round trips, few enough to hold. */
 const READ_AHEAD = 4;
@@ -9,18 +9,35 @@ const READ_AHEAD = 4;
  * at a time in window order (within a window highest count first), reading
  * at most {@link READ_AHEAD} windows ahead of the consumer. Memory holds a
  * few windows, never the range, so any range can be read.
+ *
+ * `enrich` turns a window's cells into what is handed out (the measures
+ * `query` reads per key, such as distinct-count sketches), inside the
+ * read-ahead, so those reads overlap too.
  */
-export async function* streamWindowRows(
+export function streamWindowRows(
   dynamo: DynamoDBClient,
   table: string,
-  query: { type: string; granularity: string; sizeMs: number; fromWindowMs: number; toWindowMs: number },
-): AsyncGenerator<{ windowStartMs: number; rows: AggregateRow[] }> {
-  const pending: { windowStartMs: number; rows: Promise<AggregateRow[]> }[] = [];
+  query: WindowRange,
+): AsyncGenerator<{ windowStartMs: number; rows: AggregateCell[] }>;
+export function streamWindowRows<R>(
+  dynamo: DynamoDBClient,
+  table: string,
+  query: WindowRange,
+  enrich: (windowStartMs: number, cells: AggregateCell[]) => Promise<R[]>,
+): AsyncGenerator<{ windowStartMs: number; rows: R[] }>;
+export async function* streamWindowRows<R>(
+  dynamo: DynamoDBClient,
+  table: string,
+  query: WindowRange,
+  enrich?: (windowStartMs: number, cells: AggregateCell[]) => Promise<R[]>,
+): AsyncGenerator<{ windowStartMs: number; rows: (R | AggregateCell)[] }> {
+  const pending: { windowStartMs: number; rows: Promise<(R | AggregateCell)[]> }[] = [];
   let next = query.fromWindowMs;
   const fill = () => {
     while (pending.length < READ_AHEAD && next <= query.toWindowMs) {
       const windowStartMs = next;
-      const rows = readWindowKeys(dynamo, table, { type: query.type, granularity: query.granularity, windowStartMs });
+      const cells = readWindowKeys(dynamo, table, { type: query.type, granularity: query.granularity, windowStartMs });
+      const rows = enrich ? cells.then((read) => enrich(windowStartMs, read)) : cells;
       // Awaited in order below; until then a failure must not count as unhandled.
       rows.catch(() => undefined);
       pending.push({ windowStartMs, rows });
@@ -34,4 +51,13 @@ export async function* streamWindowRows(
     fill();
     yield { windowStartMs: head.windowStartMs, rows };
   }
+}
+
+/** A type's windows of one granularity, by window start. */
+interface WindowRange {
+  readonly type: string;
+  readonly granularity: string;
+  readonly sizeMs: number;
+  readonly fromWindowMs: number;
+  readonly toWindowMs: number;
 }

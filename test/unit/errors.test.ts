@@ -50,6 +50,8 @@ const EXAMPLES: Record<string, (C: ErrorClass) => Error> = {
   CheckpointTrimmedError: (C) => new (C as unknown as new (s: string, o: object) => Error)('shard-1', { cause }),
   ReplayWriteError: (C) => new (C as unknown as new (s: string, n: number, o: object) => Error)('shard-1', 3, { cause }),
   TopKeysDepthError: (C) => new (C as unknown as new (a: number, d: number, o: object) => Error)(200, 100, { cause }),
+  QuantileAccuracyMismatchError: (C) =>
+    new (C as unknown as new (k: string, a: number, b: number, o: object) => Error)('/a', 0.01, 0.02, { cause }),
 };
 const build = (name: string, C: ErrorClass): Error =>
   (EXAMPLES[name] ?? ((K) => new (K as unknown as new (m: string, o: object) => Error)('something is wrong', { cause })))(C);

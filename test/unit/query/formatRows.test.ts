@@ -98,3 +98,55 @@ describe('query flags', () => {
     expect(stderr).toEqual([message]);
   });
 });
+
+describe('the declared measures', () => {
+  const measured = (key: string, p99: number, users?: number) => ({
+    ...row(key),
+    quantiles: { p50: 1, p90: 2.5, p99 },
+    ...(users === undefined ? {} : { distinct: { 'attrs.user': users } }),
+  });
+
+  it('json and jsonl carry quantiles and distinct only on the rows that have them', () => {
+    const chunks: string[] = [];
+    const writer = new RowWriter('jsonl', (text) => chunks.push(text), { type: 't', window: '1m' });
+    writer.add([measured('/a', 9, 4), row('/plain')]);
+    writer.end('none');
+    expect(chunks.join('')).toBe(
+      '{"key":"/a","windowStart":"2026-11-26T12:00:00.000Z","count":1,"sum":1,"min":1,"max":1,"quantiles":{"p50":1,"p90":2.5,"p99":9},"distinct":{"attrs.user":4}}\n' +
+        '{"key":"/plain","windowStart":"2026-11-26T12:00:00.000Z","count":1,"sum":1,"min":1,"max":1}\n',
+    );
+  });
+
+  it('csv names the measures of the first rows in its header; a later row without them has empty cells', () => {
+    const chunks: string[] = [];
+    const writer = new RowWriter('csv', (text) => chunks.push(text), { type: 't', window: '1m' });
+    writer.add([measured('/a', 9, 4)]);
+    writer.add([row('/b'), { ...row('/c'), distinct: { 'attrs.user': 2, 'attrs.new': 7 } }]);
+    writer.end('none');
+    expect(chunks.join('')).toBe(
+      'windowStart,key,count,sum,min,max,p50,p90,p99,distinct:attrs.user\r\n' +
+        '2026-11-26T12:00:00.000Z,/a,1,1,1,1,1,2.5,9,4\r\n' +
+        '2026-11-26T12:00:00.000Z,/b,1,1,1,1,,,,\r\n' +
+        '2026-11-26T12:00:00.000Z,/c,1,1,1,1,,,,2\r\n',
+    );
+  });
+
+  it('csv has the asked quantiles as columns even before (or without) a row that has them', () => {
+    const chunks: string[] = [];
+    const writer = new RowWriter('csv', (text) => chunks.push(text), { type: 't', window: '1m' }, { quantileColumns: ['p95', 'p99.9'] });
+    writer.end('none');
+    expect(chunks).toEqual(['windowStart,key,count,sum,min,max,p95,p99.9\r\n']);
+  });
+
+  it('a table shows the measures as compact columns', () => {
+    const chunks: string[] = [];
+    const writer = new RowWriter('table', (text) => chunks.push(text), { type: 't', window: '1m' });
+    writer.add([measured('/a', 1 / 3, 12), row('/b')]);
+    writer.end('none');
+    expect(chunks.join('')).toBe(
+      'windowStart               key  count  sum  min  max  p50  p90  p99       distinct:attrs.user\n' +
+        '2026-11-26T12:00:00.000Z  /a       1    1    1    1    1  2.5  0.333333                   12\n' +
+        '2026-11-26T12:00:00.000Z  /b       1    1    1    1\n',
+    );
+  });
+});
