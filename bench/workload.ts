@@ -12,6 +12,14 @@ export interface WorkloadOptions {
   readonly zipfExponent: number;
   /** Every event (producer retries aside) a key never seen before: `keys` and `zipfExponent` are then unused. @default false */
   readonly uniqueKeys?: boolean;
+  /**
+   * Events carry what the declared measures of the bench read (MEASURED_DECLARATION):
+   * `attrs.user` (20,000 users, Zipf s = 1), `attrs.country` (40, Zipf s = 1.2) and a
+   * lognormal latency in ms as `value` (median 80, three decimals). Draws come from a
+   * second generator, so the keys, types and ids are those of the same workload without.
+   * @default false
+   */
+  readonly measureAttrs?: boolean;
   /** Share of records that re-send an earlier event unchanged (a producer retry, same `id`). */
   readonly producerRetryRate: number;
   /** Share of records that break docs/contract.md §1 (a `ts` that is not a time). */
@@ -76,6 +84,9 @@ export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): W
   const drawKey = zipfSampler(options.keys, options.zipfExponent, random);
   const keyNames = Array.from({ length: options.keys }, (_, rank) => `/catalog/item-${String(rank).padStart(4, '0')}`);
   const recent: string[] = [];
+  const measureRandom = seededRandom(options.seed ^ 0x5eed);
+  const drawUser = zipfSampler(MEASURE_USERS, 1, measureRandom);
+  const drawCountry = zipfSampler(MEASURE_COUNTRIES, 1.2, measureRandom);
   const records: KinesisStreamRecord[] = [];
   let payloadBytes = 0;
   let producerRetries = 0;
@@ -97,14 +108,20 @@ export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): W
       // Events reach Kinesis 0.25-1.75 s after they happen.
       const tsMs = arrivalMs - 250 - Math.floor(random() * 1_500);
       const invalid = draw > 1 - options.invalidRate;
-      payload = JSON.stringify({
+      const event = {
         id: uuid(random),
         type: kind.type,
         key,
         ts: invalid ? 'yesterday' : new Date(tsMs).toISOString(),
         value: kind.value(random),
-        attrs: { ua: USER_AGENTS[Math.floor(random() * USER_AGENTS.length)] },
-      });
+        attrs: { ua: USER_AGENTS[Math.floor(random() * USER_AGENTS.length)] } as Record<string, string>,
+      };
+      if (options.measureAttrs) {
+        event.value = lognormalLatencyMs(measureRandom);
+        event.attrs.user = `user-${drawUser()}`;
+        event.attrs.country = `c${drawCountry()}`;
+      }
+      payload = JSON.stringify(event);
       partitionKey = key;
       if (invalid) invalidRecords++;
       recent.push(payload);
@@ -147,6 +164,15 @@ export function generateWorkload(options: WorkloadOptions = DEFAULT_WORKLOAD): W
     shardId: SHARD_ID,
     lastArrivalMs,
   };
+}
+
+const MEASURE_USERS = 20_000;
+const MEASURE_COUNTRIES = 40;
+
+/** A latency-like value: lognormal, median 80 ms, a long tail; three decimals. */
+function lognormalLatencyMs(random: () => number): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.round(Math.exp(Math.log(80) + 0.9 * normal) * 1000) / 1000;
 }
 
 function pickType(draw: number): (typeof TYPES)[number] {

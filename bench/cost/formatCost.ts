@@ -28,5 +28,13 @@ export function formatCost(result: CostResult): string {
   for (const [workload, byBatchSize] of Object.entries(result.batchSizeSweep.runs)) {
     for (const [batchSize, figures] of Object.entries(byBatchSize)) lines.push(row(`${workload} batch ${batchSize}`, figures));
   }
+  const { measures } = result;
+  lines.push(
+    `  measures, zipf with users/countries/latencies, 1 shard, dedup on, ${measures.eventsPerRun} records; declared: ${measures.declaration}:`,
+  );
+  lines.push(row('nothing declared', measures.plain), row('measures declared', measures.declared));
+  lines.push(
+    `  the measures add ${measures.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.addedReadUnitsPerEvent.toFixed(3)} read units per event`,
+  );
   return lines.join('\n');
 }

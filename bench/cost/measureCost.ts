@@ -10,6 +10,7 @@ import { BillingMeter } from './BillingMeter';
 import { billedFigures, type BilledFigures } from './billedFigures';
 import { runPowertoolsDynamoWay } from './powertoolsDynamoWay';
 import { splitToShards } from './splitToShards';
+import { measuredEnv } from '../measures/declaration';
 
 /** The workloads the cost section prices, by name. */
 export const COST_WORKLOADS = {
@@ -68,6 +69,23 @@ export interface CostResult {
   readonly ratioToPowertools: { readonly headline: number } & Record<CostWorkload, Record<string, { on: number; off: number }>>;
   /** The batching trade, 1 shard, dedup on: `batchSizeSweep.<workload>.<batch size>`. */
   readonly batchSizeSweep: BatchSizeSweep;
+  /** What the declared measures add: the same events with and without them. */
+  readonly measures: MeasuresCost;
+}
+
+/**
+ * The zipf workload with users, countries and latencies in its events (1 shard,
+ * dedup on), priced with nothing declared and with bench/measures/declaration.ts
+ * declared on every type: what a distinct count, quantiles, a dimension and a
+ * total cost in billed units per event.
+ */
+export interface MeasuresCost {
+  readonly eventsPerRun: number;
+  readonly declaration: string;
+  readonly plain: CostRun;
+  readonly declared: CostRun;
+  readonly addedWriteUnitsPerEvent: number;
+  readonly addedReadUnitsPerEvent: number;
 }
 
 /** Billed units per event by batch size, over `eventsPerRun` records of each workload. */
@@ -149,6 +167,7 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
     }
     ratioToPowertools.headline = ratioToPowertools.zipf['1']!.on;
     const batchSizeSweep = await sweepBatchSizes(emulators, meter, options.sweepEvents ?? 40_000, progress);
+    const measures = await priceMeasures(emulators, meter, events, progress);
     return {
       eventsPerRun: events,
       batchSize: BATCH_SIZE,
@@ -157,11 +176,44 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
       powertools,
       ratioToPowertools,
       batchSizeSweep,
+      measures,
     };
   } finally {
     probe.destroy();
     await emulators.close();
   }
+}
+
+/** The zipf workload with measure attributes, priced plain and with the measures declared. */
+async function priceMeasures(
+  emulators: LocalEmulators,
+  meter: BillingMeter,
+  events: number,
+  progress: (message: string) => void,
+): Promise<MeasuresCost> {
+  const workload = generateWorkload({
+    ...DEFAULT_WORKLOAD,
+    ...COST_WORKLOADS.zipf,
+    records: events,
+    batchSize: BATCH_SIZE,
+    producerRetryRate: PRODUCER_RETRY_RATE,
+    measureAttrs: true,
+  });
+  const nowMs = workload.lastArrivalMs + 1_000;
+  const batches = splitToShards(workload.batches, 1, BATCH_SIZE);
+  progress(`cost: measures, zipf with users and countries, nothing declared: ${batches.length} batches`);
+  const plain = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-plain');
+  progress(`cost: measures, the same events, distinct users + quantiles + country dimension + total declared`);
+  const env = measuredEnv();
+  const declared = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-declared', 0, env);
+  return {
+    eventsPerRun: events,
+    declaration: 'every type: distinct attrs.user (p 12), quantiles of value (1 %), dimension attrs.country (cap 100), total',
+    plain,
+    declared,
+    addedWriteUnitsPerEvent: declared.writeUnitsPerEvent - plain.writeUnitsPerEvent,
+    addedReadUnitsPerEvent: declared.readUnitsPerEvent - plain.readUnitsPerEvent,
+  };
 }
 
 /**
@@ -217,6 +269,8 @@ async function priceConsumerRun(
   suffix: string,
   /** Records processed before the meter starts: their batches are not priced. @default 0 */
   warmupRecords = 0,
+  /** More of the consumer's environment (the declared measures). */
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<CostRun> {
   const { aggregatesTable, checkpointTable } = await emulators.createTables(`cost-${suffix}`);
   const { config, resources } = configFromEnv({
@@ -225,6 +279,7 @@ async function priceConsumerRun(
     CHECKPOINT_TABLE: checkpointTable,
     QUARANTINE_BUCKET: emulators.bucket,
     DEDUP_PRODUCER_IDS: String(dedup),
+    ...extraEnv,
   });
   const now = () => nowMs;
   const ports = createBatchPorts({ dynamo: emulators.dynamo, s3: emulators.s3 }, config, resources, now);

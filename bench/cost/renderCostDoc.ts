@@ -76,6 +76,10 @@ of one workload.
     .join('')}
 ${batchSizeSweepRows(result.batchSizeSweep, (figures) => money(dynamoMonth(figures, 1_000))).join('\n')}
 
+## What the declared measures add
+
+${measuresSection(result, (figures, rate) => money(dynamoMonth(figures, rate)))}
+
 ## Lambda and CloudWatch, per month
 
 ${lambdaAndCloudWatchSection(stack)}
@@ -95,6 +99,24 @@ ${Object.values(PRICES)
   .map((price: Price) => `| ${price.unit} | ${priceText(price)} | ${price.source} | ${price.asOf} |`)
   .join('\n')}
 `;
+}
+
+/** The measures' rows: the same events with nothing declared and with the bench's declaration. */
+function measuresSection(
+  result: CostResult,
+  monthly: (figures: { writeUnitsPerEvent: number; readUnitsPerEvent: number }, rate: number) => string,
+): string {
+  const { measures } = result;
+  const row = (label: string, figures: { writeUnitsPerEvent: number; readUnitsPerEvent: number }) =>
+    `| ${label} | ${figures.writeUnitsPerEvent.toFixed(3)} | ${figures.readUnitsPerEvent.toFixed(3)} | ${RATES.map((rate) => monthly(figures, rate)).join(' | ')} |`;
+  return `The zipf workload with a user, a country and a latency in every event (${measures.eventsPerRun} records, 1 shard,
+dedup on), priced with nothing declared and with [measures](measures.md) declared on ${measures.declaration}.
+The measures add ${measures.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.addedReadUnitsPerEvent.toFixed(3)} read units per event.
+
+| run | write units / event | read units / event | 100 events/s | 1,000 events/s | 10,000 events/s |
+|---|---|---|---|---|---|
+${row('nothing declared', measures.plain)}
+${row('measures declared', measures.declared)}`;
 }
 
 /** What of the deployed stack the Lambda and CloudWatch lines price: its defaults and its alarms. */

@@ -50,6 +50,14 @@ describe('renderCostDoc', () => {
         warmupRecords: 5_000,
         runs: { hot: { '500': run(0.5), '10000': run(0.1) }, zipf: { '10000': run(1), '500': run(3) } },
       },
+      measures: {
+        eventsPerRun: 1_000,
+        declaration: 'every type: distinct attrs.user',
+        plain: run(2),
+        declared: run(3),
+        addedWriteUnitsPerEvent: 1,
+        addedReadUnitsPerEvent: 0,
+      },
     };
     // Act
     const doc = renderCostDoc(result, '2026-12-02T00:00:00.000Z', { batchSize: 500, maxBatchingWindowSeconds: 1, alarms: 20 });
@@ -57,6 +65,9 @@ describe('renderCostDoc', () => {
     expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
     expect(doc).toContain('not found');
+    // The measures: 3 units per event with them, 2 without, priced alike.
+    expect(doc).toContain('| measures declared | 3.000 | 0.000 | $486 | $4,860 | $48,600 |');
+    expect(doc).toContain('The measures add 1.000 write units');
     // The sweep: batch sizes in numeric order, the window each needs at 1,000 records/s, each workload's units and month.
     expect(doc).toContain('| 500 | 0.5 s | 0.500 | $810 | 3.000 | $4,860 |');
     expect(doc).toContain('| 10,000 | 10.0 s | 0.100 | $162 | 1.000 | $1,620 |');
