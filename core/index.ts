@@ -23,3 +23,7 @@ export * from './itemKeys';
 export * from './metricNames';
 export * from './environment';
 export * from './measures';
+export * from './readEventField';
+export * from './typeMeasures';
+export * from './dimensionBuckets';
+export * from './deriveCellEvents';

@@ -7,8 +7,14 @@ import {
   type StreamEvent,
   type StreamRecord,
   judgeLateness,
+  deriveCellEvents,
+  utcDay,
+  NO_MEASURES,
+  type AdmittedLookup,
   type ItemDelta,
+  type MeasuresConfig,
 } from '../../core';
+import { decideDimensionBuckets } from './decideDimensionBuckets';
 import { deaggregateRecord, subSequencePaddedSequence } from './kpl/deaggregateRecord';
 import type { AggregatorConfig } from './config';
 import { mapWithConcurrency, settleWithConcurrency } from '../shared/mapWithConcurrency';
@@ -18,6 +24,7 @@ import {
   type Checkpoint,
   type CheckpointStore,
   type ClaimStore,
+  type DimensionRegistry,
   type QuarantineSink,
   type SeenIdLedger,
   type TopKeysOffer,
@@ -28,7 +35,8 @@ import {
  * Where processBatch writes. Producer-id dedup uses `seenIds` with one batch
  * at a time per shard, and `claims` (one per event) with concurrent batches or
  * where no ledger is given; neither when dedup is off. `topKeys` is absent
- * where no leaderboards are kept (a replay's shadow table).
+ * where no leaderboards are kept (a replay's shadow table). `dimensions` is
+ * needed when the measures declare dimensions (docs/measures.md).
  */
 export interface BatchPorts {
   readonly aggregates: AggregateStore;
@@ -37,6 +45,7 @@ export interface BatchPorts {
   readonly claims?: ClaimStore;
   readonly seenIds?: SeenIdLedger;
   readonly topKeys?: TopKeysStore;
+  readonly dimensions?: DimensionRegistry;
 }
 
 /** What one batch did, for metrics and for Lambda's partial-batch response. */
@@ -171,6 +180,8 @@ async function processShard(
   const ledger = concurrent ? undefined : ports.seenIds;
   if (ledger) await dropSeenIds(shardId, entries, ledger, checkpoint);
   else await settleDuplicates(shardId, entries, ports.claims, config);
+  const measures = config.measures ?? NO_MEASURES;
+  const admitted = await decideBuckets(entries, ports, config, measures);
 
   // Nothing at or after the first undecided record may be applied, or an item
   // could take a later contribution before an earlier one.
@@ -190,6 +201,10 @@ async function processShard(
 
   // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
   const deltas = buildItemDeltas(shardId, counted, config.granularities, true);
+  // Dimension and total cells take the same events (same sequence numbers),
+  // so they are applied, and retried, by the same rules as any cell.
+  const derived = deriveCellEvents(counted, measures, admitted);
+  if (derived.length > 0) for (const delta of buildItemDeltas(shardId, derived, config.granularities, true)) deltas.push(delta);
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
   const applyFailures = await settleWithConcurrency(
     deltas,
@@ -402,6 +417,40 @@ function decodeEntry(
 function invalid(message: string): Verdict {
   return { kind: 'quarantine', reason: QuarantineReason.invalid, message };
 }
+
+/**
+ * Decides the dimension bucket of every counted event (docs/measures.md). A
+ * registry that cannot decide makes the events of its type and day a retry:
+ * the rule on the first undecided entry then holds them back, and all after.
+ */
+async function decideBuckets(
+  entries: readonly Entry[],
+  ports: BatchPorts,
+  config: AggregatorConfig,
+  measures: MeasuresConfig,
+): Promise<AdmittedLookup> {
+  if (!Object.values(measures.types).some((type) => type.dimensions.length > 0)) return NO_BUCKETS;
+  const events: StreamEvent[] = [];
+  for (const entry of entries) if (entry.verdict.kind === 'count') events.push(entry.event!);
+  const { admitted, failures } = await decideDimensionBuckets(
+    events,
+    measures,
+    ports.dimensions,
+    config.granularities,
+    config.writeConcurrency,
+  );
+  for (const failure of failures) {
+    for (const entry of entries) {
+      const event = entry.event;
+      if (entry.verdict.kind === 'count' && event!.type === failure.type && utcDay(event!.tsMs) === failure.day) {
+        entry.verdict = { kind: 'retry', error: failure.error };
+      }
+    }
+  }
+  return admitted;
+}
+
+const NO_BUCKETS: AdmittedLookup = () => false;
 
 /**
  * With concurrent batches per shard a record is judged by the watermark

@@ -5,6 +5,7 @@ import type { BatchPorts } from '../processBatch';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
+import { DynamoDimensionRegistry } from './DynamoDimensionRegistry';
 import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
@@ -41,5 +42,6 @@ export function createBatchPorts(
         ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, wallClock(now))
         : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
+    dimensions: new DynamoDimensionRegistry(clients.dynamo, resources.checkpointTable, config.consumerName),
   };
 }

@@ -71,6 +71,31 @@ export interface AggregateStore {
   apply(delta: ItemDelta): Promise<number | undefined | void>;
 }
 
+/** One dimension's values on one UTC day of event time that need a bucket decision. */
+export interface DimensionAdmission {
+  readonly type: string;
+  readonly field: string;
+  /** `YYYY-MM-DD`. */
+  readonly day: string;
+  /** Most values with a bucket of their own that day. */
+  readonly cap: number;
+  /** Distinct values, in order of first appearance. */
+  readonly values: readonly string[];
+  /** When the day's registry may expire, epoch seconds: after every window of the day has. */
+  readonly expiresAtSec: number;
+}
+
+/**
+ * Decides which values of a dimension get a bucket of their own
+ * (docs/measures.md): the first `cap` distinct values of each UTC day. A
+ * decision, once made, is the same on every later attempt and in every
+ * execution environment, so a redelivered event lands in the same bucket.
+ */
+export interface DimensionRegistry {
+  /** For each of `admission.values`, whether it has (now) a bucket of its own. */
+  admit(admission: DimensionAdmission): Promise<boolean[]>;
+}
+
 /** Counts a batch wrote into one window, offered to that window's leaderboard. */
 export interface TopKeysOffer {
   readonly type: string;
