@@ -1,9 +1,9 @@
 /**
- * The root of streamtally's errors, and the configuration family.
+ * The root of streamtally's errors, the configuration family and the sketches' family.
  *
  * Every error streamtally throws on purpose extends {@link StreamtallyError},
  * through one base per area, each in that area's `errors.ts`: {@link ConfigError}
- * here, `StoreError` (lambdas/aggregator/store/errors.ts), `ProducerError`
+ * and {@link SketchError} here, `StoreError` (lambdas/aggregator/store/errors.ts), `ProducerError`
  * (src/producer/errors.ts), `LocalRuntimeError` (src/local/errors.ts),
  * `ReplayError` (src/replay/errors.ts), `QueryError` (src/query/errors.ts) and
  * the CLI's `UserError` (src/cli/errors.ts). Each class sets its `name` and
@@ -47,4 +47,15 @@ export class AggregatorConfigError extends ConfigError {
  */
 export class StreamtallyConfigError extends ConfigError {
   override name = 'StreamtallyConfigError';
+}
+
+/**
+ * A sketch (core/sketches) that cannot be made or read: a precision or an
+ * accuracy out of range, bytes or bins that are not a sketch's, two sketches
+ * that cannot be merged. Its own family beside {@link ConfigError}, because
+ * corrupt stored bytes are not a setting; the message is one line naming what
+ * is wrong.
+ */
+export class SketchError extends StreamtallyError {
+  override name = 'SketchError';
 }

@@ -27,3 +27,4 @@ export * from './readEventField';
 export * from './typeMeasures';
 export * from './dimensionBuckets';
 export * from './deriveCellEvents';
+export * from './sketches';
