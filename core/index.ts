@@ -28,3 +28,4 @@ export * from './typeMeasures';
 export * from './dimensionBuckets';
 export * from './deriveCellEvents';
 export * from './sketches';
+export * from './parseMeasuresConfig';

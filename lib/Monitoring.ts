@@ -9,9 +9,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { AlertComparison, type DataAlert, METRICS_NAMESPACE, parseDuration } from '../core';
 import { CONCERN_TITLES, Concern } from './monitoring/Concern';
 import { dashboardRow, type RowGraph } from './monitoring/dashboardRow';
-import { consumerEmfMetrics, consumerFunctionMetrics, eventSourceMappingMetrics, streamMetrics, tableMetrics } from './monitoring/metrics';
+import { dataAlertMeaning } from './monitoring/dataAlertMeaning';
+import {
+  consumerEmfMetrics,
+  consumerFunctionMetrics,
+  dataAlertMetrics,
+  eventSourceMappingMetrics,
+  streamMetrics,
+  tableMetrics,
+} from './monitoring/metrics';
 import { AlarmWindows, resolveThresholds, type AlarmWindow, type MonitoringThresholds } from './monitoring/thresholds';
 
 /** A consumer as monitoring sees it (a {@link StreamConsumer} is one). */
@@ -82,6 +91,17 @@ export interface MonitoringProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * The deployment's data alerts (resolved, see parseMeasuresConfig): one alarm each on
+   * the consumer's `DataAlertValue` metric, and a dashboard row.
+   * @default - none
+   */
+  readonly dataAlerts?: readonly DataAlert[];
+  /**
+   * The namespace the consumer publishes its metrics to (its POWERTOOLS_METRICS_NAMESPACE).
+   * @default METRICS_NAMESPACE
+   */
+  readonly metricsNamespace?: string;
 }
 
 /** The Lambda default timeout, used when a consumer's function does not say. */
@@ -104,6 +124,10 @@ interface AlarmSpec {
   readonly treatMissingData: cloudwatch.TreatMissingData;
   /** What it means, in one sentence, for the alarm description. */
   readonly meaning: string;
+  /** @default GREATER_THAN_THRESHOLD */
+  readonly comparisonOperator?: cloudwatch.ComparisonOperator;
+  /** The runbook entry the description links to. @default - runbookLink(name) */
+  readonly runbook?: string;
 }
 
 /**
@@ -164,10 +188,11 @@ export class Monitoring extends Construct {
       });
     }
 
-    const graphs: { [C in Concern]: RowGraph[] } = { lag: [], backpressure: [], consumer: [], dynamodb: [], sla: [] };
+    const graphs: { [C in Concern]: RowGraph[] } = { lag: [], backpressure: [], consumer: [], dynamodb: [], sla: [], data: [] };
     for (const consumer of props.consumers) this.watchConsumer(props.stream, consumer, graphs);
     this.watchStream(props.stream, graphs);
     for (const [name, table] of Object.entries(props.tables ?? {})) this.watchTable(name, table, graphs);
+    for (const alert of props.dataAlerts ?? []) this.watchDataAlert(alert, props.metricsNamespace ?? METRICS_NAMESPACE, graphs);
 
     // ─── The SLA as one alarm ──────────────────────────────────────────────
     const slaAlarms = this.alarmsOf(Concern.sla);
@@ -190,6 +215,8 @@ export class Monitoring extends Construct {
       defaultInterval: Duration.hours(3),
     });
     for (const concern of Object.values(Concern)) {
+      // Data alerts are the deployment's own: no row when none are declared.
+      if (concern === Concern.data && this.alarmsOf(concern).length === 0) continue;
       this.dashboard.addWidgets(dashboardRow(CONCERN_TITLES[concern], this.alarmsOf(concern), graphs[concern]));
     }
   }
@@ -494,15 +521,43 @@ export class Monitoring extends Construct {
     });
   }
 
+  /**
+   * One declared data alert: Maximum of its `DataAlertValue` over the window's length,
+   * so that a window's last published value (the cell's final one) is what is compared.
+   */
+  private watchDataAlert(alert: DataAlert, namespace: string, graphs: { [C in Concern]: RowGraph[] }): void {
+    const period = Duration.millis(parseDuration(alert.window));
+    const below = alert.comparison === AlertComparison.below;
+    const { metric } = this.metricAlarm(Concern.data, {
+      subject: 'alert',
+      name: alert.name,
+      metric: dataAlertMetrics.maxValue(alert.name, period, namespace),
+      threshold: alert.threshold,
+      window: { period, evaluationPeriods: alert.evaluationPeriods, datapointsToAlarm: alert.evaluationPeriods },
+      comparisonOperator: below ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // The consumer publishes only for windows with events: a window without any is
+      // below every positive threshold, and above none.
+      treatMissingData: below ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+      meaning: dataAlertMeaning(alert),
+      // Their names are the deployment's: one runbook entry for them all.
+      runbook: runbookLink('data-alerts'),
+    });
+    graphs.data.push({
+      title: `${alert.name} (${alert.measure} per ${alert.window})`,
+      left: [metric],
+      leftAnnotations: [{ value: alert.threshold, label: alert.comparison }],
+    });
+  }
+
   /** Creates, wires and files one metric alarm; returns it with its metric labelled for graphs. */
   private metricAlarm(concern: Concern, spec: AlarmSpec): { alarm: cloudwatch.Alarm; metric: cloudwatch.IMetric } {
     const alarmName = this.alarmName(spec.subject, spec.name);
     const alarm = new cloudwatch.Alarm(this, `${spec.subject}-${spec.name}`, {
       alarmName,
-      alarmDescription: `${spec.meaning} Runbook: ${runbookLink(spec.name)}`,
+      alarmDescription: `${spec.meaning} Runbook: ${spec.runbook ?? runbookLink(spec.name)}`,
       metric: spec.metric,
       threshold: spec.threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: spec.window.evaluationPeriods,
       datapointsToAlarm: spec.window.datapointsToAlarm,
       treatMissingData: spec.treatMissingData,

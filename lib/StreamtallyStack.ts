@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { AggregatesStore } from './AggregatesStore';
 import { DashboardApi } from './DashboardApi';
 import { assertExactlyOnce } from './assertExactlyOnce';
+import { consumerMeasuresJson, measuresOf } from './config/consumerMeasures';
 import { type StreamtallyConfig, StreamModeName } from './config/StreamtallyConfig';
 import { EventStream } from './EventStream';
 import { Monitoring } from './Monitoring';
@@ -93,6 +94,11 @@ export class StreamtallyStack extends Stack {
     });
 
     const consumerName = 'aggregator';
+    // Also checked by resolveConfig; again here for a config built by hand.
+    const measures = measuresOf(config);
+    const measuresJson = consumerMeasuresJson(config);
+    // One namespace for what the consumer publishes and what its alarms watch.
+    const metricsNamespace = METRICS_NAMESPACE;
     const maxRecordAge = config.maxRecordAgeHours === -1 ? 'unlimited' : Duration.seconds(Math.round(config.maxRecordAgeHours * 3600));
     this.aggregator = new StreamConsumer(this, 'Aggregator', {
       consumerName,
@@ -111,8 +117,10 @@ export class StreamtallyStack extends Stack {
         [ConsumerEnv.dedupProducerIds]: String(config.dedupProducerIds),
         [ConsumerEnv.parallelizationFactor]: String(config.parallelizationFactor),
         [ConsumerEnv.topKeysDepth]: String(config.topKeysDepth),
+        // Absent when nothing is declared: the consumer then keeps count, sum, min and max only.
+        ...(measuresJson === undefined ? {} : { [ConsumerEnv.measures]: measuresJson }),
         POWERTOOLS_SERVICE_NAME: consumerName,
-        [ConsumerEnv.metricsNamespace]: METRICS_NAMESPACE,
+        [ConsumerEnv.metricsNamespace]: metricsNamespace,
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       quarantine: this.quarantine,
@@ -136,6 +144,8 @@ export class StreamtallyStack extends Stack {
       processingLatencySlaMs: config.processingLatencySlaMs,
       errorRateSlaPercent: config.errorRateSlaPercent,
       alarmEmail: config.alarmEmail,
+      dataAlerts: measures.alerts,
+      metricsNamespace,
     });
 
     // docs/contract.md §4: the localstack and aws targets find their resources by these names.

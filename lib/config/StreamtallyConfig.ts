@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
+import { consumerMeasuresJson } from './consumerMeasures';
 import { parseWindowSpec } from './parseWindowSpec';
-import { StreamtallyConfigError } from '../../core';
+import { type DataAlertDeclaration, StreamtallyConfigError, type TypeMeasuresDeclaration } from '../../core';
 
 /** How the stream's capacity is set. */
 export const StreamModeName = {
@@ -84,6 +85,17 @@ export interface StreamtallyConfig {
    * grant, which has no Scan to discover them. @default '' (none)
    */
   readonly dashboardApiEventTypes: string;
+  /**
+   * Measures beyond count, sum, min and max, by event type: distinct counts, quantiles,
+   * dimensions, totals (docs/measures.md). Checked at synth; the consumer gets the
+   * resolved form. @default - none
+   */
+  readonly measures?: Readonly<Record<string, TypeMeasuresDeclaration>>;
+  /**
+   * Data alerts: thresholds on one aggregate series, each a CloudWatch alarm on the
+   * alarm topic (docs/measures.md). @default - none
+   */
+  readonly alerts?: readonly DataAlertDeclaration[];
 }
 
 /** The CDK context key that holds a {@link StreamtallyConfig} object. */
@@ -109,12 +121,15 @@ const DEFAULTS = {
   quarantineExpirationDays: 30,
   dashboardApi: false,
   dashboardApiEventTypes: '',
-} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName>;
+} as const satisfies Omit<StreamtallyConfig, 'maxRecordAgeHours' | 'alarmEmail' | MonitoringSettingName | DeclarationSettingName>;
+
+/** The declaration settings: optional, absent means nothing declared. */
+type DeclarationSettingName = 'measures' | 'alerts';
 
 /** Monitoring settings: optional, their defaults are derived by the monitoring construct. */
 type MonitoringSettingName = 'freshnessSlaMs' | 'processingLatencySlaMs' | 'errorRateSlaPercent';
 
-type FieldKind = 'string' | 'integer' | 'number' | 'boolean';
+type FieldKind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
 const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   stage: 'string',
   streamMode: 'string',
@@ -138,6 +153,8 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   errorRateSlaPercent: 'number',
   dashboardApi: 'boolean',
   dashboardApiEventTypes: 'string',
+  measures: 'object',
+  alerts: 'array',
 };
 const FIELD_NAMES = Object.keys(FIELD_KINDS) as (keyof StreamtallyConfig)[];
 
@@ -169,6 +186,8 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   inRange('shardCount', merged.shardCount, 1, 10_000);
   inRange('retentionHours', merged.retentionHours, 24, 8760);
   parseWindowSpec(merged.windows);
+  // Refused here, in one line, rather than by Lambda at deploy (docs/measures.md).
+  consumerMeasuresJson(merged);
   inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('topKeysDepth', merged.topKeysDepth, 1, 1_000);
@@ -286,6 +305,14 @@ function fromContext(name: string, kind: FieldKind, value: unknown): unknown {
   switch (kind) {
     case 'string':
       return value;
+    case 'object':
+    case 'array':
+      // `-c measures='{...}'` arrives as text.
+      try {
+        return JSON.parse(value) as unknown;
+      } catch (error) {
+        throw new StreamtallyConfigError(`${name} must be JSON, got ${JSON.stringify(value)} (${(error as Error).message.split('\n')[0]})`);
+      }
     case 'boolean':
       if (value === 'true') return true;
       if (value === 'false') return false;
@@ -308,9 +335,20 @@ function checkKind(name: keyof StreamtallyConfig, value: unknown): void {
         ? typeof value === 'string'
         : kind === 'integer'
           ? Number.isSafeInteger(value)
-          : typeof value === 'number' && Number.isFinite(value);
+          : kind === 'object'
+            ? value !== null && typeof value === 'object' && !Array.isArray(value)
+            : kind === 'array'
+              ? Array.isArray(value)
+              : typeof value === 'number' && Number.isFinite(value);
   if (!ok) {
-    const article = kind === 'integer' ? 'a whole number' : kind === 'number' ? 'a number' : `a ${kind}`;
+    const article =
+      kind === 'integer'
+        ? 'a whole number'
+        : kind === 'number'
+          ? 'a number'
+          : kind === 'array' || kind === 'object'
+            ? `an ${kind}`
+            : `a ${kind}`;
     throw new StreamtallyConfigError(`${name} must be ${article}, got ${JSON.stringify(value)}`);
   }
 }

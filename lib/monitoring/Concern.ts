@@ -8,6 +8,8 @@ export const Concern = {
   consumer: 'consumer',
   dynamodb: 'dynamodb',
   sla: 'sla',
+  /** The deployment's own thresholds on its aggregates (docs/measures.md); a row only when alerts are declared. */
+  data: 'data',
 } as const;
 export type Concern = (typeof Concern)[keyof typeof Concern];
 
@@ -18,4 +20,5 @@ export const CONCERN_TITLES: { readonly [C in Concern]: string } = {
   consumer: 'Consumer health',
   dynamodb: 'DynamoDB',
   sla: 'SLA',
+  data: 'Data alerts',
 };

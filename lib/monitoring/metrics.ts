@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AggregatorMetric, METRICS_NAMESPACE } from '../../core';
+import { AggregatorMetric, DATA_ALERT_METRIC, METRICS_NAMESPACE } from '../../core';
 
 /**
  * Every metric streamtally alarms on or graphs, in one place, each scoped to the
@@ -73,6 +73,22 @@ export const consumerEmfMetrics = {
     emf(consumerName, AggregatorMetric.batchProcessingMs, Stats.p(99), period),
   quarantinedRecordCount: (consumerName: string, period: Duration) =>
     emf(consumerName, AggregatorMetric.recordsQuarantined, Stats.SUM, period),
+};
+
+/**
+ * The series a data alert watches (docs/measures.md): the consumer publishes the
+ * watched cell's value after every batch that changes it, dimension `Alert` only,
+ * so that there is one metric per declared alert.
+ */
+export const dataAlertMetrics = {
+  maxValue: (alertName: string, period: Duration, namespace: string = METRICS_NAMESPACE) =>
+    new cloudwatch.Metric({
+      namespace,
+      metricName: DATA_ALERT_METRIC,
+      dimensionsMap: { Alert: alertName },
+      statistic: Stats.MAXIMUM,
+      period,
+    }),
 };
 
 function emf(consumerName: string, metricName: string, statistic: string, period: Duration): cloudwatch.Metric {

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configFromContext, resolveConfig, type StreamtallyConfig } from '../../lib/config/StreamtallyConfig';
 import { StreamtallyStack } from '../../lib/StreamtallyStack';
 import { parseWindowSpec } from '../../lib/config/parseWindowSpec';
+import { consumerMeasuresJson, MAX_MEASURES_ENV_BYTES, measuresOf } from '../../lib/config/consumerMeasures';
 import { StreamtallyConfigError } from '../../core';
+import { newApp } from './synthStack';
 
 describe('resolveConfig', () => {
   it('fills in the defaults', () => {
@@ -181,6 +183,112 @@ describe('configFromContext with -c config=<file>', () => {
     expect(() => configFromContext(new App({ context: { config: { stage: 'prod' } } }))).toThrow(
       /^context "config" must be the path of a JSON file of settings/,
     );
+  });
+});
+
+describe('measures and alerts', () => {
+  const alert = { name: 'few-purchases', type: 'purchase', window: '1m', measure: 'count', below: 10 };
+
+  it('are kept as written and resolved against the windows', () => {
+    const config = resolveConfig({ measures: { page_view: { distinct: ['attrs.user'] } }, alerts: [alert] });
+    expect(config.measures).toEqual({ page_view: { distinct: ['attrs.user'] } });
+    expect(measuresOf(config)).toEqual({
+      types: {
+        page_view: {
+          stats: ['count', 'sum', 'min', 'max'],
+          distinct: [{ field: 'attrs.user', precision: 12 }],
+          dimensions: [],
+          total: false,
+        },
+        purchase: { stats: ['count', 'sum', 'min', 'max'], distinct: [], dimensions: [], total: true },
+      },
+      alerts: [
+        {
+          name: 'few-purchases',
+          type: 'purchase',
+          window: '1m',
+          measure: 'count',
+          comparison: 'below',
+          threshold: 10,
+          evaluationPeriods: 1,
+        },
+      ],
+    });
+    expect(resolveConfig()).not.toHaveProperty('measures');
+  });
+
+  it('give the consumer JSON only when something is declared', () => {
+    expect(consumerMeasuresJson(resolveConfig())).toBeUndefined();
+    expect(consumerMeasuresJson(resolveConfig({ measures: {}, alerts: [] }))).toBeUndefined();
+    const config = resolveConfig({ alerts: [alert] });
+    expect(JSON.parse(consumerMeasuresJson(config)!)).toEqual(measuresOf(config));
+  });
+
+  it.each<[Partial<StreamtallyConfig>, RegExp]>([
+    [{ measures: [] as never }, /^measures must be an object, got \[\]$/],
+    [{ alerts: {} as never }, /^alerts must be an array, got \{\}$/],
+    [
+      { measures: { page_view: { distinct: [{ field: 'attrs.user', precision: 20 }] } } },
+      /^measures\.page_view\.distinct\[0\]\.precision must be a whole number from 4 to 16, got 20$/,
+    ],
+    [{ windows: '5m:7d,1d:30d', alerts: [alert] }, /^alerts\[0\]\.window must be one of the windows \(5m, 1d\), got "1m"$/],
+  ])('refuses %j with one line', (partial, message) => {
+    const error = catchError(() => resolveConfig(partial));
+    expect(error).toBeInstanceOf(StreamtallyConfigError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it(`refuses a declaration over ${MAX_MEASURES_ENV_BYTES} bytes of JSON, in one line`, () => {
+    const alerts = Array.from({ length: 40 }, (_, i) => ({ ...alert, name: `alert-${i}`, key: `key-${i}` }));
+    const error = catchError(() => resolveConfig({ alerts }));
+    expect(error).toBeInstanceOf(StreamtallyConfigError);
+    expect(error.message).toMatch(
+      /^measures and alerts resolve to \d+ bytes of JSON, more than the 3000 the consumer's environment can hold/,
+    );
+    expect(error.message).not.toContain('\n');
+    expect(() => resolveConfig({ alerts: alerts.slice(0, 10) })).not.toThrow();
+  });
+
+  it('come from a config file, and a bad one is named with the file', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'streamtally-measures-'));
+    try {
+      const good = path.join(directory, 'good.json');
+      writeFileSync(good, JSON.stringify({ measures: { page_view: { quantiles: true } }, alerts: [alert] }));
+      expect(measuresOf(configFromContext(new App({ context: { config: good } }))).types.page_view?.quantiles).toEqual({
+        relativeAccuracy: 0.01,
+      });
+      const bad = path.join(directory, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ alerts: [{ ...alert, measure: 'p99' }] }));
+      expect(catchError(() => configFromContext(new App({ context: { config: bad } }))).message).toBe(
+        `config file ${bad}: alerts[0].measure "p99" needs quantiles declared in measures.purchase.quantiles`,
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('come from plain -c keys as JSON text', () => {
+    const config = configFromContext(new App({ context: { alerts: JSON.stringify([alert]) } }));
+    expect(measuresOf(config).alerts.map((a) => a.name)).toEqual(['few-purchases']);
+    expect(catchError(() => configFromContext(new App({ context: { measures: '{page_view' } }))).message).toMatch(
+      /^measures must be JSON, got "\{page_view" \(/,
+    );
+  });
+
+  it('config/measures.example.json synthesizes, its alerts as alarms and its declaration in the consumer environment', () => {
+    const config = configFromContext(newApp({ context: { config: 'config/measures.example.json' } }));
+    const stack = new StreamtallyStack(newApp(), `Streamtally-${config.stage}`, { config });
+    const template = Template.fromStack(stack);
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining(
+        ['few-purchases', 'slow-pages', 'search-spike', 'few-visitors'].map((name) => `streamtally-prod-alert-${name}`),
+      ),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { MEASURES: consumerMeasuresJson(config) } },
+    });
   });
 });
 

@@ -22,7 +22,14 @@ function describeViolations(report: PolicyValidationPluginReport): string[] {
 describe('cdk-nag', () => {
   let stack: StreamtallyStack;
   beforeAll(() => {
-    stack = synthStack({ alarmEmail: 'ops@example.com' }).stack;
+    // With data alerts, so that their alarms are checked too.
+    stack = synthStack({
+      alarmEmail: 'ops@example.com',
+      alerts: [
+        { name: 'few-purchases', type: 'purchase', window: '1m', measure: 'count', below: 10 },
+        { name: 'search-spike', type: 'search', key: 'shoes', window: '1h', measure: 'count', risesOver: 5 },
+      ],
+    }).stack;
   });
 
   it.each(Object.keys(packs) as (keyof typeof packs)[])('%s finds no errors and no warnings', (name) => {

@@ -398,3 +398,101 @@ describe('dashboard', () => {
     );
   });
 });
+
+describe('data alerts', () => {
+  const alerts = [
+    { name: 'few-purchases', type: 'purchase', window: '1m', measure: 'count', below: 10 },
+    { name: 'slow-pages', type: 'page_view', window: '1m', measure: 'p99', above: 500, evaluationPeriods: 3 },
+    { name: 'search-spike', type: 'search', key: 'shoes', window: '1h', measure: 'count', risesOver: 5, evaluationPeriods: 2 },
+  ];
+  let alerting: Template;
+  beforeAll(() => {
+    alerting = synthStack({ measures: { page_view: { quantiles: true } }, alerts }).template;
+  });
+
+  const alarmOf = (name: string) =>
+    Object.values(alerting.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `streamtally-dev-alert-${name}` } }))[0]
+      ?.Properties as Record<string, unknown>;
+
+  it.each<[string, Record<string, unknown>]>([
+    [
+      'few-purchases',
+      {
+        Period: 60,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        Threshold: 10,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      },
+    ],
+    [
+      'slow-pages',
+      {
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Threshold: 500,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    ],
+    [
+      'search-spike',
+      {
+        Period: 3600,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    ],
+  ])('%s is an alarm on its DataAlertValue, Maximum over the window, notifying the topic', (name, expected) => {
+    alerting.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `streamtally-dev-alert-${name}`,
+      Namespace: 'streamtally',
+      MetricName: 'DataAlertValue',
+      Dimensions: [{ Name: 'Alert', Value: name }],
+      Statistic: 'Maximum',
+      AlarmActions: [TOPIC],
+      OKActions: [TOPIC],
+      AlarmDescription: Match.stringLikeRegexp(`^${name}: .* Runbook: docs/monitoring.md#data-alerts$`),
+      ...expected,
+    });
+  });
+
+  it('watch the namespace the consumer publishes to', () => {
+    const fn = Object.values(alerting.findResources('AWS::Lambda::Function')).find(
+      (resource) => resource.Properties.Environment?.Variables?.CONSUMER_NAME === 'aggregator',
+    );
+    expect(alarmOf('few-purchases').Namespace).toBe(fn?.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE);
+  });
+
+  it('say in words what the alert means', () => {
+    expect(alarmOf('few-purchases').AlarmDescription).toBe(
+      'few-purchases: the count of purchase events (all keys) per 1m window is below 10 (no events at all counts as below), for 1 window. ' +
+        'Runbook: docs/monitoring.md#data-alerts',
+    );
+    expect(alarmOf('slow-pages').AlarmDescription).toMatch(
+      /^slow-pages: the p99 of value of page_view events \(all keys\) per 1m window is above 500, for 3 windows in a row\./,
+    );
+    expect(alarmOf('search-spike').AlarmDescription).toMatch(
+      /^search-spike: the count of search events with key "shoes" per 1h window is more than 5 times the previous window's/,
+    );
+  });
+
+  it('get a dashboard row of their own, after the SLA', () => {
+    const [dashboard] = Object.values(alerting.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('Data alerts: alarms');
+    expect(body.indexOf('Data alerts: alarms')).toBeGreaterThan(body.indexOf('SLA: alarms'));
+    expect(body).toContain('Data alerts: search-spike (count per 1h)');
+  });
+
+  it('are absent, row and all, when none are declared', () => {
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'DataAlertValue' } }))).toEqual([]);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(JSON.stringify(dashboard?.Properties.DashboardBody)).not.toContain('Data alerts');
+  });
+});
