@@ -29,3 +29,4 @@ export * from './dimensionBuckets';
 export * from './deriveCellEvents';
 export * from './sketches';
 export * from './parseMeasuresConfig';
+export * from './alertCells';

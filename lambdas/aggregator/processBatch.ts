@@ -20,6 +20,7 @@ import type { AggregatorConfig } from './config';
 import { mapWithConcurrency, settleWithConcurrency } from '../shared/mapWithConcurrency';
 import {
   ClaimOutcome,
+  type AggregateState,
   type AggregateStore,
   type Checkpoint,
   type CheckpointStore,
@@ -206,11 +207,18 @@ async function processShard(
   const derived = deriveCellEvents(counted, measures, admitted);
   if (derived.length > 0) for (const delta of buildItemDeltas(shardId, derived, config.granularities, true)) deltas.push(delta);
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
+  // The items' states after the write, kept only for data alerts to read.
+  const statesAfter: (AggregateState | undefined)[] | undefined = measures.alerts.length > 0 ? new Array(deltas.length) : undefined;
   const applyFailures = await settleWithConcurrency(
     deltas,
     config.writeConcurrency,
     (delta) => ports.aggregates.apply(delta),
-    (_delta, count, index) => (countsAfter[index] = count ?? undefined),
+    (_delta, result, index) => {
+      if (typeof result === 'object') {
+        countsAfter[index] = result.count;
+        if (statesAfter !== undefined) statesAfter[index] = result;
+      } else countsAfter[index] = result ?? undefined;
+    },
   );
   // After the items, so that each board sees the counts they now hold; before
   // the checkpoint, so that a count not yet offered is offered on the retry.

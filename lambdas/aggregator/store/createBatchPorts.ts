@@ -29,7 +29,7 @@ export function createBatchPorts(
 ): BatchPorts {
   const dedupWithLedger = config.dedupProducerIds && config.parallelizationFactor <= 1;
   return {
-    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable),
+    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable, config.measures),
     checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
     quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
     // One batch at a time per shard: the seen-id ledger. Concurrent batches of

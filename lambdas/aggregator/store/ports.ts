@@ -58,17 +58,34 @@ export interface SeenIdLedger {
   ): Promise<void>;
 }
 
+/**
+ * An aggregate item as it is after a write, as far as the store returned it:
+ * always the count; the plain aggregates and quantile bins it keeps when the
+ * cell is watched by a data alert.
+ */
+export interface AggregateState {
+  readonly count: number;
+  readonly sum?: number;
+  readonly min?: number;
+  readonly max?: number;
+  /** Quantile bin attribute → count (core/sketches). */
+  readonly bins?: Readonly<Record<string, number>>;
+  /** The accuracy the bins were made with (`qa`). */
+  readonly relativeAccuracy?: number;
+}
+
 /** Applies pre-aggregated deltas to window aggregates, each at most once. */
 export interface AggregateStore {
   /**
    * Adds the contributions of `delta` that the item has not seen yet, judged
    * by the item's high-water mark for `delta.shardId`. One conditional write
    * in the common case.
-   * @returns the item's count after the write (or as found, when every
-   *   contribution was applied before), for the window's leaderboard;
-   *   `undefined` from a store that keeps no counts (then nothing is offered).
+   * @returns the item after the write (or as found, when every contribution
+   *   was applied before): its count for the window's leaderboard, as a
+   *   number or an {@link AggregateState}; `undefined` from a store that keeps
+   *   no counts (then nothing is offered).
    */
-  apply(delta: ItemDelta): Promise<number | undefined | void>;
+  apply(delta: ItemDelta): Promise<number | AggregateState | undefined | void>;
 }
 
 /** One dimension's values on one UTC day of event time that need a bucket decision. */
