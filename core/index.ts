@@ -30,3 +30,4 @@ export * from './deriveCellEvents';
 export * from './sketches';
 export * from './parseMeasuresConfig';
 export * from './alertCells';
+export * from './distinctSketches';

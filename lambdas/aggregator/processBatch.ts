@@ -8,6 +8,7 @@ import {
   type StreamRecord,
   judgeLateness,
   deriveCellEvents,
+  deltaSketches,
   utcDay,
   NO_MEASURES,
   type AdmittedLookup,
@@ -26,6 +27,7 @@ import {
   type CheckpointStore,
   type ClaimStore,
   type DimensionRegistry,
+  type DistinctSketchStore,
   type QuarantineSink,
   type SeenIdLedger,
   type TopKeysOffer,
@@ -37,7 +39,8 @@ import {
  * at a time per shard, and `claims` (one per event) with concurrent batches or
  * where no ledger is given; neither when dedup is off. `topKeys` is absent
  * where no leaderboards are kept (a replay's shadow table). `dimensions` is
- * needed when the measures declare dimensions (docs/measures.md).
+ * needed when the measures declare dimensions, `distinct` when they declare
+ * distinct counts (docs/measures.md).
  */
 export interface BatchPorts {
   readonly aggregates: AggregateStore;
@@ -47,6 +50,7 @@ export interface BatchPorts {
   readonly seenIds?: SeenIdLedger;
   readonly topKeys?: TopKeysStore;
   readonly dimensions?: DimensionRegistry;
+  readonly distinct?: DistinctSketchStore;
 }
 
 /** What one batch did, for metrics and for Lambda's partial-batch response. */
@@ -220,6 +224,17 @@ async function processShard(
       } else countsAfter[index] = result ?? undefined;
     },
   );
+  // Distinct-count sketches: merging is idempotent, so a failure is retried
+  // like an item's, from the delta's first record (the rest merge again to the same bytes).
+  const sketches = deltaSketches(deltas, measures);
+  const estimates: (number | undefined)[] = new Array(sketches.length);
+  if (sketches.length > 0 && ports.distinct === undefined) throw new Error('declared distinct counts need a distinct sketch port');
+  const sketchFailures = await settleWithConcurrency(
+    sketches,
+    config.writeConcurrency,
+    (task) => ports.distinct!.merge(deltas[task.deltaIndex]!.address, task.field, task.sketch),
+    (_task, estimate, index) => (estimates[index] = estimate),
+  );
   // After the items, so that each board sees the counts they now hold; before
   // the checkpoint, so that a count not yet offered is offered on the retry.
   const offers = ports.topKeys ? topKeysOffers(deltas, countsAfter) : [];
@@ -241,7 +256,13 @@ async function processShard(
   // The batch is final up to the lowest record that still needs a retry.
   let finalCount = entries.length;
   let failures: { paddedSequence: string; error: unknown }[] | undefined;
-  if (firstUndecided !== -1 || applyFailures !== undefined || storeFailures !== undefined || offerFailures !== undefined) {
+  if (
+    firstUndecided !== -1 ||
+    applyFailures !== undefined ||
+    sketchFailures !== undefined ||
+    storeFailures !== undefined ||
+    offerFailures !== undefined
+  ) {
     failures = [];
     if (firstUndecided !== -1) {
       const entry = entries[firstUndecided]!;
@@ -249,6 +270,8 @@ async function processShard(
     }
     for (const { index, error } of applyFailures ?? [])
       failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
+    for (const { index, error } of sketchFailures ?? [])
+      failures.push({ paddedSequence: deltas[sketches[index]!.deltaIndex]!.contributions[0]!.paddedSequence, error });
     for (const { index, error } of storeFailures ?? []) failures.push({ paddedSequence: quarantined[index]!.paddedSequence, error });
     for (const { index, error } of offerFailures ?? []) failures.push({ paddedSequence: offers[index]!.firstPaddedSequence, error });
     const lowestFailure = failures.reduce<string | undefined>(

@@ -6,6 +6,7 @@ import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
 import { DynamoDimensionRegistry } from './DynamoDimensionRegistry';
+import { DynamoDistinctSketchStore } from './DynamoDistinctSketchStore';
 import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
@@ -43,5 +44,6 @@ export function createBatchPorts(
         : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
     dimensions: new DynamoDimensionRegistry(clients.dynamo, resources.checkpointTable, config.consumerName),
+    distinct: new DynamoDistinctSketchStore(clients.dynamo, resources.aggregatesTable),
   };
 }

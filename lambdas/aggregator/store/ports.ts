@@ -1,4 +1,4 @@
-import type { KeyCount, ItemDelta, QuarantineReason } from '../../../core';
+import type { HyperLogLog, ItemAddress, KeyCount, ItemDelta, QuarantineReason } from '../../../core';
 
 /**
  * The four places the consumer writes to. processBatch talks only to these
@@ -111,6 +111,21 @@ export interface DimensionAdmission {
 export interface DimensionRegistry {
   /** For each of `admission.values`, whether it has (now) a bucket of its own. */
   admit(admission: DimensionAdmission): Promise<boolean[]>;
+}
+
+/**
+ * Distinct-count sketches, one per (aggregate cell, declared field)
+ * (docs/measures.md). Merging is a register-wise maximum: merging the same
+ * values again changes nothing, so a redelivered batch needs no high-water
+ * mark here, and a partly applied batch is completed by merging it again.
+ */
+export interface DistinctSketchStore {
+  /**
+   * Merges `sketch` (the batch's values of `field` in the cell) into the
+   * cell's stored sketch.
+   * @returns the merged sketch's estimate, for data alerts.
+   */
+  merge(address: ItemAddress, field: string, sketch: HyperLogLog): Promise<number>;
 }
 
 /** Counts a batch wrote into one window, offered to that window's leaderboard. */
