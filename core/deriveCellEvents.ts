@@ -27,6 +27,17 @@ function derivingTypes(config: MeasuresConfig): Set<string> | undefined {
 }
 
 /**
+ * Whether `config` makes any event contribute to a cell of another key (a
+ * dimension bucket or a total). Such cells take events of many partition
+ * keys, so their per-shard high-water marks are only exact with one batch at
+ * a time per shard (parallelization factor 1): lanes of concurrent batches
+ * would reach them out of sequence order.
+ */
+export function derivesCells(config: MeasuresConfig): boolean {
+  return derivingTypes(config) !== undefined;
+}
+
+/**
  * The dimension decisions `events` need: per (type, field, UTC day), the
  * distinct candidate values (events whose value goes to `(missing)` need none).
  */

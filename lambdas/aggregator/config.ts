@@ -3,6 +3,7 @@ import {
   ConsumerEnv,
   DEFAULT_GRANULARITIES_SPEC,
   NO_MEASURES,
+  derivesCells,
   parseGranularities,
   type MeasuresConfig,
   type WindowingConfig,
@@ -73,6 +74,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
   if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
     throw new AggregatorConfigError(
       'PARALLELIZATION_FACTOR above 1 needs DEDUP_PRODUCER_IDS=true: concurrent batches of a shard are only exact with per-event claims',
+    );
+  }
+  if (config.parallelizationFactor > 1 && derivesCells(config.measures!)) {
+    throw new AggregatorConfigError(
+      'PARALLELIZATION_FACTOR above 1 cannot keep dimensions or totals exact (their cells take events of many partition keys, which concurrent batches deliver out of order): declare none, or use a factor of 1',
     );
   }
   const resources: AggregatorResources = {

@@ -209,6 +209,9 @@ async function processShard(
   // Dimension and total cells take the same events (same sequence numbers),
   // so they are applied, and retried, by the same rules as any cell.
   const derived = deriveCellEvents(counted, measures, admitted);
+  // A derived cell takes many partition keys, so concurrent lanes of a shard would break its high-water mark (config.ts refuses this).
+  if (concurrent && derived.length > 0)
+    throw new Error('dimensions and totals need one batch at a time per shard (parallelization factor 1)');
   if (derived.length > 0) for (const delta of buildItemDeltas(shardId, derived, config.granularities, true)) deltas.push(delta);
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
   // The items' states after the write, kept only for data alerts to read.
