@@ -16,6 +16,7 @@ import {
   type MeasuresConfig,
 } from '../../core';
 import { decideDimensionBuckets } from './decideDimensionBuckets';
+import { alertReadings, type AlertReading, type PreviousWindowReader } from './alerts/alertReadings';
 import { deaggregateRecord, subSequencePaddedSequence } from './kpl/deaggregateRecord';
 import type { AggregatorConfig } from './config';
 import { mapWithConcurrency, settleWithConcurrency } from '../shared/mapWithConcurrency';
@@ -51,6 +52,8 @@ export interface BatchPorts {
   readonly topKeys?: TopKeysStore;
   readonly dimensions?: DimensionRegistry;
   readonly distinct?: DistinctSketchStore;
+  /** Where `risesOver` data alerts read the previous window; without it they publish nothing. */
+  readonly previousWindows?: PreviousWindowReader;
 }
 
 /** What one batch did, for metrics and for Lambda's partial-batch response. */
@@ -64,6 +67,13 @@ export interface BatchOutcome {
   readonly stats: BatchStats;
   /** Errors behind `failedFrom`, for logging. */
   readonly errors: readonly unknown[];
+  /**
+   * The data alerts' values after this batch (docs/measures.md), for the
+   * handler to publish as DATA_ALERT_METRIC: one per alert whose cell it wrote.
+   */
+  readonly dataAlerts: readonly AlertReading[];
+  /** Errors reading what the alerts compare with; they change no aggregate and fail nothing. */
+  readonly alertErrors: readonly unknown[];
 }
 
 /** Counts over the records whose outcome is final in this invocation. */
@@ -141,14 +151,19 @@ export async function processBatch(
   const failedFrom = new Map<string, string>();
   const errors: unknown[] = [];
   const stats = emptyStats();
+  const dataAlerts: AlertReading[] = [];
+  const alertErrors: unknown[] = [];
   for (const [shardId, shardRecords] of groupByShard(records)) {
-    const failure = await processShard(shardId, shardRecords, ports, config, now, stats);
+    const failure = await processShard(shardId, shardRecords, ports, config, now, stats, (readings, readErrors) => {
+      dataAlerts.push(...readings);
+      alertErrors.push(...readErrors);
+    });
     if (failure) {
       failedFrom.set(shardId, failure.sequenceNumber);
       errors.push(...failure.errors);
     }
   }
-  return { failedFrom, stats, errors };
+  return { failedFrom, stats, errors, dataAlerts, alertErrors };
 }
 
 async function processShard(
@@ -158,6 +173,7 @@ async function processShard(
   config: AggregatorConfig,
   now: () => number,
   stats: BatchStats,
+  onAlertReadings: (readings: readonly AlertReading[], errors: readonly unknown[]) => void,
 ): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
   const concurrent = config.parallelizationFactor > 1;
   const checkpoint = await ports.checkpoints.read(shardId);
@@ -255,6 +271,26 @@ async function processShard(
       data: entry.record.data,
     });
   });
+
+  // After the writes: each alert's cell as the batch left it. Reading for
+  // alerts never fails the batch; it only informs a metric.
+  if (statesAfter !== undefined) {
+    const estimateIndex = new Map<string, number>();
+    for (let i = 0; i < sketches.length; i++) estimateIndex.set(`${sketches[i]!.deltaIndex}\u0000${sketches[i]!.field}`, i);
+    const { readings, errors: readErrors } = await alertReadings(
+      measures.alerts,
+      {
+        deltas,
+        states: statesAfter,
+        estimate: (deltaIndex, field) => {
+          const index = estimateIndex.get(`${deltaIndex}\u0000${field}`);
+          return index === undefined ? undefined : estimates[index];
+        },
+      },
+      ports.previousWindows,
+    );
+    onAlertReadings(readings, readErrors);
+  }
 
   // The batch is final up to the lowest record that still needs a retry.
   let finalCount = entries.length;

@@ -11,7 +11,6 @@ import {
   nanosToDecimalString,
   aggregatePk,
   highWaterAttribute,
-  isQuantileBinAttribute,
   measuresOfType,
   windowPk,
   windowSk,
@@ -24,6 +23,7 @@ import {
   type ItemDelta,
   type MeasuresConfig,
 } from '../../../core';
+import { stateOf } from './aggregateState';
 import { binsOf, binTerm, chunkByBins, maxBinsAfter } from './chunkContributions';
 import { AggregateContentionError } from './errors';
 import type { AggregateState, AggregateStore } from './ports';
@@ -282,30 +282,6 @@ function addBins(
     values[`:q${index}`] = { N: String(count) };
     index++;
   }
-}
-
-/** The item's state from returned or read attributes: the count alone unless the whole item is wanted. */
-function stateOf(attributes: Record<string, AttributeValue> | undefined, whole: boolean): AggregateState {
-  const count = Number(attributes?.count?.N ?? 0);
-  if (!whole || attributes === undefined) return { count };
-  const bins: Record<string, number> = {};
-  let hasBins = false;
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value.N !== undefined && isQuantileBinAttribute(name)) {
-      bins[name] = Number(value.N);
-      hasBins = true;
-    }
-  }
-  const number = (name: string): number | undefined => (attributes[name]?.N === undefined ? undefined : Number(attributes[name].N));
-  const accuracy = number(MeasureAttributes.relativeAccuracy);
-  return {
-    count,
-    ...(attributes.sum?.N !== undefined ? { sum: Number(attributes.sum.N) } : {}),
-    ...(attributes.min?.N !== undefined ? { min: Number(attributes.min.N) } : {}),
-    ...(attributes.max?.N !== undefined ? { max: Number(attributes.max.N) } : {}),
-    ...(hasBins ? { bins } : {}),
-    ...(accuracy !== undefined ? { relativeAccuracy: accuracy } : {}),
-  };
 }
 
 function identityValues(address: ItemAddress): Record<string, AttributeValue> {

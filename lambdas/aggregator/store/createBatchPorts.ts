@@ -7,6 +7,7 @@ import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
 import { DynamoDimensionRegistry } from './DynamoDimensionRegistry';
 import { DynamoDistinctSketchStore } from './DynamoDistinctSketchStore';
+import { DynamoPreviousWindowReader } from './DynamoPreviousWindowReader';
 import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
@@ -45,5 +46,6 @@ export function createBatchPorts(
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
     dimensions: new DynamoDimensionRegistry(clients.dynamo, resources.checkpointTable, config.consumerName),
     distinct: new DynamoDistinctSketchStore(clients.dynamo, resources.aggregatesTable),
+    previousWindows: new DynamoPreviousWindowReader(clients.dynamo, resources.aggregatesTable),
   };
 }
