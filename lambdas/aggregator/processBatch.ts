@@ -140,7 +140,13 @@ type CountedEntry = Entry & { readonly event: StreamEvent };
  *   shard at a time, lateness is judged against the watermark of the shard's
  *   records before it, and records up to the checkpoint are skipped; with
  *   concurrent batches (parallelization factor above 1), a record counted
- *   on an earlier attempt is recognised by its producer-id claim.
+ *   on an earlier attempt is recognised by its producer-id claim;
+ * - declared measures keep these rules (docs/measures.md): dimension and
+ *   total cells are ordinary items fed by the same entries (same sequence
+ *   numbers), a dimension bucket is a registry decision that never changes
+ *   once made (an undecided one makes its entry a retry), quantile bins are
+ *   added under the count's mark, and distinct-count sketches merge
+ *   idempotently, so they need no mark.
  */
 export async function processBatch(
   records: readonly StreamRecord[],
