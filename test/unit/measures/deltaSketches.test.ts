@@ -51,6 +51,15 @@ describe('deltaSketches', () => {
     expect(deltaSketches(deltas, NO_MEASURES)).toEqual([]);
   });
 
+  it('gives no sketch to a delta without any value of the field', () => {
+    const [delta] = buildItemDeltas(
+      'shard',
+      [{ event: streamEvent({ tsMs: T, attrs: { user: null } }), paddedSequence: padded(1) }],
+      [MINUTE],
+    );
+    expect(deltaSketches([delta!], measures).map((s) => s.field)).toEqual(['key']);
+  });
+
   it('gives derived cells the distinct counts of their type, read from the original event', () => {
     const event = streamEvent({ type: 'page_view@total', key: 'all', tsMs: T });
     const origin = streamEvent({ key: '/orig', tsMs: T, attrs: { user: 'u9' } });

@@ -28,6 +28,8 @@ describe('dimension values', () => {
     expect(fieldValueText('x')).toBe('x');
     expect(fieldValueText(1.5)).toBe('1.5');
     expect(fieldValueText(false)).toBe('false');
+    expect(fieldValueText(true)).toBe('true');
+    expect(fieldValueText(Number.NaN)).toBeUndefined();
     expect(fieldValueText(null)).toBeUndefined();
     expect(fieldValueText({})).toBeUndefined();
     expect(fieldValueText([])).toBeUndefined();
