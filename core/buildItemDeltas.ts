@@ -5,6 +5,11 @@ import type { Contribution, Granularity, ItemDelta, StreamEvent } from './types'
 export interface SequencedEvent {
   readonly event: StreamEvent;
   readonly paddedSequence: string;
+  /**
+   * For a derived cell's event (core/deriveCellEvents.ts): the event it was
+   * derived from, whose fields the cell's distinct counts read. Absent: `event` itself.
+   */
+  readonly origin?: StreamEvent;
 }
 
 /** An {@link ItemDelta} whose contributions can still grow while it is built. */
@@ -46,9 +51,9 @@ export function buildItemDeltas(
   // per event here saves one per event and granularity below.
   const inOrder = inSequenceOrder || isInSequenceOrder(events);
 
-  for (const { event, paddedSequence } of events) {
+  for (const { event, paddedSequence, origin } of events) {
     // One contribution object serves every granularity of the event.
-    const contribution: Contribution = { paddedSequence, valueNanos: event.valueNanos, value: event.value };
+    const contribution: Contribution = { paddedSequence, valueNanos: event.valueNanos, value: event.value, event: origin ?? event };
     let latestByKey = latestByType.get(event.type);
     if (latestByKey === undefined) {
       latestByKey = new Map();

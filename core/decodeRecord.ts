@@ -63,7 +63,8 @@ const VALUE_RULE = 'must be a number, |value| < 1e18 with at most 9 decimal plac
  *   `\ud800` escapes), which DynamoDB cannot store.
  * - An ISO `ts` with more than millisecond precision is truncated to the
  *   millisecond.
- * - Unknown fields are ignored; `attrs` is checked but not returned.
+ * - Unknown fields are ignored; `attrs` is checked and returned as parsed
+ *   (the same object, not a copy: declared measures read fields of it).
  *
  * @param data the record payload.
  * @param maxBytes the largest payload accepted; defaults to `EventLimits.maxRecordBytes` (1 MiB).
@@ -153,14 +154,26 @@ export function decodeRecord(data: Uint8Array, maxBytes: number = EventLimits.ma
     value = raw + 0; // -0 becomes 0, so min/max never store "-0"
   }
 
+  let attrs: Record<string, unknown> | undefined;
   if (hasOwn.call(fields, 'attrs')) {
-    const attrs = fields.attrs;
-    if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) {
-      return fieldInvalid('attrs', 'must be a JSON object when present', describe(attrs));
+    const raw = fields.attrs;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return fieldInvalid('attrs', 'must be a JSON object when present', describe(raw));
     }
+    attrs = raw as Record<string, unknown>;
   }
 
-  return { ok: true, event: { id, type, key, tsMs, value, valueNanos } };
+  // `attrs` is always set (maybe undefined) so that every event has one shape for V8.
+  return { ok: true, event: { id, type, key, tsMs, value, valueNanos, attrs } };
+}
+
+/**
+ * Whether `text` is a valid event key (docs/contract.md §1): 1–512
+ * characters, no control characters, no unpaired surrogates. A dimension's
+ * attribute value must be one to become a bucket (an aggregate item's key).
+ */
+export function isValidEventKey(text: string): boolean {
+  return textProblem(text, EventLimits.keyMaxChars, true) === undefined;
 }
 
 function invalid(message: string): DecodeResult {

@@ -18,6 +18,11 @@ export interface StreamEvent {
    * sums are exact decimals whatever order batches arrive in.
    */
   readonly valueNanos: bigint;
+  /**
+   * The event's `attrs` object as parsed (a reference: never mutated), or
+   * undefined when absent. Declared measures read fields of it (core/readEventField.ts).
+   */
+  readonly attrs?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** One Kinesis record as the consumer receives it, transport details only. */
@@ -68,6 +73,11 @@ export interface Contribution {
   readonly paddedSequence: string;
   readonly valueNanos: bigint;
   readonly value: number;
+  /**
+   * The event behind it (a reference, never copied): a distinct count reads
+   * its fields. For a derived cell, the event it was derived from.
+   */
+  readonly event: StreamEvent;
 }
 
 /** Identifies one aggregate item: a (type, key, granularity, window) cell. */

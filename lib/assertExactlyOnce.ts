@@ -1,6 +1,7 @@
 import type { StreamtallyConfig } from './config/StreamtallyConfig';
 import { parseWindowSpec } from './config/parseWindowSpec';
-import { StreamtallyConfigError } from '../core';
+import { measuresOf } from './config/consumerMeasures';
+import { derivesCells, StreamtallyConfigError } from '../core';
 
 /**
  * Refuses, at synth time, settings under which the consumer could count an event
@@ -19,6 +20,13 @@ export function assertExactlyOnce(config: StreamtallyConfig): void {
     throw new StreamtallyConfigError(
       `parallelizationFactor ${config.parallelizationFactor} needs dedupProducerIds true: with concurrent batches per shard, ` +
         'the per-event claims are what keep a retried record from being counted once and quarantined as late once; enable dedupProducerIds or set parallelizationFactor 1',
+    );
+  }
+  if (config.parallelizationFactor > 1 && derivesCells(measuresOf(config))) {
+    throw new StreamtallyConfigError(
+      `parallelizationFactor ${config.parallelizationFactor} cannot keep dimensions or totals exact: their cells take events of many ` +
+        'partition keys, which concurrent batches of a shard deliver out of order (an alert without a key implies a total); ' +
+        'declare no dimensions, totals or keyless alerts, or set parallelizationFactor 1',
     );
   }
   if (config.maxRecordAgeHours !== -1 && config.maxRecordAgeHours >= config.retentionHours) {

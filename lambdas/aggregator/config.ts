@@ -1,4 +1,13 @@
-import { AggregatorConfigError, ConsumerEnv, DEFAULT_GRANULARITIES_SPEC, parseGranularities, type WindowingConfig } from '../../core';
+import {
+  AggregatorConfigError,
+  ConsumerEnv,
+  DEFAULT_GRANULARITIES_SPEC,
+  NO_MEASURES,
+  derivesCells,
+  parseGranularities,
+  type MeasuresConfig,
+  type WindowingConfig,
+} from '../../core';
 
 /** Everything the consumer's behaviour depends on, read once at cold start. */
 export interface AggregatorConfig extends WindowingConfig {
@@ -21,6 +30,12 @@ export interface AggregatorConfig extends WindowingConfig {
   readonly writeConcurrency: number;
   /** Keys kept on each window's leaderboard: the largest N `query --top N` can answer. @default 100 */
   readonly topKeysDepth?: number;
+  /**
+   * What each event type aggregates beyond count, sum, min and max, and the
+   * data alerts (docs/measures.md). configFromEnv always sets it.
+   * @default NO_MEASURES
+   */
+  readonly measures?: MeasuresConfig;
 }
 
 /** Where the consumer writes, by resource name. */
@@ -53,11 +68,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
     maxRecordBytes: intSetting(env, ConsumerEnv.maxRecordBytes, 1_048_576),
     writeConcurrency: intSetting(env, ConsumerEnv.writeConcurrency, 32),
     topKeysDepth: intSetting(env, ConsumerEnv.topKeysDepth, DEFAULT_TOP_KEYS_DEPTH),
+    measures: measuresSetting(env),
   };
   if (config.topKeysDepth! < 1) throw new AggregatorConfigError('TOP_KEYS_DEPTH must be at least 1');
   if (config.parallelizationFactor > 1 && !config.dedupProducerIds) {
     throw new AggregatorConfigError(
       'PARALLELIZATION_FACTOR above 1 needs DEDUP_PRODUCER_IDS=true: concurrent batches of a shard are only exact with per-event claims',
+    );
+  }
+  if (config.parallelizationFactor > 1 && derivesCells(config.measures!)) {
+    throw new AggregatorConfigError(
+      'PARALLELIZATION_FACTOR above 1 cannot keep dimensions or totals exact (their cells take events of many partition keys, which concurrent batches deliver out of order): declare none, or use a factor of 1',
     );
   }
   const resources: AggregatorResources = {
@@ -66,6 +87,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
     quarantineBucket: required(env, ConsumerEnv.quarantineBucket),
   };
   return { config, resources };
+}
+
+/**
+ * The resolved declaration the stack wrote (lib/config validates it at
+ * synth), so here it is only parsed.
+ */
+function measuresSetting(env: NodeJS.ProcessEnv): MeasuresConfig {
+  const text = env[ConsumerEnv.measures];
+  if (text === undefined || text === '') return NO_MEASURES;
+  try {
+    return JSON.parse(text) as MeasuresConfig;
+  } catch (error) {
+    throw new AggregatorConfigError(`${ConsumerEnv.measures} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { configFromEnv } from './config';
 import { publishBatchMetrics } from './publishBatchMetrics';
+import { publishDataAlerts } from './publishDataAlerts';
 import { processBatch } from './processBatch';
 import { createBatchPorts } from './store/createBatchPorts';
 import { streamRecordsFromEvent } from './streamRecordsFromEvent';
@@ -25,6 +26,8 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   const outcome = await processBatch(records, ports, config, Date.now);
   for (const error of outcome.errors)
     logger.error('write failed; the batch is retried from the first unapplied record', { error: error as Error });
+  for (const error of outcome.alertErrors) logger.warn('a data alert could not read its previous window', { error: error as Error });
+  publishDataAlerts(metrics, outcome.dataAlerts);
   publishBatchMetrics(metrics, outcome.stats, Date.now() - startedMs);
   return {
     batchItemFailures: [...outcome.failedFrom.values()].map((sequenceNumber) => ({ itemIdentifier: sequenceNumber })),

@@ -7,17 +7,28 @@ import {
   type StreamEvent,
   type StreamRecord,
   judgeLateness,
+  deriveCellEvents,
+  deltaSketches,
+  utcDay,
+  NO_MEASURES,
+  type AdmittedLookup,
   type ItemDelta,
+  type MeasuresConfig,
 } from '../../core';
+import { decideDimensionBuckets } from './decideDimensionBuckets';
+import { alertReadings, type AlertReading, type PreviousWindowReader } from './alerts/alertReadings';
 import { deaggregateRecord, subSequencePaddedSequence } from './kpl/deaggregateRecord';
 import type { AggregatorConfig } from './config';
 import { mapWithConcurrency, settleWithConcurrency } from '../shared/mapWithConcurrency';
 import {
   ClaimOutcome,
+  type AggregateState,
   type AggregateStore,
   type Checkpoint,
   type CheckpointStore,
   type ClaimStore,
+  type DimensionRegistry,
+  type DistinctSketchStore,
   type QuarantineSink,
   type SeenIdLedger,
   type TopKeysOffer,
@@ -28,7 +39,9 @@ import {
  * Where processBatch writes. Producer-id dedup uses `seenIds` with one batch
  * at a time per shard, and `claims` (one per event) with concurrent batches or
  * where no ledger is given; neither when dedup is off. `topKeys` is absent
- * where no leaderboards are kept (a replay's shadow table).
+ * where no leaderboards are kept (a replay's shadow table). `dimensions` is
+ * needed when the measures declare dimensions, `distinct` when they declare
+ * distinct counts (docs/measures.md).
  */
 export interface BatchPorts {
   readonly aggregates: AggregateStore;
@@ -37,6 +50,10 @@ export interface BatchPorts {
   readonly claims?: ClaimStore;
   readonly seenIds?: SeenIdLedger;
   readonly topKeys?: TopKeysStore;
+  readonly dimensions?: DimensionRegistry;
+  readonly distinct?: DistinctSketchStore;
+  /** Where `risesOver` data alerts read the previous window; without it they publish nothing. */
+  readonly previousWindows?: PreviousWindowReader;
 }
 
 /** What one batch did, for metrics and for Lambda's partial-batch response. */
@@ -50,6 +67,13 @@ export interface BatchOutcome {
   readonly stats: BatchStats;
   /** Errors behind `failedFrom`, for logging. */
   readonly errors: readonly unknown[];
+  /**
+   * The data alerts' values after this batch (docs/measures.md), for the
+   * handler to publish as DATA_ALERT_METRIC: one per alert whose cell it wrote.
+   */
+  readonly dataAlerts: readonly AlertReading[];
+  /** Errors reading what the alerts compare with; they change no aggregate and fail nothing. */
+  readonly alertErrors: readonly unknown[];
 }
 
 /** Counts over the records whose outcome is final in this invocation. */
@@ -116,7 +140,13 @@ type CountedEntry = Entry & { readonly event: StreamEvent };
  *   shard at a time, lateness is judged against the watermark of the shard's
  *   records before it, and records up to the checkpoint are skipped; with
  *   concurrent batches (parallelization factor above 1), a record counted
- *   on an earlier attempt is recognised by its producer-id claim.
+ *   on an earlier attempt is recognised by its producer-id claim;
+ * - declared measures keep these rules (docs/measures.md): dimension and
+ *   total cells are ordinary items fed by the same entries (same sequence
+ *   numbers), a dimension bucket is a registry decision that never changes
+ *   once made (an undecided one makes its entry a retry), quantile bins are
+ *   added under the count's mark, and distinct-count sketches merge
+ *   idempotently, so they need no mark.
  */
 export async function processBatch(
   records: readonly StreamRecord[],
@@ -127,14 +157,19 @@ export async function processBatch(
   const failedFrom = new Map<string, string>();
   const errors: unknown[] = [];
   const stats = emptyStats();
+  const dataAlerts: AlertReading[] = [];
+  const alertErrors: unknown[] = [];
   for (const [shardId, shardRecords] of groupByShard(records)) {
-    const failure = await processShard(shardId, shardRecords, ports, config, now, stats);
+    const failure = await processShard(shardId, shardRecords, ports, config, now, stats, (readings, readErrors) => {
+      dataAlerts.push(...readings);
+      alertErrors.push(...readErrors);
+    });
     if (failure) {
       failedFrom.set(shardId, failure.sequenceNumber);
       errors.push(...failure.errors);
     }
   }
-  return { failedFrom, stats, errors };
+  return { failedFrom, stats, errors, dataAlerts, alertErrors };
 }
 
 async function processShard(
@@ -144,6 +179,7 @@ async function processShard(
   config: AggregatorConfig,
   now: () => number,
   stats: BatchStats,
+  onAlertReadings: (readings: readonly AlertReading[], errors: readonly unknown[]) => void,
 ): Promise<{ sequenceNumber: string; errors: unknown[] } | undefined> {
   const concurrent = config.parallelizationFactor > 1;
   const checkpoint = await ports.checkpoints.read(shardId);
@@ -171,6 +207,8 @@ async function processShard(
   const ledger = concurrent ? undefined : ports.seenIds;
   if (ledger) await dropSeenIds(shardId, entries, ledger, checkpoint);
   else await settleDuplicates(shardId, entries, ports.claims, config);
+  const measures = config.measures ?? NO_MEASURES;
+  const admitted = await decideBuckets(entries, ports, config, measures);
 
   // Nothing at or after the first undecided record may be applied, or an item
   // could take a later contribution before an earlier one.
@@ -190,12 +228,37 @@ async function processShard(
 
   // Counted entries have an event and a padded sequence number: they are what buildItemDeltas takes.
   const deltas = buildItemDeltas(shardId, counted, config.granularities, true);
+  // Dimension and total cells take the same events (same sequence numbers),
+  // so they are applied, and retried, by the same rules as any cell.
+  const derived = deriveCellEvents(counted, measures, admitted);
+  // A derived cell takes many partition keys, so concurrent lanes of a shard would break its high-water mark (config.ts refuses this).
+  if (concurrent && derived.length > 0)
+    throw new Error('dimensions and totals need one batch at a time per shard (parallelization factor 1)');
+  if (derived.length > 0) for (const delta of buildItemDeltas(shardId, derived, config.granularities, true)) deltas.push(delta);
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
+  // The items' states after the write, kept only for data alerts to read.
+  const statesAfter: (AggregateState | undefined)[] | undefined = measures.alerts.length > 0 ? new Array(deltas.length) : undefined;
   const applyFailures = await settleWithConcurrency(
     deltas,
     config.writeConcurrency,
     (delta) => ports.aggregates.apply(delta),
-    (_delta, count, index) => (countsAfter[index] = count ?? undefined),
+    (_delta, result, index) => {
+      if (typeof result === 'object') {
+        countsAfter[index] = result.count;
+        if (statesAfter !== undefined) statesAfter[index] = result;
+      } else countsAfter[index] = result ?? undefined;
+    },
+  );
+  // Distinct-count sketches: merging is idempotent, so a failure is retried
+  // like an item's, from the delta's first record (the rest merge again to the same bytes).
+  const sketches = deltaSketches(deltas, measures);
+  const estimates: (number | undefined)[] = new Array(sketches.length);
+  if (sketches.length > 0 && ports.distinct === undefined) throw new Error('declared distinct counts need a distinct sketch port');
+  const sketchFailures = await settleWithConcurrency(
+    sketches,
+    config.writeConcurrency,
+    (task) => ports.distinct!.merge(deltas[task.deltaIndex]!.address, task.field, task.sketch),
+    (_task, estimate, index) => (estimates[index] = estimate),
   );
   // After the items, so that each board sees the counts they now hold; before
   // the checkpoint, so that a count not yet offered is offered on the retry.
@@ -215,10 +278,36 @@ async function processShard(
     });
   });
 
+  // After the writes: each alert's cell as the batch left it. Reading for
+  // alerts never fails the batch; it only informs a metric.
+  if (statesAfter !== undefined) {
+    const estimateIndex = new Map<string, number>();
+    for (let i = 0; i < sketches.length; i++) estimateIndex.set(`${sketches[i]!.deltaIndex}\u0000${sketches[i]!.field}`, i);
+    const { readings, errors: readErrors } = await alertReadings(
+      measures.alerts,
+      {
+        deltas,
+        states: statesAfter,
+        estimate: (deltaIndex, field) => {
+          const index = estimateIndex.get(`${deltaIndex}\u0000${field}`);
+          return index === undefined ? undefined : estimates[index];
+        },
+      },
+      ports.previousWindows,
+    );
+    onAlertReadings(readings, readErrors);
+  }
+
   // The batch is final up to the lowest record that still needs a retry.
   let finalCount = entries.length;
   let failures: { paddedSequence: string; error: unknown }[] | undefined;
-  if (firstUndecided !== -1 || applyFailures !== undefined || storeFailures !== undefined || offerFailures !== undefined) {
+  if (
+    firstUndecided !== -1 ||
+    applyFailures !== undefined ||
+    sketchFailures !== undefined ||
+    storeFailures !== undefined ||
+    offerFailures !== undefined
+  ) {
     failures = [];
     if (firstUndecided !== -1) {
       const entry = entries[firstUndecided]!;
@@ -226,6 +315,8 @@ async function processShard(
     }
     for (const { index, error } of applyFailures ?? [])
       failures.push({ paddedSequence: deltas[index]!.contributions[0]!.paddedSequence, error });
+    for (const { index, error } of sketchFailures ?? [])
+      failures.push({ paddedSequence: deltas[sketches[index]!.deltaIndex]!.contributions[0]!.paddedSequence, error });
     for (const { index, error } of storeFailures ?? []) failures.push({ paddedSequence: quarantined[index]!.paddedSequence, error });
     for (const { index, error } of offerFailures ?? []) failures.push({ paddedSequence: offers[index]!.firstPaddedSequence, error });
     const lowestFailure = failures.reduce<string | undefined>(
@@ -402,6 +493,40 @@ function decodeEntry(
 function invalid(message: string): Verdict {
   return { kind: 'quarantine', reason: QuarantineReason.invalid, message };
 }
+
+/**
+ * Decides the dimension bucket of every counted event (docs/measures.md). A
+ * registry that cannot decide makes the events of its type and day a retry:
+ * the rule on the first undecided entry then holds them back, and all after.
+ */
+async function decideBuckets(
+  entries: readonly Entry[],
+  ports: BatchPorts,
+  config: AggregatorConfig,
+  measures: MeasuresConfig,
+): Promise<AdmittedLookup> {
+  if (!Object.values(measures.types).some((type) => type.dimensions.length > 0)) return NO_BUCKETS;
+  const events: StreamEvent[] = [];
+  for (const entry of entries) if (entry.verdict.kind === 'count') events.push(entry.event!);
+  const { admitted, failures } = await decideDimensionBuckets(
+    events,
+    measures,
+    ports.dimensions,
+    config.granularities,
+    config.writeConcurrency,
+  );
+  for (const failure of failures) {
+    for (const entry of entries) {
+      const event = entry.event;
+      if (entry.verdict.kind === 'count' && event!.type === failure.type && utcDay(event!.tsMs) === failure.day) {
+        entry.verdict = { kind: 'retry', error: failure.error };
+      }
+    }
+  }
+  return admitted;
+}
+
+const NO_BUCKETS: AdmittedLookup = () => false;
 
 /**
  * With concurrent batches per shard a record is judged by the watermark

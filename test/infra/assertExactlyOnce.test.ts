@@ -8,6 +8,16 @@ describe('assertExactlyOnce', () => {
   it('accepts the defaults and a parallelized consumer of key-partitioned events', () => {
     expect(() => assertExactlyOnce(resolveConfig())).not.toThrow();
     expect(() => assertExactlyOnce(resolveConfig({ parallelizationFactor: 10, eventsPartitionedByKey: true }))).not.toThrow();
+    // Measures of a (type, key) cell stay within one partition key's lane.
+    expect(() =>
+      assertExactlyOnce(
+        resolveConfig({
+          parallelizationFactor: 2,
+          eventsPartitionedByKey: true,
+          measures: { page_view: { distinct: ['attrs.user'], quantiles: true } },
+        }),
+      ),
+    ).not.toThrow();
     expect(() => assertExactlyOnce(resolveConfig({ retryAttempts: -1 }))).not.toThrow();
     expect(() => assertExactlyOnce(resolveConfig({ maxRecordAgeHours: -1 }))).not.toThrow();
   });
@@ -22,6 +32,20 @@ describe('assertExactlyOnce', () => {
       'parallelization without producer-id claims',
       { parallelizationFactor: 3, dedupProducerIds: false },
       /^parallelizationFactor 3 needs dedupProducerIds true: .*enable dedupProducerIds or set parallelizationFactor 1$/,
+    ],
+    [
+      'parallelization with a total',
+      { parallelizationFactor: 2, eventsPartitionedByKey: true, measures: { page_view: { total: true } } },
+      /^parallelizationFactor 2 cannot keep dimensions or totals exact: .*or set parallelizationFactor 1$/,
+    ],
+    [
+      'parallelization with a keyless alert (a total)',
+      {
+        parallelizationFactor: 2,
+        eventsPartitionedByKey: true,
+        alerts: [{ name: 'few', type: 'purchase', window: '1m', measure: 'count', below: 10 }],
+      },
+      /^parallelizationFactor 2 cannot keep dimensions or totals exact: /,
     ],
     [
       'a maximum record age not below the retention',

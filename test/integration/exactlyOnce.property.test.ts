@@ -7,7 +7,9 @@ import { parseGranularities, checkpointPk, padSequenceNumber, type StreamRecord 
 import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processBatch';
 import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
-import { DynamoClaimStore } from '../../lambdas/aggregator/store/DynamoClaimStore';
+import { DynamoClaimStore, wallClock } from '../../lambdas/aggregator/store/DynamoClaimStore';
+import { DynamoDimensionRegistry } from '../../lambdas/aggregator/store/DynamoDimensionRegistry';
+import { DynamoDistinctSketchStore } from '../../lambdas/aggregator/store/DynamoDistinctSketchStore';
 import { DynamoSeenIdLedger } from '../../lambdas/aggregator/store/DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSink';
@@ -17,7 +19,15 @@ import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemp
 import { withWriteFault } from './support/faultyPorts';
 import { expectedAggregates, expectedTopKeys } from './support/expectedAggregates';
 import { deliverLane, type InvocationResult } from './support/lambdaDelivery';
-import { listQuarantined, quarantineId, scanAggregates, scanTopKeys } from './support/readBack';
+import {
+  expectedBins,
+  expectedSketches,
+  PROPERTY_MEASURES,
+  PROPERTY_MEASURES_CONCURRENT,
+  withDerivedCells,
+  type CountedEvent,
+} from './support/expectedMeasures';
+import { listQuarantined, quarantineId, scanAggregates, scanBins, scanSketches, scanTopKeys } from './support/readBack';
 import { shardOf, T0, workloadArb, type GeneratedRecord, type Workload } from './support/workload';
 
 const WINDOWS = '1m:7d,1h:90d,1d:1100d';
@@ -102,24 +112,32 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       parallelizationFactor: schedule.parallelizationFactor,
       maxRecordBytes: 1_048_576,
       writeConcurrency: 4,
+      // page_view keeps distinct users, quantiles, a country dimension and a total (support/expectedMeasures.ts).
+      measures: measuresOf(schedule),
     };
+    const now = () => T0 + 45 * 60_000;
     // As createBatchPorts wires them: the seen-id ledger with one batch at a
     // time per shard, a claim per event with concurrent batches.
     const withLedger = schedule.dedup && schedule.parallelizationFactor === 1;
     const environment = (): BatchPorts => ({
-      aggregates: new DynamoAggregateStore(dynamo, tableName),
+      aggregates: new DynamoAggregateStore(dynamo, tableName, measuresOf(schedule)),
       checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
       quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
-      claims: schedule.dedup && !withLedger ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName) : undefined,
+      // The consumer's clock, fixed: on the wall clock the generated arrivals (T0) pass the 7-day dedup horizon a week after T0.
+      claims:
+        schedule.dedup && !withLedger
+          ? new DynamoClaimStore(dynamo, checkpointTable.input.TableName!, consumerName, wallClock(now))
+          : undefined,
       seenIds: withLedger
         ? new DynamoSeenIdLedger(dynamo, checkpointTable.input.TableName!, consumerName, config.allowedLatenessMs)
         : undefined,
       // Shallow, so that keys fall off and come back within a few events.
       topKeys: new DynamoTopKeysStore(dynamo, tableName, TOP_KEYS_DEPTH),
+      dimensions: new DynamoDimensionRegistry(dynamo, checkpointTable.input.TableName!, consumerName),
+      distinct: new DynamoDistinctSketchStore(dynamo, tableName),
     });
     const warm = [environment(), environment()];
     let current = 0;
-    const now = () => T0 + 45 * 60_000;
     const faults = [...schedule.faults];
     const invoke = async (batch: readonly StreamRecord[]): Promise<InvocationResult> => {
       const fault = faults.shift() ?? { kind: 'none' };
@@ -153,7 +171,7 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
 
   async function assertExactlyOnce(workload: Workload, schedule: Schedule, consumerName: string, tableName: string): Promise<void> {
     const quarantined = await listQuarantined(s3, BUCKET, `quarantine/${consumerName}/`);
-    const counted: { type: string; key: string; tsMs: number; value: number }[] = [];
+    const counted: CountedEvent[] = [];
     for (const generated of workload.records) {
       const stored = quarantined.get(quarantineId(generated.record.sequenceNumber, generated.subSequenceNumber));
       const { intent } = generated;
@@ -172,8 +190,13 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
         .length,
     );
     const actual = await scanAggregates(dynamo, tableName);
-    const expected = expectedAggregates(counted, WINDOWS);
+    // Dimension and total cells included: they are ordinary aggregate items.
+    const measures = measuresOf(schedule);
+    const expected = expectedAggregates(withDerivedCells(counted, measures), WINDOWS);
     expect(actual).toEqual(expected);
+    // The declared measures equal a recomputation: the bins, and the sketches' bytes.
+    expect(await scanBins(dynamo, tableName)).toEqual(expectedBins(counted, measures, WINDOWS));
+    expect(await scanSketches(dynamo, tableName)).toEqual(expectedSketches(counted, measures, WINDOWS));
     // Top-N answers equal a brute-force ranking of the expected counts.
     expect(await scanTopKeys(dynamo, tableName)).toEqual(expectedTopKeys(expected, TOP_KEYS_DEPTH));
     await assertCheckpoints(workload, consumerName);
@@ -193,6 +216,11 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
     }
   }
 });
+
+/** The declaration a schedule runs with: dimensions and a total only with one batch at a time per shard (config.ts). */
+function measuresOf(schedule: { parallelizationFactor: number }) {
+  return schedule.parallelizationFactor > 1 ? PROPERTY_MEASURES_CONCURRENT : PROPERTY_MEASURES;
+}
 
 /** Splits records into what Lambda delivers in order: per shard, and per partition-key lane when the factor is above 1. */
 function lanesOf(records: readonly GeneratedRecord[], parallelizationFactor: number): StreamRecord[][] {

@@ -6,18 +6,27 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
+  alertCellId,
   summarizeContributions,
   nanosToDecimalString,
   aggregatePk,
   highWaterAttribute,
+  measuresOfType,
   windowPk,
   windowSk,
+  watchedCellIds,
+  MeasureAttributes,
+  NO_MEASURES,
+  PlainStat,
   type Contribution,
   type ItemAddress,
   type ItemDelta,
+  type MeasuresConfig,
 } from '../../../core';
+import { stateOf } from './aggregateState';
+import { binsOf, binTerm, chunkByBins, maxBinsAfter } from './chunkContributions';
 import { AggregateContentionError } from './errors';
-import type { AggregateStore } from './ports';
+import type { AggregateState, AggregateStore } from './ports';
 
 const NAMES = {
   '#type': 'type',
@@ -27,12 +36,27 @@ const NAMES = {
   '#wpk': 'windowPk',
   '#exp': 'expiresAt',
   '#count': 'count',
-  '#sum': 'sum',
-  '#min': 'min',
-  '#max': 'max',
 } as const;
 
 const MAX_REREADS = 8;
+
+/** What an item of one type keeps besides the count (docs/measures.md). */
+interface ItemLayout {
+  readonly sum: boolean;
+  readonly min: boolean;
+  readonly max: boolean;
+  /** Quantile bins' relative accuracy; absent: no bins. */
+  readonly relativeAccuracy: number | undefined;
+}
+
+const setIdentity = 'SET #type = :type, #key = :key, #gran = :gran, #ws = :ws, #wpk = :wpk, #exp = :exp';
+
+/**
+ * The longest UpdateExpression before its bins (the re-read path's, with
+ * every stat): each chunk's bins must fit after it in DynamoDB's 4 KB.
+ */
+const LONGEST_BASE_EXPRESSION = `${setIdentity} , #hw = :maxSeq, #min = if_not_exists(#min, :min), #max = if_not_exists(#max, :max), #qa = :qa ADD #count :count, #sum :sum`;
+const MAX_BINS_PER_WRITE = maxBinsAfter(LONGEST_BASE_EXPRESSION.length);
 
 /**
  * Window aggregates in DynamoDB, one item per (type, key, granularity, window).
@@ -43,104 +67,180 @@ const MAX_REREADS = 8;
  * not move"; that holds on the normal path, so one write per item. When it
  * fails (a redelivery, or a new minimum or maximum) the item is read and only
  * the contributions above its mark are written, conditioned on what was read.
+ *
+ * A type's declared measures (docs/measures.md) decide what else is written:
+ * only the plain stats it keeps (min and max are neither written nor
+ * conditioned on when not kept), and its quantile bins, added in the same
+ * write and under the same condition as the count, so they are exact by the
+ * same high-water mark. A delta touching more bins than one expression can
+ * hold is written in consecutive chunks, each as a delta of its own.
  */
 export class DynamoAggregateStore implements AggregateStore {
+  private readonly layouts = new Map<string, ItemLayout>();
+  private readonly watched: ReadonlySet<string>;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-  ) {}
+    private readonly measures: MeasuresConfig = NO_MEASURES,
+  ) {
+    this.watched = watchedCellIds(measures);
+  }
 
-  async apply(delta: ItemDelta): Promise<number> {
+  async apply(delta: ItemDelta): Promise<AggregateState> {
     const { address, shardId, contributions } = delta;
-    const key = itemKey(address);
-    const hwName = highWaterAttribute(shardId);
+    const layout = this.layoutOf(address.type);
+    // A data alert reads the whole item after the write; returned values are not billed.
+    const wantItem = this.watched.size > 0 && this.watched.has(alertCellId(address.type, address.key, address.granularity));
+    const write = { address, key: itemKey(address), hwName: highWaterAttribute(shardId), layout, wantItem };
+    if (layout.relativeAccuracy === undefined) return this.applyChunk(write, contributions, undefined);
+    let state: AggregateState | undefined;
+    for (const chunk of chunkByBins(contributions, layout.relativeAccuracy, MAX_BINS_PER_WRITE)) {
+      state = await this.applyChunk(write, chunk.contributions, chunk.bins);
+    }
+    return state!;
+  }
+
+  private layoutOf(type: string): ItemLayout {
+    let layout = this.layouts.get(type);
+    if (layout === undefined) {
+      const measures = measuresOfType(this.measures, type);
+      layout = {
+        sum: measures.stats.includes(PlainStat.sum),
+        min: measures.stats.includes(PlainStat.min),
+        max: measures.stats.includes(PlainStat.max),
+        relativeAccuracy: measures.quantiles?.relativeAccuracy,
+      };
+      this.layouts.set(type, layout);
+    }
+    return layout;
+  }
+
+  private async applyChunk(
+    write: ItemWrite,
+    contributions: readonly Contribution[],
+    bins: ReadonlyMap<string, number> | undefined,
+  ): Promise<AggregateState> {
+    const { address, key, hwName, layout } = write;
     const summary = summarizeContributions(contributions);
+    const set = [setIdentity, ' , #hw = :maxSeq'];
+    const add = ['ADD #count :count'];
+    const condition = ['(attribute_not_exists(#hw) OR #hw < :minSeq)'];
+    const names: Record<string, string> = { ...NAMES, '#hw': hwName };
+    const values: Record<string, AttributeValue> = {
+      ...identityValues(address),
+      ':maxSeq': { S: contributions[contributions.length - 1]!.paddedSequence },
+      ':minSeq': { S: contributions[0]!.paddedSequence },
+      ':count': { N: String(summary.count) },
+    };
+    if (layout.min) {
+      set.push(', #min = if_not_exists(#min, :min)');
+      condition.push('(attribute_not_exists(#min) OR #min <= :min)');
+      names['#min'] = 'min';
+      values[':min'] = { N: String(summary.min) };
+    }
+    if (layout.max) {
+      set.push(', #max = if_not_exists(#max, :max)');
+      condition.push('(attribute_not_exists(#max) OR #max >= :max)');
+      names['#max'] = 'max';
+      values[':max'] = { N: String(summary.max) };
+    }
+    if (layout.sum) addSum(add, names, values, summary.sumNanos);
+    if (bins !== undefined) addBins(set, add, names, values, bins, layout.relativeAccuracy!);
     try {
       const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `${setIdentity} , #hw = :maxSeq, #min = if_not_exists(#min, :min), #max = if_not_exists(#max, :max) ADD #count :count, #sum :sum`,
+          UpdateExpression: `${set.join('')} ${add.join(', ')}`,
           // The new count feeds the window's leaderboard; returned values are not billed.
-          ReturnValues: 'UPDATED_NEW',
-          ConditionExpression:
-            '(attribute_not_exists(#hw) OR #hw < :minSeq) AND (attribute_not_exists(#min) OR #min <= :min) AND (attribute_not_exists(#max) OR #max >= :max)',
-          ExpressionAttributeNames: { ...NAMES, '#hw': hwName },
-          ExpressionAttributeValues: {
-            ...identityValues(address),
-            ':maxSeq': { S: contributions[contributions.length - 1].paddedSequence },
-            ':minSeq': { S: contributions[0].paddedSequence },
-            ':min': { N: String(summary.min) },
-            ':max': { N: String(summary.max) },
-            ':count': { N: String(summary.count) },
-            ':sum': { N: nanosToDecimalString(summary.sumNanos) },
-          },
+          ReturnValues: write.wantItem ? 'ALL_NEW' : 'UPDATED_NEW',
+          ConditionExpression: condition.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
-      return Number(Attributes?.count?.N);
+      return stateOf(Attributes, write.wantItem);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
-      const count = await this.applyAfterRead(address, key, hwName, contributions);
-      if (count !== undefined) return count;
+      const state = await this.applyAfterRead(write, contributions);
+      if (state !== undefined) return state;
     }
     throw new AggregateContentionError(`item ${key.pk.S} ${key.sk.S} changed on every one of ${MAX_REREADS} re-reads`);
   }
 
-  /** Returns the count after the write, or undefined when the item changed between the read and the write. */
-  private async applyAfterRead(
-    address: ItemAddress,
-    key: Record<string, AttributeValue>,
-    hwName: string,
-    contributions: readonly Contribution[],
-  ): Promise<number | undefined> {
+  /** Returns the item after the write, or undefined when the item changed between the read and the write. */
+  private async applyAfterRead(write: ItemWrite, contributions: readonly Contribution[]): Promise<AggregateState | undefined> {
+    const { address, key, hwName, layout, wantItem } = write;
+    const projected = ['#hw', '#count'];
+    const readNames: Record<string, string> = { '#hw': hwName, '#count': 'count' };
+    if (layout.min) {
+      projected.push('#min');
+      readNames['#min'] = 'min';
+    }
+    if (layout.max) {
+      projected.push('#max');
+      readNames['#max'] = 'max';
+    }
     const { Item: item } = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
         Key: key,
         ConsistentRead: true,
-        ProjectionExpression: '#hw, #min, #max, #count',
-        ExpressionAttributeNames: { '#hw': hwName, '#min': 'min', '#max': 'max', '#count': 'count' },
+        // A watched cell's state is the whole item; otherwise only what the condition needs.
+        ...(wantItem ? {} : { ProjectionExpression: projected.join(', '), ExpressionAttributeNames: readNames }),
       }),
     );
     const mark = item?.[hwName]?.S;
     const pending = mark === undefined ? contributions : contributions.filter((c) => c.paddedSequence > mark);
-    if (pending.length === 0) return Number(item?.count?.N ?? 0);
+    if (pending.length === 0) return item === undefined ? { count: 0 } : stateOf(item, wantItem);
     const summary = summarizeContributions(pending);
-    const readMin = item?.min?.N;
-    const readMax = item?.max?.N;
-    const min = readMin === undefined ? summary.min : Math.min(summary.min, Number(readMin));
-    const max = readMax === undefined ? summary.max : Math.max(summary.max, Number(readMax));
+    const set = [setIdentity, ' , #hw = :maxSeq'];
+    const add = ['ADD #count :count'];
+    const unchanged = [mark === undefined ? 'attribute_not_exists(#hw)' : '#hw = :readHw'];
+    const names: Record<string, string> = { ...NAMES, '#hw': hwName };
     const values: Record<string, AttributeValue> = {
       ...identityValues(address),
-      ':maxSeq': { S: pending[pending.length - 1].paddedSequence },
-      ':min': { N: String(min) },
-      ':max': { N: String(max) },
+      ':maxSeq': { S: pending[pending.length - 1]!.paddedSequence },
       ':count': { N: String(summary.count) },
-      ':sum': { N: nanosToDecimalString(summary.sumNanos) },
     };
-    const unchanged = [
-      mark === undefined ? 'attribute_not_exists(#hw)' : '#hw = :readHw',
-      readMin === undefined ? 'attribute_not_exists(#min)' : '#min = :readMin',
-      readMax === undefined ? 'attribute_not_exists(#max)' : '#max = :readMax',
-    ];
     if (mark !== undefined) values[':readHw'] = { S: mark };
-    if (readMin !== undefined) values[':readMin'] = { N: readMin };
-    if (readMax !== undefined) values[':readMax'] = { N: readMax };
+    if (layout.min) {
+      const readMin = item?.min?.N;
+      set.push(', #min = :min');
+      names['#min'] = 'min';
+      values[':min'] = { N: String(readMin === undefined ? summary.min : Math.min(summary.min, Number(readMin))) };
+      unchanged.push(readMin === undefined ? 'attribute_not_exists(#min)' : '#min = :readMin');
+      if (readMin !== undefined) values[':readMin'] = { N: readMin };
+    }
+    if (layout.max) {
+      const readMax = item?.max?.N;
+      set.push(', #max = :max');
+      names['#max'] = 'max';
+      values[':max'] = { N: String(readMax === undefined ? summary.max : Math.max(summary.max, Number(readMax))) };
+      unchanged.push(readMax === undefined ? 'attribute_not_exists(#max)' : '#max = :readMax');
+      if (readMax !== undefined) values[':readMax'] = { N: readMax };
+    }
+    if (layout.sum) addSum(add, names, values, summary.sumNanos);
+    // Only the pending contributions' bins: they are a subset of the chunk's, so they fit too.
+    if (layout.relativeAccuracy !== undefined) {
+      addBins(set, add, names, values, binsOf(pending, layout.relativeAccuracy), layout.relativeAccuracy);
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `${setIdentity} , #hw = :maxSeq, #min = :min, #max = :max ADD #count :count, #sum :sum`,
-          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression: `${set.join('')} ${add.join(', ')}`,
+          ReturnValues: wantItem ? 'ALL_NEW' : 'UPDATED_NEW',
           ConditionExpression: unchanged.join(' AND '),
-          ExpressionAttributeNames: { ...NAMES, '#hw': hwName },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
-      return Number(Attributes?.count?.N);
+      return stateOf(Attributes, wantItem);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -148,7 +248,41 @@ export class DynamoAggregateStore implements AggregateStore {
   }
 }
 
-const setIdentity = 'SET #type = :type, #key = :key, #gran = :gran, #ws = :ws, #wpk = :wpk, #exp = :exp';
+/** One delta's write target, shared by its chunks. */
+interface ItemWrite {
+  readonly address: ItemAddress;
+  readonly key: { pk: { S: string }; sk: { S: string } };
+  readonly hwName: string;
+  readonly layout: ItemLayout;
+  readonly wantItem: boolean;
+}
+
+function addSum(add: string[], names: Record<string, string>, values: Record<string, AttributeValue>, sumNanos: bigint): void {
+  add.push('#sum :sum');
+  names['#sum'] = 'sum';
+  values[':sum'] = { N: nanosToDecimalString(sumNanos) };
+}
+
+function addBins(
+  set: string[],
+  add: string[],
+  names: Record<string, string>,
+  values: Record<string, AttributeValue>,
+  bins: ReadonlyMap<string, number>,
+  relativeAccuracy: number,
+): void {
+  set.push(', #qa = :qa');
+  names['#qa'] = MeasureAttributes.relativeAccuracy;
+  values[':qa'] = { N: String(relativeAccuracy) };
+  let index = 0;
+  for (const [bin, count] of bins) {
+    // binTerm(index) is `, #q<i> :q<i>`; the ADD clause is joined with ', ' already.
+    add.push(binTerm(index).slice(2));
+    names[`#q${index}`] = bin;
+    values[`:q${index}`] = { N: String(count) };
+    index++;
+  }
+}
 
 function identityValues(address: ItemAddress): Record<string, AttributeValue> {
   return {

@@ -5,6 +5,9 @@ import type { BatchPorts } from '../processBatch';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
+import { DynamoDimensionRegistry } from './DynamoDimensionRegistry';
+import { DynamoDistinctSketchStore } from './DynamoDistinctSketchStore';
+import { DynamoPreviousWindowReader } from './DynamoPreviousWindowReader';
 import { DynamoSeenIdLedger } from './DynamoSeenIdLedger';
 import { DynamoTopKeysStore } from './DynamoTopKeysStore';
 import { S3QuarantineSink } from './S3QuarantineSink';
@@ -28,7 +31,7 @@ export function createBatchPorts(
 ): BatchPorts {
   const dedupWithLedger = config.dedupProducerIds && config.parallelizationFactor <= 1;
   return {
-    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable),
+    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable, config.measures),
     checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
     quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
     // One batch at a time per shard: the seen-id ledger. Concurrent batches of
@@ -41,5 +44,8 @@ export function createBatchPorts(
         ? new DynamoClaimStore(clients.dynamo, resources.checkpointTable, config.consumerName, wallClock(now))
         : undefined,
     topKeys: new DynamoTopKeysStore(clients.dynamo, resources.aggregatesTable, config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH),
+    dimensions: new DynamoDimensionRegistry(clients.dynamo, resources.checkpointTable, config.consumerName),
+    distinct: new DynamoDistinctSketchStore(clients.dynamo, resources.aggregatesTable),
+    previousWindows: new DynamoPreviousWindowReader(clients.dynamo, resources.aggregatesTable),
   };
 }

@@ -14,3 +14,8 @@ export class AggregateContentionError extends StoreError {
 export class TopKeysContentionError extends StoreError {
   override name = 'TopKeysContentionError';
 }
+
+/** A distinct-count sketch item kept changing under a re-read; Lambda retries the batch. */
+export class DistinctSketchContentionError extends StoreError {
+  override name = 'DistinctSketchContentionError';
+}

@@ -1,4 +1,4 @@
-import type { KeyCount, ItemDelta, QuarantineReason } from '../../../core';
+import type { HyperLogLog, ItemAddress, KeyCount, ItemDelta, QuarantineReason } from '../../../core';
 
 /**
  * The four places the consumer writes to. processBatch talks only to these
@@ -58,17 +58,74 @@ export interface SeenIdLedger {
   ): Promise<void>;
 }
 
+/**
+ * An aggregate item as it is after a write, as far as the store returned it:
+ * always the count; the plain aggregates and quantile bins it keeps when the
+ * cell is watched by a data alert.
+ */
+export interface AggregateState {
+  readonly count: number;
+  readonly sum?: number;
+  readonly min?: number;
+  readonly max?: number;
+  /** Quantile bin attribute → count (core/sketches). */
+  readonly bins?: Readonly<Record<string, number>>;
+  /** The accuracy the bins were made with (`qa`). */
+  readonly relativeAccuracy?: number;
+}
+
 /** Applies pre-aggregated deltas to window aggregates, each at most once. */
 export interface AggregateStore {
   /**
    * Adds the contributions of `delta` that the item has not seen yet, judged
    * by the item's high-water mark for `delta.shardId`. One conditional write
    * in the common case.
-   * @returns the item's count after the write (or as found, when every
-   *   contribution was applied before), for the window's leaderboard;
-   *   `undefined` from a store that keeps no counts (then nothing is offered).
+   * @returns the item after the write (or as found, when every contribution
+   *   was applied before): its count for the window's leaderboard, as a
+   *   number or an {@link AggregateState}; `undefined` from a store that keeps
+   *   no counts (then nothing is offered).
    */
-  apply(delta: ItemDelta): Promise<number | undefined | void>;
+  apply(delta: ItemDelta): Promise<number | AggregateState | undefined | void>;
+}
+
+/** One dimension's values on one UTC day of event time that need a bucket decision. */
+export interface DimensionAdmission {
+  readonly type: string;
+  readonly field: string;
+  /** `YYYY-MM-DD`. */
+  readonly day: string;
+  /** Most values with a bucket of their own that day. */
+  readonly cap: number;
+  /** Distinct values, in order of first appearance. */
+  readonly values: readonly string[];
+  /** When the day's registry may expire, epoch seconds: after every window of the day has. */
+  readonly expiresAtSec: number;
+}
+
+/**
+ * Decides which values of a dimension get a bucket of their own
+ * (docs/measures.md): the first `cap` distinct values of each UTC day. A
+ * decision, once made, is the same on every later attempt and in every
+ * execution environment, so a redelivered event lands in the same bucket.
+ */
+export interface DimensionRegistry {
+  /** For each of `admission.values`, whether it has (now) a bucket of its own. */
+  admit(admission: DimensionAdmission): Promise<boolean[]>;
+}
+
+/**
+ * Distinct-count sketches, one per (aggregate cell, declared field)
+ * (docs/measures.md). Merging is a register-wise maximum: merging the same
+ * values again changes nothing, so a redelivered batch needs no high-water
+ * mark here, and a partly applied batch is completed by merging it again.
+ */
+export interface DistinctSketchStore {
+  /**
+   * Merges `sketch` (the batch's values of `field` in the cell) into the
+   * cell's stored sketch.
+   * @returns the merged sketch's estimate, for data alerts.
+   */
+  merge(address: ItemAddress, field: string, sketch: HyperLogLog): Promise<number>;
 }
 
 /** Counts a batch wrote into one window, offered to that window's leaderboard. */

@@ -407,6 +407,7 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
         paddedSequence: padSequenceNumber(String(from + i)),
         valueNanos: 1_000_000_000n,
         value: 1,
+        event: { id: `e${from + i}`, type: 'page_view', key, tsMs: windowStart, value: 1, valueNanos: 1_000_000_000n },
       })),
     });
     await shadowStore.apply(delta('/a', 1, 7));

@@ -25,8 +25,8 @@ export type WriteFault =
  * Wraps the ports so that the n-th write of an invocation crashes the process
  * (optionally after the write reached the store, like a response lost on the
  * wire) or fails alone. Every write counts: claims, aggregate updates,
- * seen-id records, leaderboard offers, quarantine puts and checkpoint
- * advances.
+ * seen-id records, leaderboard offers, quarantine puts, checkpoint
+ * advances, dimension admissions and distinct-count sketch merges.
  */
 export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: BatchPorts; crashed: () => boolean } {
   let writes = 0;
@@ -44,7 +44,7 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
     dead = true;
     throw new SimulatedCrash();
   };
-  const { aggregates, checkpoints, quarantine, claims, seenIds, topKeys } = ports;
+  const { aggregates, checkpoints, quarantine, claims, seenIds, topKeys, dimensions, distinct } = ports;
   return {
     crashed: () => dead,
     ports: {
@@ -65,6 +65,8 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
         record: (shardId, range, ids, expiresAtSec) => write(() => seenIds.record(shardId, range, ids, expiresAtSec)),
       },
       topKeys: topKeys && { offer: (offer) => write(() => topKeys.offer(offer)) },
+      dimensions: dimensions && { admit: (admission) => write(() => dimensions.admit(admission)) },
+      distinct: distinct && { merge: (address, field, sketch) => write(() => distinct.merge(address, field, sketch)) },
     },
   };
 }

@@ -1,18 +1,18 @@
-import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
-import { isTopKeysPk } from '../../../core';
+import { isDistinctSketchPk, isQuantileBinAttribute, isTopKeysPk } from '../../../core';
 import { boardFromItem } from '../../../lambdas/aggregator/store/DynamoTopKeysStore';
 import type { AggregateRow } from './expectedAggregates';
 
-/** Every aggregate item of a table (not the leaderboards), keyed `pk|sk`. */
+/** Every aggregate item of a table (not the leaderboards nor the distinct-count sketches), keyed `pk|sk`. */
 export async function scanAggregates(client: DynamoDBClient, tableName: string): Promise<Map<string, AggregateRow>> {
   const rows = new Map<string, AggregateRow>();
   let startKey: Record<string, any> | undefined;
   do {
     const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
     for (const item of page.Items ?? []) {
-      if (isTopKeysPk(item.pk.S!)) continue;
+      if (isTopKeysPk(item.pk.S!) || isDistinctSketchPk(item.pk.S!)) continue;
       rows.set(`${item.pk.S}|${item.sk.S}`, {
         count: Number(item.count.N),
         sum: item.sum.N!,
@@ -60,4 +60,33 @@ export async function scanTopKeys(client: DynamoDBClient, tableName: string): Pr
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return boards;
+}
+
+/** The quantile bins of every aggregate item that has any, keyed `pk|sk`. */
+export async function scanBins(client: DynamoDBClient, tableName: string): Promise<Map<string, Record<string, number>>> {
+  const items = new Map<string, Record<string, number>>();
+  await scanAll(client, tableName, (item) => {
+    const bins: Record<string, number> = {};
+    for (const [name, value] of Object.entries(item)) if (isQuantileBinAttribute(name)) bins[name] = Number(value.N);
+    if (Object.keys(bins).length > 0) items.set(`${item.pk!.S}|${item.sk!.S}`, bins);
+  });
+  return items;
+}
+
+/** The bytes (hex) of every distinct-count sketch item, keyed `pk|sk`. */
+export async function scanSketches(client: DynamoDBClient, tableName: string): Promise<Map<string, string>> {
+  const sketches = new Map<string, string>();
+  await scanAll(client, tableName, (item) => {
+    if (isDistinctSketchPk(item.pk!.S!)) sketches.set(`${item.pk!.S}|${item.sk!.S}`, Buffer.from(item.hll!.B!).toString('hex'));
+  });
+  return sketches;
+}
+
+async function scanAll(client: DynamoDBClient, tableName: string, visit: (item: Record<string, AttributeValue>) => void): Promise<void> {
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    for (const item of page.Items ?? []) visit(item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }

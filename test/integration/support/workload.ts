@@ -137,8 +137,29 @@ export const workloadArb: fc.Arbitrary<Workload> = fc
     return { records, shardCount };
   });
 
+/** Countries as events carry them: valid values, a number, and values that go to `(missing)`. */
+const COUNTRIES: readonly unknown[] = ['DE', 'FR', 'ünï', 7, null, undefined, { nested: true }, ''];
+
+/**
+ * The `attrs` an event is sent with, a function of its id (so a producer
+ * retry repeats them): a user for distinct counts, a country for a dimension.
+ */
+export function attrsOf(id: string): { user: string; country?: unknown } {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) >>> 0;
+  const country = COUNTRIES[hash % COUNTRIES.length];
+  return { user: `u${(hash >>> 3) % 6}`, ...(country === undefined ? {} : { country }) };
+}
+
 function encode(event: { id: string; type: string; key: string; tsMs: number; value: number }): Uint8Array {
-  const body = { id: event.id, type: event.type, key: event.key, ts: new Date(event.tsMs).toISOString(), value: event.value };
+  const body = {
+    id: event.id,
+    type: event.type,
+    key: event.key,
+    ts: new Date(event.tsMs).toISOString(),
+    value: event.value,
+    attrs: attrsOf(event.id),
+  };
   return Buffer.from(JSON.stringify(body));
 }
 

@@ -163,7 +163,16 @@ export const validEvent: fc.Arbitrary<ValidEventCase> = fc
   .map(({ id, type, key, ts, value, attrs, extras }) => ({
     fields: { id, type, key, ts: ts.ts, value: value.value, attrs },
     extras,
-    expected: { id, type, key, tsMs: ts.tsMs + 0, value: (value.value ?? 1) + 0, valueNanos: value.nanos },
+    expected: {
+      id,
+      type,
+      key,
+      tsMs: ts.tsMs + 0,
+      value: (value.value ?? 1) + 0,
+      valueNanos: value.nanos,
+      // As JSON carries it (-0 becomes 0).
+      attrs: attrs === undefined ? undefined : JSON.parse(JSON.stringify(attrs)),
+    },
   }));
 
 /** The entries of an event: extras first, then the fields (a later duplicate would win). */

@@ -26,8 +26,11 @@ function deltaOf(deltas: ItemDelta[], granularity: string, key = '/products/42')
 
 describe('buildItemDeltas', () => {
   it('adds one event to one item per granularity', () => {
+    // Prepare
+    const event = sequenced(1, { tsMs: T, value: 2.5 });
+
     // Act
-    const deltas = buildItemDeltas(SHARD, [sequenced(1, { tsMs: T, value: 2.5 })], [MINUTE, HOUR, DAY]);
+    const deltas = buildItemDeltas(SHARD, [event], [MINUTE, HOUR, DAY]);
 
     // Assess
     expect(deltas).toEqual([
@@ -41,7 +44,7 @@ describe('buildItemDeltas', () => {
           expiresAtSec: (Date.parse('2026-11-26T12:35:00Z') + 7 * 86_400_000) / 1000,
         },
         shardId: SHARD,
-        contributions: [{ paddedSequence: padded(1), valueNanos: 2_500_000_000n, value: 2.5 }],
+        contributions: [{ paddedSequence: padded(1), valueNanos: 2_500_000_000n, value: 2.5, event: event.event }],
       },
       expect.objectContaining({
         address: expect.objectContaining({ granularity: '1h', windowStartMs: Date.parse('2026-11-26T12:00:00Z') }),
@@ -165,7 +168,7 @@ describe('buildItemDeltas', () => {
 /** The obvious, slow grouping: one composite key per cell, sorted with BigInt. */
 function referenceDeltas(events: readonly SequencedEvent[], granularities: readonly Granularity[]): ItemDelta[] {
   const cells = new Map<string, { address: ItemDelta['address']; contributions: Contribution[] }>();
-  for (const { event, paddedSequence } of events) {
+  for (const { event, paddedSequence, origin } of events) {
     for (const g of granularities) {
       const start = windowStartMs(event.tsMs, g.sizeMs);
       const id = JSON.stringify([event.type, event.key, g.label, start]);
@@ -180,7 +183,7 @@ function referenceDeltas(events: readonly SequencedEvent[], granularities: reado
         };
         cells.set(id, { address, contributions: [] });
       }
-      cells.get(id)!.contributions.push({ paddedSequence, valueNanos: event.valueNanos, value: event.value });
+      cells.get(id)!.contributions.push({ paddedSequence, valueNanos: event.valueNanos, value: event.value, event: origin ?? event });
     }
   }
   return [...cells.values()].map(({ address, contributions }) => ({
@@ -207,7 +210,7 @@ describe('summarizeContributions', () => {
   });
 
   it('summarizes a single contribution', () => {
-    expect(summarizeContributions([{ paddedSequence: padded(1), valueNanos: 1_000_000_000n, value: 1 }])).toEqual({
+    expect(summarizeContributions([{ paddedSequence: padded(1), valueNanos: 1_000_000_000n, value: 1, event: streamEvent() }])).toEqual({
       count: 1,
       sumNanos: 1_000_000_000n,
       min: 1,

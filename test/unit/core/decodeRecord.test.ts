@@ -89,10 +89,14 @@ describe('decodeRecord: a valid event', () => {
     expect(decodeOk(decodeRecord(eventBytes({ value: -999_999_999_999_999_900 }))).value).toBe(-999_999_999_999_999_900);
   });
 
-  it('accepts any attrs object and ignores unknown fields', () => {
+  it('accepts any attrs object, returns it as parsed and ignores unknown fields', () => {
     const event = decodeOk(decodeRecord(eventBytes({ attrs: { a: [1, { b: null }] }, extra: true })));
-    expect(event).not.toHaveProperty('attrs');
+    expect(event.attrs).toEqual({ a: [1, { b: null }] });
     expect(event).not.toHaveProperty('extra');
+  });
+
+  it('has no attrs when the event has none', () => {
+    expect(decodeOk(decodeRecord(eventBytes({}))).attrs).toBeUndefined();
   });
 
   it('ignores fields inherited through __proto__ and a polluted prototype', () => {
