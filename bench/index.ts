@@ -17,6 +17,7 @@ import { streamtallyCoreContender } from './contenders/streamtallyCore';
 import { startLocalEmulators } from './dynamo/localEmulators';
 import { measureDynamoWrites } from './dynamo/measureDynamoWrites';
 import { machineInfo } from './machine';
+import { measureMeasuresCpu } from './measures/measureMeasuresCpu';
 import { measureCpu, type CpuResult } from './measureCpu';
 import { answeringAdapterPorts } from './memory/answeringAdapterPorts';
 import { memoryPorts } from './memory/memoryPorts';
@@ -113,6 +114,13 @@ async function main(): Promise<void> {
     onProgress: progress,
   });
   const rate = (id: string) => byId(cpuResults, id).medianEventsPerSecond;
+  progress('the declared measures: the same consumer with and without them, same events');
+  const measuresCpu = await measureMeasuresCpu({
+    rounds: ROUNDS,
+    warmupRounds: WARMUP_ROUNDS,
+    warmupBatches: WARMUP_BATCHES,
+    onProgress: progress,
+  });
   const coreToBaseline = rate('core') / rate('baseline');
 
   progress('replay vs the consumer core, same events');
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
         coreToPowertools: rate('core') / rate('powertools'),
         coreToPowertoolsPlainBase64: rate('core') / rate('powertoolsPlainBase64'),
       },
+      measures: measuresCpu,
     },
     dynamo: {
       emulator: 'dynalite (in this process)',

@@ -1,6 +1,7 @@
 import type { DynamoWritesResult } from './dynamo/measureDynamoWrites';
 import type { MachineInfo } from './machine';
 import type { CpuResult } from './measureCpu';
+import type { MeasuresCpuResult } from './measures/measureMeasuresCpu';
 
 /** A figure with the target it is held to. */
 export interface TargetCheck {
@@ -40,6 +41,8 @@ export interface BenchReport {
       /** b / c' */
       readonly coreToPowertoolsPlainBase64: number;
     };
+    /** What the declared measures add, on the same events (m1 vs m0). */
+    readonly measures: MeasuresCpuResult;
   };
   readonly dynamo: {
     readonly emulator: string;
@@ -92,6 +95,15 @@ export function formatReport(report: BenchReport): string {
     `ratios: b/a = ${ratios.coreToBaseline.value.toFixed(2)} (target ${ratios.coreToBaseline.target}: ${metText(ratios.coreToBaseline)}), ` +
       `b/c = ${ratios.coreToPowertools.toFixed(1)}, b/c' = ${ratios.coreToPowertoolsPlainBase64.toFixed(2)}`,
   );
+  const { measures } = cpu;
+  lines.push(`measures: ${int(measures.records)} records with users/countries/latencies, same rounds`);
+  lines.push(
+    ...table([
+      ['contender', 'median ev/s', 'min-max ev/s', 'cpu/wall', 'counted', 'dups', 'rejected', 'store writes'],
+      ...measures.contenders.map(row),
+    ]),
+  );
+  lines.push(`measures add ${measures.addedMicrosecondsPerEvent.toFixed(1)} µs of CPU per event (m0/m1 = ${measures.slowdown.toFixed(2)})`);
   lines.push('');
   lines.push(
     `DynamoDB: real adapters against ${dynamo.emulator}, quarantine to ${dynamo.quarantineSink}; ` +

@@ -4,17 +4,22 @@ import { measuresOfType } from './typeMeasures';
 import type { MeasuresConfig } from './measures';
 import type { ItemDelta } from './types';
 
-/** The sketch of one declared distinct field's values among one delta's contributions. */
+/** One declared distinct field's values among one delta's contributions, as register raises. */
 export interface DeltaSketch {
   /** Index of the delta in the list given. */
   readonly deltaIndex: number;
   readonly field: string;
   readonly precision: number;
-  readonly sketch: HyperLogLog;
+  /**
+   * {@link HyperLogLog.updateOf} of each value at `precision`: what merging the
+   * batch's sketch would do, without building a sketch per delta (a dense
+   * sketch is 2^p registers; a batch's values in one cell are usually few).
+   */
+  readonly updates: readonly number[];
 }
 
 /**
- * One HyperLogLog per (delta, declared distinct field) of the batch's values
+ * Per (delta, declared distinct field), the batch's values as HyperLogLog register raises
  * (docs/measures.md): what the store merges into the cell's sketch item.
  * Contributions without a value for the field (missing, null, an object or
  * an array) add nothing; a delta with no value at all for a field gets no sketch.
@@ -26,13 +31,12 @@ export function deltaSketches(deltas: readonly ItemDelta[], config: MeasuresConf
     const delta = deltas[deltaIndex]!;
     const { distinct } = measuresOfType(config, delta.address.type);
     for (const { field, precision } of distinct) {
-      let sketch: HyperLogLog | undefined;
+      const updates: number[] = [];
       for (const contribution of delta.contributions) {
         const text = fieldValueText(readEventField(contribution.event, field));
-        if (text === undefined) continue;
-        (sketch ??= HyperLogLog.create(precision)).add(text);
+        if (text !== undefined) updates.push(HyperLogLog.updateOf(text, precision));
       }
-      if (sketch !== undefined) sketches.push({ deltaIndex, field, precision, sketch });
+      if (updates.length > 0) sketches.push({ deltaIndex, field, precision, updates });
     }
   }
   return sketches;

@@ -10,7 +10,7 @@ import { BillingMeter } from './BillingMeter';
 import { billedFigures, type BilledFigures } from './billedFigures';
 import { runPowertoolsDynamoWay } from './powertoolsDynamoWay';
 import { splitToShards } from './splitToShards';
-import { measuredEnv } from '../measures/declaration';
+import { MEASURED_DECLARATION_TEXT, measuredEnv } from '../measures/declaration';
 
 /** The workloads the cost section prices, by name. */
 export const COST_WORKLOADS = {
@@ -208,7 +208,7 @@ async function priceMeasures(
   const declared = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-declared', 0, env);
   return {
     eventsPerRun: events,
-    declaration: 'every type: distinct attrs.user (p 12), quantiles of value (1 %), dimension attrs.country (cap 100), total',
+    declaration: MEASURED_DECLARATION_TEXT,
     plain,
     declared,
     addedWriteUnitsPerEvent: declared.writeUnitsPerEvent - plain.writeUnitsPerEvent,

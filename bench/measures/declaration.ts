@@ -1,4 +1,4 @@
-import { parseGranularities, parseMeasuresConfig, DEFAULT_GRANULARITIES_SPEC, type MeasuresConfig } from '../../core';
+import { ConsumerEnv, parseGranularities, parseMeasuresConfig, DEFAULT_GRANULARITIES_SPEC, type MeasuresConfig } from '../../core';
 
 /** The workload's event types (bench/workload.ts), each declaring the same measures below. */
 const TYPES = ['page_view', 'search', 'add_to_cart', 'purchase'] as const;
@@ -24,6 +24,10 @@ export const MEASURED_DECLARATION = {
   ),
 } as const;
 
+/** The declaration in words, for reports. */
+export const MEASURED_DECLARATION_TEXT =
+  'every type: distinct attrs.user (p 12), quantiles of value (1 %), dimension attrs.country (cap 100), total';
+
 /** The declaration resolved, as the stack hands it to the consumer. */
 export function measuredConfig(): MeasuresConfig {
   const labels = parseGranularities(DEFAULT_GRANULARITIES_SPEC).map((granularity) => granularity.label);
@@ -31,6 +35,6 @@ export function measuredConfig(): MeasuresConfig {
 }
 
 /** The consumer's environment variable that carries the declaration (as lib/StreamtallyStack.ts sets it). */
-export function measuredEnv(): { MEASURES: string } {
-  return { MEASURES: JSON.stringify(measuredConfig()) };
+export function measuredEnv(): Record<string, string> {
+  return { [ConsumerEnv.measures]: JSON.stringify(measuredConfig()) };
 }

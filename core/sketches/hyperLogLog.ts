@@ -44,6 +44,7 @@ const SPARSE = 1;
 const DENSE = 2;
 const HEADER_BYTES = 3;
 const VALUE_BITS = 6;
+const VALUE_MASK = (1 << VALUE_BITS) - 1;
 
 /** 1.04 / √(2^p): the relative standard error of the estimate at precision p (Flajolet et al.). */
 export function hyperLogLogStandardError(precision: number): number {
@@ -164,6 +165,46 @@ export class HyperLogLog {
     return new HyperLogLog(precision, registers);
   }
 
+  /**
+   * The register raise `value` asks of a sketch of `precision`, packed as
+   * `index << 6 | rho` (rho ≤ 61 fits in 6 bits): what {@link apply} takes. A
+   * batch's values as such numbers are small beside a sketch, and applying them
+   * costs per value, not per register.
+   */
+  static updateOf(value: string, precision: number): number {
+    murmurHash3Utf8(value, hash);
+    const index = hash.hi >>> (32 - precision);
+    return (index << VALUE_BITS) | hyperLogLogRegisterValue(hash.hi, hash.lo, precision);
+  }
+
+  /** A sketch holding exactly the values behind `updates` (see {@link updateOf}). */
+  static fromUpdates(precision: number, updates: readonly number[]): HyperLogLog {
+    const sketch = HyperLogLog.create(precision);
+    sketch.apply(updates);
+    return sketch;
+  }
+
+  /**
+   * Raises registers by `updates` (from {@link updateOf} at this precision), as
+   * adding their values would: the same result as merging their sketch. True if any
+   * register grew; when false, nothing changed.
+   */
+  apply(updates: readonly number[]): boolean {
+    const registers = this.#registers;
+    const limit = registers.length;
+    let changed = false;
+    for (const update of updates) {
+      const index = update >>> VALUE_BITS;
+      const rho = update & VALUE_MASK;
+      if (index >= limit) throw new SketchError(`HyperLogLog update for register ${index} does not fit precision ${this.precision}`);
+      if (rho > registers[index]!) {
+        registers[index] = rho;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   /** Count one occurrence of `value` (its UTF-8 bytes); adding a value again changes nothing. */
   add(value: string): void {
     murmurHash3Utf8(value, hash);
@@ -206,8 +247,20 @@ export class HyperLogLog {
     const registers = this.#registers;
     const m = registers.length;
     const p = this.precision;
+    // Most sketches of a window's cell are sparse: words of four registers let
+    // both passes skip the empty ones four at a time (m is a multiple of 4).
+    const words = new Uint32Array(registers.buffer, registers.byteOffset, m >>> 2);
     let nonZero = 0;
-    for (let i = 0; i < m; i++) if (registers[i] !== 0) nonZero++;
+    for (let w = 0; w < words.length; w++) {
+      const word = words[w]!;
+      if (word === 0) continue;
+      const at = w << 2;
+      nonZero +=
+        (registers[at] !== 0 ? 1 : 0) +
+        (registers[at + 1] !== 0 ? 1 : 0) +
+        (registers[at + 2] !== 0 ? 1 : 0) +
+        (registers[at + 3] !== 0 ? 1 : 0);
+    }
     const sparseLength = sparseBytes(nonZero, p);
     const dense = sparseLength >= denseBytes(m);
     const out = new Uint8Array(dense ? denseBytes(m) : sparseLength);
@@ -228,15 +281,18 @@ export class HyperLogLog {
     let acc = 0;
     let accBits = 0;
     let at = HEADER_BYTES;
-    for (let i = 0; i < m; i++) {
-      const value = registers[i]!;
-      if (value === 0) continue;
-      acc = ((acc << width) | (i << VALUE_BITS) | value) >>> 0;
-      accBits += width;
-      while (accBits >= 8) {
-        accBits -= 8;
-        out[at++] = acc >>> accBits;
-        acc &= (1 << accBits) - 1;
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let i = w << 2, end = i + 4; i < end; i++) {
+        const value = registers[i]!;
+        if (value === 0) continue;
+        acc = ((acc << width) | (i << VALUE_BITS) | value) >>> 0;
+        accBits += width;
+        while (accBits >= 8) {
+          accBits -= 8;
+          out[at++] = acc >>> accBits;
+          acc &= (1 << accBits) - 1;
+        }
       }
     }
     if (accBits > 0) out[at] = acc << (8 - accBits);

@@ -12,6 +12,7 @@ import {
   utcDay,
   NO_MEASURES,
   type AdmittedLookup,
+  type HyperLogLog,
   type ItemDelta,
   type MeasuresConfig,
 } from '../../core';
@@ -252,13 +253,13 @@ async function processShard(
   // Distinct-count sketches: merging is idempotent, so a failure is retried
   // like an item's, from the delta's first record (the rest merge again to the same bytes).
   const sketches = deltaSketches(deltas, measures);
-  const estimates: (number | undefined)[] = new Array(sketches.length);
+  const merged: (HyperLogLog | undefined)[] = new Array(sketches.length);
   if (sketches.length > 0 && ports.distinct === undefined) throw new Error('declared distinct counts need a distinct sketch port');
   const sketchFailures = await settleWithConcurrency(
     sketches,
     config.writeConcurrency,
-    (task) => ports.distinct!.merge(deltas[task.deltaIndex]!.address, task.field, task.sketch),
-    (_task, estimate, index) => (estimates[index] = estimate),
+    (task) => ports.distinct!.merge(deltas[task.deltaIndex]!.address, task.field, task.precision, task.updates),
+    (_task, sketch, index) => (merged[index] = sketch),
   );
   // After the items, so that each board sees the counts they now hold; before
   // the checkpoint, so that a count not yet offered is offered on the retry.
@@ -290,7 +291,8 @@ async function processShard(
         states: statesAfter,
         estimate: (deltaIndex, field) => {
           const index = estimateIndex.get(`${deltaIndex}\u0000${field}`);
-          return index === undefined ? undefined : estimates[index];
+          // Estimated only for a cell an alert watches: it reads every register.
+          return index === undefined ? undefined : merged[index]?.estimate();
         },
       },
       ports.previousWindows,

@@ -39,7 +39,7 @@ export class DynamoDistinctSketchStore implements DistinctSketchStore {
     this.known = new LruMap(cacheItems);
   }
 
-  async merge(address: ItemAddress, field: string, sketch: HyperLogLog): Promise<number> {
+  async merge(address: ItemAddress, field: string, precision: number, updates: readonly number[]): Promise<HyperLogLog> {
     const key = {
       pk: { S: distinctSketchPk(address.type, address.granularity, address.key) },
       sk: { S: distinctSketchSk(windowSk(address.windowStartMs), field) },
@@ -47,11 +47,19 @@ export class DynamoDistinctSketchStore implements DistinctSketchStore {
     const id = `${key.pk.S}\u0000${key.sk.S}`;
     let known = this.known.get(id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // The cached sketch is raised in place (no copy of its registers per
+      // batch): if the write then fails in any way, the entry is dropped
+      // below, so the cache never holds values the item does not.
       let merged: HyperLogLog;
-      if (known === undefined) merged = sketch.clone();
+      if (known === undefined) merged = HyperLogLog.fromUpdates(precision, updates);
       else {
-        merged = known.sketch.clone();
-        if (!merged.merge(sketch)) return merged.estimate();
+        if (known.sketch.precision !== precision) {
+          throw new DistinctSketchContentionError(
+            `sketch ${key.pk.S} ${key.sk.S} has precision ${known.sketch.precision}, the declaration ${precision}`,
+          );
+        }
+        merged = known.sketch;
+        if (!merged.apply(updates)) return merged;
       }
       const version = (known?.version ?? 0) + 1;
       try {
@@ -74,8 +82,9 @@ export class DynamoDistinctSketchStore implements DistinctSketchStore {
           }),
         );
         this.known.set(id, { sketch: merged, version });
-        return merged.estimate();
+        return merged;
       } catch (error) {
+        this.known.delete(id);
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
       // Another writer, or nothing cached for an item that exists: start from what is stored.

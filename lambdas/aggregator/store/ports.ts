@@ -121,11 +121,11 @@ export interface DimensionRegistry {
  */
 export interface DistinctSketchStore {
   /**
-   * Merges `sketch` (the batch's values of `field` in the cell) into the
-   * cell's stored sketch.
-   * @returns the merged sketch's estimate, for data alerts.
+   * Merges the batch's values of `field` in the cell, as HyperLogLog register
+   * raises at `precision` (HyperLogLog.updateOf), into the cell's stored sketch.
+   * @returns the merged sketch, for data alerts' estimates: read it, never change it.
    */
-  merge(address: ItemAddress, field: string, sketch: HyperLogLog): Promise<number>;
+  merge(address: ItemAddress, field: string, precision: number, updates: readonly number[]): Promise<HyperLogLog>;
 }
 
 /** Counts a batch wrote into one window, offered to that window's leaderboard. */

@@ -8,6 +8,11 @@ import { outputLogicalId, synthesizedTemplate } from '../../support/synthesizedT
 
 const WINDOW = Date.parse('2026-12-03T10:00:00.000Z');
 
+/** The batch's values as the consumer hands them to the store. */
+function updatesOf(values: readonly string[]): number[] {
+  return values.map((value) => HyperLogLog.updateOf(value, 12));
+}
+
 function sketchOf(values: readonly string[]): HyperLogLog {
   const sketch = HyperLogLog.create(12);
   for (const value of values) sketch.add(value);
@@ -56,13 +61,13 @@ describe('distinct-count sketch items against dynalite', () => {
     const second = new DynamoDistinctSketchStore(dynamo, tableName);
 
     // Act
-    expect(await first.merge(at, 'attrs.user', sketchOf(['u1', 'u2']))).toBe(2);
+    expect((await first.merge(at, 'attrs.user', 12, updatesOf(['u1', 'u2']))).estimate()).toBe(2);
     // Cold cache: the conditional put fails, the item is read and merged.
-    expect(await second.merge(at, 'attrs.user', sketchOf(['u2', 'u3']))).toBe(3);
+    expect((await second.merge(at, 'attrs.user', 12, updatesOf(['u2', 'u3']))).estimate()).toBe(3);
     // Stale cache: `first` still has version 1.
-    expect(await first.merge(at, 'attrs.user', sketchOf(['u4']))).toBe(4);
+    expect((await first.merge(at, 'attrs.user', 12, updatesOf(['u4']))).estimate()).toBe(4);
     // A redelivery: nothing new for `first`'s cache, so nothing written.
-    expect(await first.merge(at, 'attrs.user', sketchOf(['u1', 'u4']))).toBe(4);
+    expect((await first.merge(at, 'attrs.user', 12, updatesOf(['u1', 'u4']))).estimate()).toBe(4);
 
     // Assess
     const item = await stored(at);
@@ -71,13 +76,34 @@ describe('distinct-count sketch items against dynalite', () => {
     expect(item?.expiresAt?.N).toBe('1900000000');
   });
 
+  it('drops its cached sketch when a write fails, so a retry writes the values again', async () => {
+    const at = address();
+    let failNext = false;
+    const flaky = {
+      send: (command: unknown) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('throttled'));
+        }
+        return dynamo.send(command as never);
+      },
+    } as unknown as typeof dynamo;
+    const store = new DynamoDistinctSketchStore(flaky, tableName);
+    await store.merge(at, 'attrs.user', 12, updatesOf(['u1']));
+    failNext = true;
+    await expect(store.merge(at, 'attrs.user', 12, updatesOf(['u2']))).rejects.toThrow('throttled');
+    // The retry of the batch: the cache must not claim u2 is stored.
+    expect((await store.merge(at, 'attrs.user', 12, updatesOf(['u2']))).estimate()).toBe(2);
+    expect(Buffer.from((await stored(at))!.hll!.B!)).toEqual(Buffer.from(sketchOf(['u1', 'u2']).toBytes()));
+  });
+
   it('keeps bounded memory and still merges correctly after an entry is evicted', async () => {
     const store = new DynamoDistinctSketchStore(dynamo, tableName, 1);
     const a = address();
     const b = address();
-    await store.merge(a, 'attrs.user', sketchOf(['x']));
-    await store.merge(b, 'attrs.user', sketchOf(['y']));
-    expect(await store.merge(a, 'attrs.user', sketchOf(['z']))).toBe(2);
+    await store.merge(a, 'attrs.user', 12, updatesOf(['x']));
+    await store.merge(b, 'attrs.user', 12, updatesOf(['y']));
+    expect((await store.merge(a, 'attrs.user', 12, updatesOf(['z']))).estimate()).toBe(2);
     expect(Buffer.from((await stored(a))!.hll!.B!)).toEqual(Buffer.from(sketchOf(['x', 'z']).toBytes()));
   });
 });

@@ -66,7 +66,9 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
       },
       topKeys: topKeys && { offer: (offer) => write(() => topKeys.offer(offer)) },
       dimensions: dimensions && { admit: (admission) => write(() => dimensions.admit(admission)) },
-      distinct: distinct && { merge: (address, field, sketch) => write(() => distinct.merge(address, field, sketch)) },
+      distinct: distinct && {
+        merge: (address, field, precision, updates) => write(() => distinct.merge(address, field, precision, updates)),
+      },
     },
   };
 }

@@ -163,6 +163,34 @@ describe('HyperLogLog.merge', () => {
   });
 });
 
+describe('HyperLogLog updates', () => {
+  it('applying the values as updates is adding them: same bytes, in any split, and true exactly when a register grew', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 16 }),
+        fc.array(valueArb, { maxLength: 60 }),
+        fc.array(valueArb, { maxLength: 60 }),
+        (p, first, second) => {
+          const sketch = HyperLogLog.fromUpdates(
+            p,
+            first.map((value) => HyperLogLog.updateOf(value, p)),
+          );
+          expect(sketch.toBytes()).toEqual(sketchOf(p, first).toBytes());
+          const before = sketch.toBytes();
+          const grew = sketch.apply(second.map((value) => HyperLogLog.updateOf(value, p)));
+          expect(sketch.toBytes()).toEqual(sketchOf(p, [...first, ...second]).toBytes());
+          expect(grew).toBe(Buffer.compare(Buffer.from(before), Buffer.from(sketch.toBytes())) !== 0);
+        },
+      ),
+    );
+  });
+
+  it('refuses an update for a register the precision does not have', () => {
+    const update = HyperLogLog.updateOf('x', 16) | (1 << 21);
+    expect(() => HyperLogLog.create(12).apply([update])).toThrow(SketchError);
+  });
+});
+
 describe('HyperLogLog bytes', () => {
   it('round-trip: fromBytes(toBytes(x)) has the same bytes and estimate, sparse or dense', () => {
     fc.assert(
