@@ -156,6 +156,12 @@ export const MeasureAttributes = {
   zeroBin: 'qz',
   /** The relative accuracy the bins were made with (Number), so a reader needs no declaration. */
   relativeAccuracy: 'qa',
+  /**
+   * On an aggregate item of a type with distinct counts: the declared fields,
+   * comma-separated (String), so a reader queries sketch items only for items
+   * that have them (a Query per key otherwise).
+   */
+  distinctFields: 'qd',
   /** On a distinct-count sketch item: the HyperLogLog sketch's bytes (Binary). */
   sketch: 'hll',
   /** On a distinct-count sketch item: bumped on every write, the optimistic-concurrency guard. */

@@ -14,7 +14,7 @@ export interface SketchedCell {
 const SKETCH_READ_CONCURRENCY = 8;
 
 /**
- * The sketches of each cell of one window: one Query per key (a window's
+ * The sketches of each cell of one window: one Query per key whose item names distinct fields (a window's
  * cells are different keys, each with its own sketch `pk`), at most
  * {@link SKETCH_READ_CONCURRENCY} at once. Holds one window's sketches.
  */
@@ -24,8 +24,9 @@ export async function sketchWindowCells(
   window: { type: string; granularity: string; windowStartMs: number },
   cells: readonly AggregateCell[],
 ): Promise<SketchedCell[]> {
-  const settled = await mapWithConcurrency(cells, SKETCH_READ_CONCURRENCY, (cell) =>
-    readCellSketches(dynamo, table, { ...window, key: cell.key }),
+  // Only items naming distinct fields (`qd`) have sketches: the others cost no Query.
+  const settled = await mapWithConcurrency(cells, SKETCH_READ_CONCURRENCY, async (cell) =>
+    cell.distinctFields === undefined ? NO_SKETCHES : readCellSketches(dynamo, table, { ...window, key: cell.key }),
   );
   return settled.map((result, index) => {
     if (result.status === 'rejected') throw result.reason;

@@ -55,6 +55,8 @@ export interface AggregateCell {
   readonly bins?: QuantileBins;
   /** `qa`: the relative accuracy the bins were made with. */
   readonly accuracy?: number;
+  /** `qd`: the item's distinct-count fields; absent: it has no sketches to read. */
+  readonly distinctFields?: readonly string[];
 }
 
 /** The windows of one key between two window starts, oldest first. */
@@ -189,9 +191,11 @@ function rowFromItem(item: Record<string, AttributeValue>): AggregateCell {
     min: Number(item[A.min]?.N ?? 0),
     max: Number(item[A.max]?.N ?? 0),
   };
+  const fields = item[M.distinctFields]?.S;
+  const withFields = fields === undefined ? row : { ...row, distinctFields: fields.split(',') };
   const accuracy = item[M.relativeAccuracy]?.N;
-  if (accuracy === undefined) return row;
+  if (accuracy === undefined) return withFields;
   const bins: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) if (isQuantileBinAttribute(name) && value.N !== undefined) bins[name] = Number(value.N);
-  return { ...row, bins, accuracy: Number(accuracy) };
+  return { ...withFields, bins, accuracy: Number(accuracy) };
 }

@@ -47,6 +47,8 @@ interface ItemLayout {
   readonly max: boolean;
   /** Quantile bins' relative accuracy; absent: no bins. */
   readonly relativeAccuracy: number | undefined;
+  /** The declared distinct fields, comma-separated (`qd`); absent: none. */
+  readonly distinctFields: string | undefined;
 }
 
 const setIdentity = 'SET #type = :type, #key = :key, #gran = :gran, #ws = :ws, #wpk = :wpk, #exp = :exp';
@@ -55,7 +57,7 @@ const setIdentity = 'SET #type = :type, #key = :key, #gran = :gran, #ws = :ws, #
  * The longest UpdateExpression before its bins (the re-read path's, with
  * every stat): each chunk's bins must fit after it in DynamoDB's 4 KB.
  */
-const LONGEST_BASE_EXPRESSION = `${setIdentity} , #hw = :maxSeq, #min = if_not_exists(#min, :min), #max = if_not_exists(#max, :max), #qa = :qa ADD #count :count, #sum :sum`;
+const LONGEST_BASE_EXPRESSION = `${setIdentity} , #hw = :maxSeq, #min = if_not_exists(#min, :min), #max = if_not_exists(#max, :max), #qa = :qa, #qd = :qd ADD #count :count, #sum :sum`;
 const MAX_BINS_PER_WRITE = maxBinsAfter(LONGEST_BASE_EXPRESSION.length);
 
 /**
@@ -110,6 +112,7 @@ export class DynamoAggregateStore implements AggregateStore {
         min: measures.stats.includes(PlainStat.min),
         max: measures.stats.includes(PlainStat.max),
         relativeAccuracy: measures.quantiles?.relativeAccuracy,
+        distinctFields: measures.distinct.length > 0 ? measures.distinct.map((distinct) => distinct.field).join(',') : undefined,
       };
       this.layouts.set(type, layout);
     }
@@ -146,6 +149,7 @@ export class DynamoAggregateStore implements AggregateStore {
       values[':max'] = { N: String(summary.max) };
     }
     if (layout.sum) addSum(add, names, values, summary.sumNanos);
+    if (layout.distinctFields !== undefined) markDistinctFields(set, names, values, layout.distinctFields);
     if (bins !== undefined) addBins(set, add, names, values, bins, layout.relativeAccuracy!);
     try {
       const { Attributes } = await this.client.send(
@@ -224,6 +228,7 @@ export class DynamoAggregateStore implements AggregateStore {
       if (readMax !== undefined) values[':readMax'] = { N: readMax };
     }
     if (layout.sum) addSum(add, names, values, summary.sumNanos);
+    if (layout.distinctFields !== undefined) markDistinctFields(set, names, values, layout.distinctFields);
     // Only the pending contributions' bins: they are a subset of the chunk's, so they fit too.
     if (layout.relativeAccuracy !== undefined) {
       addBins(set, add, names, values, binsOf(pending, layout.relativeAccuracy), layout.relativeAccuracy);
@@ -300,4 +305,14 @@ function itemKey(address: ItemAddress): { pk: { S: string }; sk: { S: string } }
     pk: { S: aggregatePk(address.type, address.granularity, address.key) },
     sk: { S: windowSk(address.windowStartMs) },
   };
+}
+
+/**
+ * Names the type's distinct fields on the item (`qd`, docs/measures.md), so
+ * that a reader queries distinct-count sketches only for items that have some.
+ */
+function markDistinctFields(set: string[], names: Record<string, string>, values: Record<string, AttributeValue>, fields: string): void {
+  set.push(', #qd = :qd');
+  names['#qd'] = MeasureAttributes.distinctFields;
+  values[':qd'] = { S: fields };
 }

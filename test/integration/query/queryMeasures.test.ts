@@ -117,6 +117,7 @@ function itemsOf(events: readonly TestEvent[]): Record<string, AttributeValue>[]
       [A.min]: { N: String(Math.min(...values)) },
       [A.max]: { N: String(Math.max(...values)) },
       [M.relativeAccuracy]: { N: String(ACCURACY) },
+      [M.distinctFields]: { S: 'attrs.user' },
       ...bins,
     });
     items.push({
@@ -176,6 +177,7 @@ function itemsOf(events: readonly TestEvent[]): Record<string, AttributeValue>[]
       [A.min]: { N: '5' },
       [A.max]: { N: '5' },
       [M.relativeAccuracy]: { N: windowMs === FROM ? '0.01' : '0.02' },
+      ...(type === 'broken' ? { [M.distinctFields]: { S: 'attrs.user' } } : {}),
       [windowMs === FROM ? quantileBinAttribute(5, 0.01) : quantileBinAttribute(5, 0.02)]: { N: '1' },
     });
   }
