@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -330,6 +330,10 @@ describe('measures and alerts', () => {
     const template = Template.fromStack(new StreamtallyStack(newApp(), 'Streamtally-dev', { config }));
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName);
     expect(names).toEqual(expect.arrayContaining(['streamtally-dev-alert-sensor-hot', 'streamtally-dev-alert-slow-pages']));
+    // npm start synthesizes with it; npm run synth (and so cdk deploy's defaults) does not.
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toContain('cdk synth --quiet -c config=config/demo.json');
+    expect(scripts.synth).toBe('cdk synth');
   });
 });
 
