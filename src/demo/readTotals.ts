@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { AggregateAttributes as A } from '../../core';
+import { AggregateAttributes as A, baseType } from '../../core';
 import type { InMemoryMetricStore } from '../local/alarms/InMemoryMetricStore';
 import { listQuarantined } from '../quarantine/listQuarantined';
 
@@ -13,6 +13,8 @@ export interface ConsumerMetricIdentity {
 /**
  * Events counted in the aggregates: the sum of `count` over the items of the
  * coarsest granularity, where every counted event appears exactly once.
+ * Derived cells (a dimension's `<type>@<field>`, a total's `<type>@total`,
+ * docs/measures.md) count the same events again, so they are left out.
  */
 export async function countAggregated(dynamo: DynamoDBClient, table: string, coarsestGranularity: string): Promise<number> {
   let total = 0;
@@ -23,13 +25,17 @@ export async function countAggregated(dynamo: DynamoDBClient, table: string, coa
         TableName: table,
         ConsistentRead: true,
         FilterExpression: '#gran = :gran',
-        ProjectionExpression: '#count',
-        ExpressionAttributeNames: { '#gran': A.granularity, '#count': A.count },
+        ProjectionExpression: '#count, #type',
+        ExpressionAttributeNames: { '#gran': A.granularity, '#count': A.count, '#type': A.type },
         ExpressionAttributeValues: { ':gran': { S: coarsestGranularity } },
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of page.Items ?? []) total += Number(item[A.count]?.N ?? 0);
+    for (const item of page.Items ?? []) {
+      const type = item[A.type]?.S;
+      if (type !== undefined && baseType(type) !== type) continue;
+      total += Number(item[A.count]?.N ?? 0);
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return total;

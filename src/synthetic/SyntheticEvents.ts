@@ -61,6 +61,12 @@ export const DEFAULT_SYNTHETIC_TYPES = ['page_view', 'search', 'click', 'sensor.
 
 /** How far valid events' times trail "now", so that they arrive slightly out of order, as real ones do. */
 const DISORDER_MS = 2_000;
+/** Distinct users `attrs.user` is drawn from (Zipf: a few regulars and a long tail). */
+const USERS = 5_000;
+/** `attrs.country` values, most frequent first (drawn Zipf with a steeper skew than users). */
+const COUNTRIES = ['US', 'DE', 'GB', 'FR', 'IN', 'BR', 'JP', 'CA', 'ES', 'IT', 'NL', 'SE'] as const;
+/** Salts the seed of the second generator, which draws only the measured attributes. */
+const MEASURE_SEED_SALT = 0x5eed;
 /** Margin beyond the consumer's bounds, so that late and future events are clearly so. */
 const MARGIN_MS = 60_000;
 /** How many recent events a duplicate may repeat. */
@@ -72,6 +78,11 @@ const HISTORY = 1_000;
  * malformed records, late and future events. Deterministic for a seed, a run
  * id and the times passed to {@link next}.
  *
+ * Every event carries `attrs.user` and `attrs.country`, and a `page_view` a
+ * latency in ms as `value`: what the demo's declared measures count
+ * (config/demo.json). They come from a second generator, so that the types,
+ * keys, ids and times drawn for a seed are the same with or without them.
+ *
  * A `late` event is late only once its shard has a watermark (a newer event
  * seen first); the very first events of a shard cannot be late.
  */
@@ -80,6 +91,9 @@ export class SyntheticEvents {
   readonly counts: Record<SyntheticTag, number> = { valid: 0, duplicate: 0, late: 0, future: 0, malformed: 0 };
   private readonly random: () => number;
   private readonly zipf: ZipfSampler;
+  private readonly measureRandom: () => number;
+  private readonly users = new ZipfSampler(USERS, 1);
+  private readonly countries = new ZipfSampler(COUNTRIES.length, 1.2);
   private readonly types: readonly string[];
   private readonly runId: string;
   private readonly rates: { duplicate: number; malformed: number; late: number; future: number };
@@ -90,6 +104,7 @@ export class SyntheticEvents {
 
   constructor(options: SyntheticOptions = {}) {
     this.random = seededRandom(options.seed ?? 1);
+    this.measureRandom = seededRandom((options.seed ?? 1) ^ MEASURE_SEED_SALT);
     this.zipf = new ZipfSampler(options.keys ?? 1000, options.zipfExponent ?? 1);
     this.types = options.types && options.types.length > 0 ? options.types : DEFAULT_SYNTHETIC_TYPES;
     this.runId = options.runId ?? Date.now().toString(36);
@@ -138,10 +153,15 @@ export class SyntheticEvents {
     const id = `${this.runId}-${this.sequence++}`;
     // One in five times as epoch milliseconds: both forms of the contract.
     const ts = this.random() < 0.2 ? tsMs : new Date(tsMs).toISOString();
+    const attrs = {
+      user: `u${this.users.sample(this.measureRandom)}`,
+      country: COUNTRIES[this.countries.sample(this.measureRandom) - 1]!,
+    };
     if (type.startsWith('sensor')) {
-      return { id, type, key, ts, value: Math.round((15 + this.random() * 15) * 100) / 100 };
+      return { id, type, key, ts, value: Math.round((15 + this.random() * 15) * 100) / 100, attrs };
     }
-    return { id, type, key, ts };
+    if (type === 'page_view') return { id, type, key, ts, value: lognormalLatencyMs(this.measureRandom), attrs };
+    return { id, type, key, ts, attrs };
   }
 
   private malformed(nowMs: number): SyntheticItem {
@@ -170,6 +190,16 @@ export class SyntheticEvents {
         return bytes(JSON.stringify([valid]), 'not an object');
     }
   }
+}
+
+/**
+ * A page's latency in ms: lognormal, median 80 ms (p99 about 650 ms), rounded to
+ * three decimals so that the consumer's sums stay exact decimals. Box-Muller from
+ * two uniform draws (1 - u keeps the logarithm finite).
+ */
+function lognormalLatencyMs(random: () => number): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.round(Math.exp(Math.log(80) + 0.9 * normal) * 1000) / 1000;
 }
 
 function rate(name: string, value: number | undefined): number {

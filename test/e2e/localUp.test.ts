@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfigFile } from '../../lib/config/StreamtallyConfig';
 import { isProcessAlive, readLocalState } from '../../src/local/state';
 import { CLI_NODE_ARGS } from '../support/cliFromSources';
 import { synthesizedAssembly, type SynthesizedAssembly } from '../unit/local/support/synthesizedAssembly';
@@ -179,8 +180,9 @@ describe('local up on bad input: one clear line, non-zero exit', () => {
 });
 
 describe('streamtally demo (npm start)', () => {
-  it('runs the synthetic mix through the local stack to a summary where conservation holds', async () => {
-    const assembly = synthesizedAssembly({}, 'Streamtally-dev');
+  it('runs the synthetic mix through the local stack to a summary where conservation holds, with its measures and a data alert fired', async () => {
+    // The stack npm start synthesizes: config/demo.json's measures and alerts.
+    const assembly = synthesizedAssembly(readConfigFile(path.resolve(__dirname, '..', '..', 'config', 'demo.json')), 'Streamtally-dev');
     const root = projectWith(assembly);
     try {
       const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -199,6 +201,15 @@ describe('streamtally demo (npm start)', () => {
         producer: { sent: number; failed: number };
         consumer: { aggregated: number; duplicates: number; quarantined: Record<string, number> };
         conservation: string;
+        alarmChanges: string[];
+        alerts: { name: string; state: string; alarmed: boolean; meaning: string }[];
+        measures: {
+          type: string;
+          count: number;
+          quantiles?: Record<string, number>;
+          distinct?: Record<string, number>;
+          top?: Record<string, { value: string; count: number }[]>;
+        }[];
       };
       expect(summary.conservation).toMatch(/^conservation holds: produced 800 = /);
       expect(summary.producer).toMatchObject({ sent: 800, failed: 0 });
@@ -210,6 +221,25 @@ describe('streamtally demo (npm start)', () => {
         future: summary.generated.future,
       });
       expect(summary.consumer.aggregated).toBe(summary.generated.valid);
+      // Seed 1's first 800 items hold 7 sensor readings above 29.5 and page views far below 3 s: one alert fires, one stays OK.
+      expect(summary.alerts).toEqual([
+        expect.objectContaining({ name: 'sensor-hot', alarmed: true, meaning: 'sensor.temp max per 1m above 29.5' }),
+        {
+          name: 'slow-pages',
+          alarmName: 'streamtally-dev-alert-slow-pages',
+          state: 'OK',
+          alarmed: false,
+          meaning: 'page_view p99 per 1m above 3000',
+        },
+      ]);
+      expect(summary.alarmChanges).toContainEqual(expect.stringMatching(/ alarm streamtally-dev-alert-sensor-hot: \w+ -> ALARM$/));
+      const pageViews = summary.measures.find((line) => line.type === 'page_view');
+      expect(pageViews?.count).toBeGreaterThan(0);
+      expect(pageViews?.distinct?.['attrs.user']).toBeGreaterThan(0);
+      expect(pageViews?.distinct?.['attrs.user']).toBeLessThanOrEqual(pageViews!.count);
+      expect(Object.keys(pageViews?.quantiles ?? {})).toEqual(['p50', 'p90', 'p99']);
+      expect(pageViews?.top?.['attrs.country']?.[0]).toEqual({ value: 'US', count: expect.any(Number) });
+      expect(summary.measures.map((line) => line.type).sort()).toEqual(['page_view', 'sensor.temp']);
     } finally {
       rmSync(root, { recursive: true, force: true });
       assembly.remove();

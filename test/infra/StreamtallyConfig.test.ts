@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -312,6 +312,28 @@ describe('measures and alerts', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { MEASURES: consumerMeasuresJson(config) } },
     });
+  });
+  it('config/demo.json (what npm start synthesizes) keeps the dev stage and declares the alerts the demo shows', () => {
+    const config = configFromContext(newApp({ context: { config: 'config/demo.json' } }));
+    expect(config.stage).toBe('dev');
+    const measures = measuresOf(config);
+    expect(measures.types['page_view']).toMatchObject({
+      distinct: [{ field: 'attrs.user' }],
+      dimensions: [{ field: 'attrs.country', cap: 10 }],
+      total: true,
+    });
+    expect(measures.types['sensor.temp']?.quantiles).toBeDefined();
+    expect(measures.alerts.map((a) => `${a.name} ${a.type} ${a.measure} ${a.comparison} ${a.threshold}`)).toEqual([
+      'sensor-hot sensor.temp max above 29.5',
+      'slow-pages page_view p99 above 3000',
+    ]);
+    const template = Template.fromStack(new StreamtallyStack(newApp(), 'Streamtally-dev', { config }));
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName);
+    expect(names).toEqual(expect.arrayContaining(['streamtally-dev-alert-sensor-hot', 'streamtally-dev-alert-slow-pages']));
+    // npm start synthesizes with it; npm run synth (and so cdk deploy's defaults) does not.
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toContain('cdk synth --quiet -c config=config/demo.json');
+    expect(scripts.synth).toBe('cdk synth');
   });
 });
 

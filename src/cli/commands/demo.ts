@@ -1,5 +1,7 @@
-import { parseGranularities, windowStartMs } from '../../../core';
+import { NO_MEASURES, parseGranularities, windowStartMs, type MeasuresConfig } from '../../../core';
 import { checkConservation } from '../../demo/checkConservation';
+import { alertLine, alertStates } from '../../demo/describeAlerts';
+import { measureLine, readMeasureSummary } from '../../demo/readMeasureSummary';
 import { countAggregated, countQuarantined, sumOfMetric, type ConsumerMetricIdentity } from '../../demo/readTotals';
 import type { LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { DashboardReader } from '../../dashboard/DashboardReader';
@@ -14,6 +16,8 @@ import { startRuntimeForCli } from './local';
 import { demoUsage } from './demoUsage';
 
 const DRAIN_TIMEOUT_MS = 120_000;
+/** CloudWatch's alarm periods are aligned to multiples of their length since the epoch (AlarmEvaluator). */
+const MINUTE_MS = 60_000;
 
 /** `streamtally demo`: the whole pipeline on this machine, watched live. */
 export async function demoCommand(argv: readonly string[], out: (text: string) => void): Promise<void> {
@@ -31,6 +35,7 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
   const dashboardPort = integerFlag('dashboard-port', values['dashboard-port'], DEFAULT_DASHBOARD_PORT, 0, 65_535);
   const interactive = Boolean(process.stdout.isTTY) && !values.json;
   const alarmLines: string[] = [];
+  const alarmed = new Set<string>();
   const say = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : out(line));
 
   say('starting the local stack (emulators, tables, stream, consumer)...');
@@ -40,6 +45,9 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
     // Start-up notices go to the log; the demo shows only what flows.
     log: () => undefined,
     onAlarmLine: (line) => alarmLines.push(line),
+    onAlarmChange: (change) => {
+      if (change.state === 'ALARM') alarmed.add(change.alarmName);
+    },
   });
   const reader = new DashboardReader({
     dynamo: runtime.clients.dynamodb,
@@ -75,6 +83,7 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       namespace: aggregator.environment.POWERTOOLS_METRICS_NAMESPACE ?? 'streamtally',
       service: aggregator.environment.POWERTOOLS_SERVICE_NAME ?? aggregator.environment.CONSUMER_NAME,
     };
+    const measures = declaredMeasures(aggregator.environment.MEASURES);
     const granularities = parseGranularities(aggregator.environment.WINDOWS ?? '1m:7d,1h:90d,1d:1100d');
     const coarsest = granularities[granularities.length - 1].label;
     const finest = granularities[0];
@@ -121,8 +130,15 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       totals = await readDemoTotals(runtime, consumer, coarsest, report.sent, report.possibleDuplicates);
     }
+    closeAlarmPeriods(runtime, startedMs);
     await refresh('done');
     const verdict = checkConservation(totals);
+    const alerts = alertStates(measures.alerts, runtime.alarmStates(), alarmed);
+    const measureLines = await readMeasureSummary(runtime.clients.dynamodb, resources.aggregatesTable, measures, {
+      granularity: finest.label,
+      fromWindowMs: windowStartMs(startedMs, finest.sizeMs),
+      toWindowMs: windowStartMs(Date.now(), finest.sizeMs),
+    });
     const summary = {
       durationS,
       items: run.items,
@@ -137,6 +153,8 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       consumer: { aggregated: totals.aggregated, duplicates: totals.duplicates, quarantined: totals.quarantined },
       conservation: verdict.statement,
       alarmChanges: alarmLines,
+      alerts,
+      measures: measureLines,
     };
     if (values.json) out(JSON.stringify(summary));
     else {
@@ -155,6 +173,8 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
           .join(', ')}`,
       );
       out(verdict.statement);
+      for (const line of measureLines) out(measureLine(line));
+      for (const alert of alerts) out(alertLine(alert));
       out(`try: npx streamtally query --type page_view --window 1m --top 5   (while a stack runs: npx streamtally local up)`);
     }
     if (report.failed > 0) throw new UserError(`demo: ${report.failed} event(s) could not be sent`, 1);
@@ -181,6 +201,29 @@ async function readDemoTotals(
   ]);
   const duplicates = sumOfMetric(runtime.metrics, consumer, 'DuplicatesDropped', 0, Date.now() + 1);
   return { sent, possibleDuplicates, aggregated, duplicates, quarantined };
+}
+
+/** The declaration the stack gave the consumer (lib/config validated it at synth); none for a plain stack. */
+function declaredMeasures(json: string | undefined): MeasuresConfig {
+  if (json === undefined || json === '') return NO_MEASURES;
+  try {
+    return JSON.parse(json) as MeasuresConfig;
+  } catch {
+    throw new UserError("demo: the consumer's MEASURES in cdk.out is not JSON; synthesize the stack again (npx cdk synth)", 1);
+  }
+}
+
+/**
+ * Evaluates the alarms as of the end of each minute the demo touched. The timer
+ * evaluates complete one-minute periods every 10 s, and a 60 s demo need not
+ * contain a whole minute: its last minute (or its only one, for a short demo)
+ * would complete, and its alerts fire, only after the demo has stopped. No event
+ * arrives after the drain, so those periods hold all they ever will: evaluated at
+ * their ends, the alarms show now what CloudWatch would show within the next minute.
+ */
+function closeAlarmPeriods(runtime: LocalRuntime, startedMs: number): void {
+  const lastEnd = windowStartMs(Date.now(), MINUTE_MS) + MINUTE_MS;
+  for (let end = windowStartMs(startedMs, MINUTE_MS) + MINUTE_MS; end <= lastEnd; end += MINUTE_MS) runtime.evaluateAlarmsNow(end);
 }
 
 function lagLines(runtime: LocalRuntime, now: number): string[] {

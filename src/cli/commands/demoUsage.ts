@@ -6,4 +6,5 @@ export const demoUsage = `streamtally demo [--duration S] [--rate EV/S] [--seed 
   Starts the local stack and the web dashboard (docs/dashboard.md; --dashboard-port, default
   ${DEFAULT_DASHBOARD_PORT}, 0 picks a free one), sends a realistic synthetic mix (Zipf keys, several types, producer duplicates,
   malformed, late and future events) and shows it flowing; ends with a summary that checks that every
-  record sent was aggregated, dropped as a duplicate or quarantined. Exits non-zero if not.`;
+  record sent was aggregated, dropped as a duplicate or quarantined, with the declared measures of each
+  total's busiest minute and the data alerts' states (npm start synthesizes config/demo.json). Exits non-zero if not.`;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { AlarmStateChange } from '../../local/alarms/AlarmEvaluator';
 import { EmulatorError } from '../../local/emulators';
 import { LocalEsmError } from '../../local/esm';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
@@ -50,6 +51,8 @@ export interface CliRuntimeOptions {
   /** Where progress lines go. @default stderr */
   readonly log?: (line: string) => void;
   readonly onAlarmLine?: (line: string) => void;
+  /** Each alarm state change itself, after its line is written (the demo tracks which alerts fired). */
+  readonly onAlarmChange?: (change: AlarmStateChange) => void;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function startRuntimeForCli(options: CliRuntimeOptions): Promise<Lo
         const line = `${new Date(change.timestamp).toISOString()} alarm ${change.alarmName}: ${change.previousState} -> ${change.state}`;
         alarmLog.write(`${line} (${change.reason})\n`);
         (options.onAlarmLine ?? log)(line);
+        options.onAlarmChange?.(change);
       },
       onFatal: (error) => fatal?.(error),
     });

@@ -75,8 +75,13 @@ export interface LocalRuntime {
   startConsumers(): Promise<void>;
   /** Every alarm's state after the latest evaluation, by alarm name. */
   alarmStates(): Readonly<Record<string, string>>;
-  /** Evaluates the template's alarms now (at the runtime's clock), as the timer does: changes go to `onAlarmChange` too. */
-  evaluateAlarmsNow(): AlarmEvaluation;
+  /**
+   * Evaluates the template's alarms now (at the runtime's clock), as the timer does: changes go to `onAlarmChange` too.
+   * `atMs`, when later than the clock, evaluates as of that time instead: what CloudWatch will report then if no
+   * more data arrives (a demo that has stopped sending closes its last period so). The alarms' clock never runs
+   * backwards: later evaluations, the timer's too, are at `atMs` at least.
+   */
+  evaluateAlarmsNow(atMs?: number): AlarmEvaluation;
   /** Stops the consumers, then the emulators; removes the state file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -250,8 +255,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.startConsumers !== false) await startConsumers();
 
     let alarmStates: Readonly<Record<string, string>> = {};
-    const evaluateAlarmsNow = (): AlarmEvaluation => {
-      const now = clock();
+    // An evaluation at a later time has seen those periods complete; an earlier one after it would undo that.
+    let evaluatedAtMs = Number.NEGATIVE_INFINITY;
+    const evaluateAlarmsNow = (atMs?: number): AlarmEvaluation => {
+      const now = Math.max(clock(), atMs ?? Number.NEGATIVE_INFINITY, evaluatedAtMs);
+      evaluatedAtMs = now;
       const evaluation = alarms.evaluate(now);
       alarmStates = evaluation.states;
       for (const change of evaluation.changes) options.onAlarmChange?.(change);
@@ -261,7 +269,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const alarmIntervalMs = options.alarmIntervalMs ?? 10_000;
     if (alarmIntervalMs > 0) {
-      alarmTimer = setInterval(evaluateAlarmsNow, alarmIntervalMs);
+      alarmTimer = setInterval(() => evaluateAlarmsNow(), alarmIntervalMs);
       alarmTimer.unref();
     }
 

@@ -65,6 +65,60 @@ describe('SyntheticEvents', () => {
     expect(counts.get('key-1')! / counts.get('key-50')!).toBeGreaterThan(20);
   });
 
+  it('keeps the types, keys, ids and times a seed gave before events carried measured attributes', () => {
+    // Pinned from the generator without attrs: they come from a second generator and leave this sequence alone.
+    const plain = generate(4).map((item) => {
+      if (item.kind !== 'event') return item;
+      const { attrs: _attrs, ...event } = item.event;
+      return event.type === 'page_view' ? { ...event, value: undefined } : event;
+    });
+    expect(plain).toEqual([
+      { id: 'run-0', type: 'sensor.temp', key: 'key-105', ts: '2026-11-26T11:59:59.877Z', value: 21.08 },
+      { id: 'run-1', type: 'click', key: 'key-132', ts: '2026-11-26T11:59:59.522Z' },
+      { id: 'run-2', type: 'click', key: 'key-2', ts: '2026-11-26T11:59:58.474Z' },
+      { id: 'run-3', type: 'search', key: 'key-848', ts: '2026-11-26T11:59:58.934Z' },
+    ]);
+  });
+
+  it('gives every event a user and a country, and a page_view a latency with at most three decimals', () => {
+    const users = new Map<string, number>();
+    const countries = new Map<string, number>();
+    const latencies: number[] = [];
+    for (const item of generate(20_000, MIX)) {
+      if (item.kind !== 'event') continue;
+      const attrs = item.event.attrs as { user: string; country: string };
+      expect(attrs.user).toMatch(/^u\d{1,4}$/);
+      expect(attrs.country).toMatch(/^[A-Z]{2}$/);
+      users.set(attrs.user, (users.get(attrs.user) ?? 0) + 1);
+      countries.set(attrs.country, (countries.get(attrs.country) ?? 0) + 1);
+      if (item.event.type === 'page_view') {
+        const value = item.event.value!;
+        expect(value).toBeGreaterThan(0);
+        expect(Math.round(value * 1000) / 1000).toBe(value);
+        latencies.push(value);
+      } else if (!item.event.type.startsWith('sensor')) expect(item.event.value).toBeUndefined();
+    }
+    // Users: thousands, skewed (u1 far more often than a median user); countries: a dozen, skewed.
+    expect(users.size).toBeGreaterThan(2_000);
+    expect(users.get('u1')!).toBeGreaterThan(500);
+    expect(countries.size).toBe(12);
+    expect(countries.get('US')! / countries.get('SE')!).toBeGreaterThan(10);
+    // Lognormal around a median of 80 ms with a long tail.
+    latencies.sort((a, b) => a - b);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeGreaterThan(70);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(90);
+    expect(latencies[Math.floor(latencies.length * 0.99)]).toBeGreaterThan(400);
+  });
+
+  it('draws the same attributes for a seed, and other ones for another seed', () => {
+    const many = (seed: number) => {
+      const events = new SyntheticEvents({ seed, runId: 'r' });
+      return Array.from({ length: 50 }, () => events.next(NOW)).map((item) => (item.kind === 'event' ? item.event.attrs : undefined));
+    };
+    expect(many(5)).toEqual(many(5));
+    expect(many(5)).not.toEqual(many(6));
+  });
+
   it('refuses rates that add up to more than 1', () => {
     expect(() => new SyntheticEvents({ duplicateRate: 0.6, malformedRate: 0.6 })).toThrow(/add up to 1.2/);
   });
