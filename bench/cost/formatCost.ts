@@ -1,5 +1,21 @@
 import type { BilledFigures } from './billedFigures';
-import type { CostResult } from './measureCost';
+import type { CostResult, MeasuresCost } from './measureCost';
+
+/** The declared measures' rows: the same events with and without them. */
+export function formatMeasuresCostLines(measures: MeasuresCost): string[] {
+  const row = (label: string, figures: BilledFigures) =>
+    `  ${label.padEnd(22)} ${figures.writeUnitsPerEvent.toFixed(3).padStart(9)} ${figures.readUnitsPerEvent.toFixed(3).padStart(9)} ${figures.hottestPartitionWriteUnitsPerSecond
+      .toFixed(0)
+      .padStart(22)}  ${Object.entries(figures.writeUnitsPerEventBy)
+      .map(([resource, units]) => `${resource} ${units.toFixed(3)}`)
+      .join(', ')}`;
+  return [
+    `  measures, zipf with users/countries/latencies, 1 shard, dedup on, ${measures.eventsPerRun} records; declared: ${measures.declaration}:`,
+    row('nothing declared', measures.plain),
+    row('measures declared', measures.declared),
+    `  the measures add ${measures.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.addedReadUnitsPerEvent.toFixed(3)} read units per event`,
+  ];
+}
 
 /** The cost section as a readable table: one row per workload × shards × dedup, then the Powertools way. */
 export function formatCost(result: CostResult): string {

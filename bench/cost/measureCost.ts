@@ -185,7 +185,7 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
 }
 
 /** The zipf workload with measure attributes, priced plain and with the measures declared. */
-async function priceMeasures(
+export async function priceMeasures(
   emulators: LocalEmulators,
   meter: BillingMeter,
   events: number,
@@ -258,6 +258,23 @@ async function sweepBatchSizes(
     }
   }
   return { eventsPerRun: events, warmupRecords, runs };
+}
+
+/**
+ * The measures' cost alone (`npm run bench -- --only measures`): fresh
+ * emulators and meter, then {@link priceMeasures}.
+ */
+export async function measureMeasuresCost(events: number, progress: (message: string) => void): Promise<MeasuresCost> {
+  const emulators = await startLocalEmulators();
+  const probe = dynamoClient(emulators.dynamoEndpoint);
+  const meter = new BillingMeter(probe);
+  meter.attach(emulators.dynamo);
+  try {
+    return await priceMeasures(emulators, meter, events, progress);
+  } finally {
+    probe.destroy();
+    await emulators.close();
+  }
 }
 
 async function priceConsumerRun(

@@ -12,11 +12,12 @@ import { measureCost, type CostResult } from '../cost/measureCost';
 import { machineInfo } from '../machine';
 import { formatKinesisEngines } from '../kinesisEngines/formatKinesisEngines';
 import { measureKinesisEngines, type KinesisEnginesResult } from '../kinesisEngines/measureKinesisEngines';
+import { formatMeasures, measureMeasures, type MeasuresSectionResult } from '../measures/measureMeasures';
 import { formatStack } from './formatStack';
 import { measureStack, type StackBenchResult } from './measureStack';
 
 /** The parts of `npm run bench`: the consumer core (section 1), the local stack, the producer, DynamoDB's bill, the local Kinesis engines compared, the CLI's start-up. */
-export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'kinesis-engines', 'cli'] as const;
+export const BENCH_SECTIONS = ['core', 'stack', 'producer', 'cost', 'measures', 'kinesis-engines', 'cli'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** `npm run bench` options. */
@@ -76,6 +77,7 @@ export interface ExtraSections {
   readonly stack?: StackBenchResult & SectionRun;
   readonly producer?: ProducerBenchResult & SectionRun;
   readonly cost?: CostResult & SectionRun;
+  readonly measures?: MeasuresSectionResult & SectionRun;
   readonly kinesisEngines?: KinesisEnginesResult & SectionRun;
   readonly cli?: CliStartupResult & SectionRun;
 }
@@ -101,12 +103,16 @@ export async function runExtraSections(
   const stack = only.has('stack') ? await timed(() => measureStack({ onProgress: progress })) : undefined;
   const producer = only.has('producer') ? await timed(() => measureProducer({ onProgress: progress })) : undefined;
   const cost = only.has('cost') ? await timed(() => measureCost({ ...costOptions, onProgress: progress })) : undefined;
+  // Part of the cost section already; alone, for a quick look at what the declared measures add.
+  const measures =
+    only.has('measures') && !only.has('cost') ? await timed(() => measureMeasures(costOptions.events ?? 12_000, progress)) : undefined;
   const kinesisEngines = only.has('kinesis-engines') ? await timed(() => measureKinesisEngines({ onProgress: progress })) : undefined;
   const cli = only.has('cli') ? await timed(async () => measureCliStartup(progress)) : undefined;
   return {
     ...(stack ? { stack } : {}),
     ...(producer ? { producer } : {}),
     ...(cost ? { cost } : {}),
+    ...(measures ? { measures } : {}),
     ...(kinesisEngines ? { kinesisEngines } : {}),
     ...(cli ? { cli } : {}),
   };
@@ -120,6 +126,7 @@ export function formatExtraSections(extras: ExtraSections): string {
   if (extras.stack) parts.push(`${formatStack(extras.stack)}\n  ${when(extras.stack)}`);
   if (extras.producer) parts.push(`${formatProducer(extras.producer)}\n  ${when(extras.producer)}`);
   if (extras.cost) parts.push(`${formatCost(extras.cost)}\n  ${when(extras.cost)}`);
+  if (extras.measures) parts.push(`${formatMeasures(extras.measures)}\n  ${when(extras.measures)}`);
   if (extras.kinesisEngines) parts.push(`${formatKinesisEngines(extras.kinesisEngines)}\n\n  ${when(extras.kinesisEngines)}`);
   if (extras.cli) parts.push(`${formatCliStartup(extras.cli)}\n  ${when(extras.cli)}`);
   return parts.map((part) => `\n${part}\n`).join('');
