@@ -14,6 +14,10 @@ export function formatMeasuresCostLines(measures: MeasuresCost): string[] {
     row('nothing declared', measures.plain),
     row('measures declared', measures.declared),
     `  the measures add ${measures.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.addedReadUnitsPerEvent.toFixed(3)} read units per event`,
+    `  steady state, the first ${measures.steady.warmupRecords} records unpriced:`,
+    row('nothing declared', measures.steady.plain),
+    row('measures declared', measures.steady.declared),
+    `  the measures add ${measures.steady.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.steady.addedReadUnitsPerEvent.toFixed(3)} read units per event`,
   ];
 }
 

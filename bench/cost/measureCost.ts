@@ -86,6 +86,18 @@ export interface MeasuresCost {
   readonly declared: CostRun;
   readonly addedWriteUnitsPerEvent: number;
   readonly addedReadUnitsPerEvent: number;
+  /**
+   * The same two runs with their first quarter of records unpriced: the items
+   * of the run's windows (and their sketches, bins and index entries) exist,
+   * as in a stream running for a while, so these are steady-state figures.
+   */
+  readonly steady: {
+    readonly warmupRecords: number;
+    readonly plain: CostRun;
+    readonly declared: CostRun;
+    readonly addedWriteUnitsPerEvent: number;
+    readonly addedReadUnitsPerEvent: number;
+  };
 }
 
 /** Billed units per event by batch size, over `eventsPerRun` records of each workload. */
@@ -206,7 +218,18 @@ export async function priceMeasures(
   progress(`cost: measures, the same events, distinct users + quantiles + country dimension + total declared`);
   const env = measuredEnv();
   const declared = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-declared', 0, env);
+  const warmupRecords = Math.floor(events / 4);
+  progress(`cost: measures, steady state (the first ${warmupRecords} records unpriced), nothing declared and declared`);
+  const steadyPlain = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-steady-plain', warmupRecords);
+  const steadyDeclared = await priceConsumerRun(emulators, meter, batches, true, nowMs, 'measures-steady-declared', warmupRecords, env);
   return {
+    steady: {
+      warmupRecords,
+      plain: steadyPlain,
+      declared: steadyDeclared,
+      addedWriteUnitsPerEvent: steadyDeclared.writeUnitsPerEvent - steadyPlain.writeUnitsPerEvent,
+      addedReadUnitsPerEvent: steadyDeclared.readUnitsPerEvent - steadyPlain.readUnitsPerEvent,
+    },
     eventsPerRun: events,
     declaration: MEASURED_DECLARATION_TEXT,
     plain,

@@ -116,7 +116,12 @@ The measures add ${measures.addedWriteUnitsPerEvent.toFixed(3)} write units and 
 | run | write units / event | read units / event | 100 events/s | 1,000 events/s | 10,000 events/s |
 |---|---|---|---|---|---|
 ${row('nothing declared', measures.plain)}
-${row('measures declared', measures.declared)}`;
+${row('measures declared', measures.declared)}
+${row(`nothing declared, steady state (first ${measures.steady.warmupRecords} records unpriced)`, measures.steady.plain)}
+${row('measures declared, steady state', measures.steady.declared)}
+
+In the steady state (the run's items exist already, as in a stream that has been running) the
+measures add ${measures.steady.addedWriteUnitsPerEvent.toFixed(3)} write units and ${measures.steady.addedReadUnitsPerEvent.toFixed(3)} read units per event.`;
 }
 
 /** What of the deployed stack the Lambda and CloudWatch lines price: its defaults and its alarms. */

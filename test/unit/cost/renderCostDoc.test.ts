@@ -57,6 +57,7 @@ describe('renderCostDoc', () => {
         declared: run(3),
         addedWriteUnitsPerEvent: 1,
         addedReadUnitsPerEvent: 0,
+        steady: { warmupRecords: 250, plain: run(1), declared: run(1.5), addedWriteUnitsPerEvent: 0.5, addedReadUnitsPerEvent: 0 },
       },
     };
     // Act
@@ -68,6 +69,7 @@ describe('renderCostDoc', () => {
     // The measures: 3 units per event with them, 2 without, priced alike.
     expect(doc).toContain('| measures declared | 3.000 | 0.000 | $486 | $4,860 | $48,600 |');
     expect(doc).toContain('The measures add 1.000 write units');
+    expect(doc).toContain('| measures declared, steady state | 1.500 | 0.000 | $243 | $2,430 | $24,300 |');
     // The sweep: batch sizes in numeric order, the window each needs at 1,000 records/s, each workload's units and month.
     expect(doc).toContain('| 500 | 0.5 s | 0.500 | $810 | 3.000 | $4,860 |');
     expect(doc).toContain('| 10,000 | 10.0 s | 0.100 | $162 | 1.000 | $1,620 |');
