@@ -26,6 +26,7 @@ import {
 import { stateOf } from './aggregateState';
 import { binsOf, binTerm, chunkByBins, maxBinsAfter } from './chunkContributions';
 import { AggregateContentionError } from './errors';
+import { LruMap } from './LruMap';
 import type { AggregateState, AggregateStore } from './ports';
 
 const NAMES = {
@@ -39,6 +40,18 @@ const NAMES = {
 } as const;
 
 const MAX_REREADS = 8;
+/**
+ * Items whose min and max this environment remembers. A batch touches a few
+ * hundred items per granularity; 20,000 entries of two numbers hold a busy
+ * day's hot keys in a few MB.
+ */
+export const DEFAULT_EXTREMES_CACHE_ITEMS = 20_000;
+
+/** An item's min and max as its last write in this environment returned them. */
+interface Extremes {
+  readonly min: number | undefined;
+  readonly max: number | undefined;
+}
 
 /** What an item of one type keeps besides the count (docs/measures.md). */
 interface ItemLayout {
@@ -76,17 +89,29 @@ const MAX_BINS_PER_WRITE = maxBinsAfter(LONGEST_BASE_EXPRESSION.length);
  * write and under the same condition as the count, so they are exact by the
  * same high-water mark. A delta touching more bins than one expression can
  * hold is written in consecutive chunks, each as a delta of its own.
+ *
+ * A new minimum or maximum would cost three requests on that path (the failed
+ * write, the read, the write again), and in a batch of a few hundred items
+ * about one in seven moves one. So the store remembers each item's min and max
+ * as its last write returned them: a batch whose min is below the remembered
+ * one writes `#min = :min` under `#min >= :min`, which is the true minimum
+ * whatever the item holds when the condition passes. A stale memory only
+ * fails the condition and takes the read path; the high-water mark condition
+ * is the same on both, so what is applied does not depend on the memory.
  */
 export class DynamoAggregateStore implements AggregateStore {
   private readonly layouts = new Map<string, ItemLayout>();
   private readonly watched: ReadonlySet<string>;
+  private readonly extremes: LruMap<string, Extremes>;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly measures: MeasuresConfig = NO_MEASURES,
+    extremesCacheItems = DEFAULT_EXTREMES_CACHE_ITEMS,
   ) {
     this.watched = watchedCellIds(measures);
+    this.extremes = new LruMap(extremesCacheItems);
   }
 
   async apply(delta: ItemDelta): Promise<AggregateState> {
@@ -94,7 +119,8 @@ export class DynamoAggregateStore implements AggregateStore {
     const layout = this.layoutOf(address.type);
     // A data alert reads the whole item after the write; returned values are not billed.
     const wantItem = this.watched.size > 0 && this.watched.has(alertCellId(address.type, address.key, address.granularity));
-    const write = { address, key: itemKey(address), hwName: highWaterAttribute(shardId), layout, wantItem };
+    const key = itemKey(address);
+    const write = { address, key, id: `${key.pk.S}\u0000${key.sk.S}`, hwName: highWaterAttribute(shardId), layout, wantItem };
     if (layout.relativeAccuracy === undefined) return this.applyChunk(write, contributions, undefined);
     let state: AggregateState | undefined;
     for (const chunk of chunkByBins(contributions, layout.relativeAccuracy, MAX_BINS_PER_WRITE)) {
@@ -136,15 +162,19 @@ export class DynamoAggregateStore implements AggregateStore {
       ':minSeq': { S: contributions[0]!.paddedSequence },
       ':count': { N: String(summary.count) },
     };
+    const known = layout.min || layout.max ? this.extremes.get(write.id) : undefined;
     if (layout.min) {
-      set.push(', #min = if_not_exists(#min, :min)');
-      condition.push('(attribute_not_exists(#min) OR #min <= :min)');
+      // Below the remembered minimum: the batch's is the item's new one unless the item went lower since.
+      const lower = known?.min !== undefined && summary.min < known.min;
+      set.push(lower ? ', #min = :min' : ', #min = if_not_exists(#min, :min)');
+      condition.push(lower ? '(attribute_not_exists(#min) OR #min >= :min)' : '(attribute_not_exists(#min) OR #min <= :min)');
       names['#min'] = 'min';
       values[':min'] = { N: String(summary.min) };
     }
     if (layout.max) {
-      set.push(', #max = if_not_exists(#max, :max)');
-      condition.push('(attribute_not_exists(#max) OR #max >= :max)');
+      const higher = known?.max !== undefined && summary.max > known.max;
+      set.push(higher ? ', #max = :max' : ', #max = if_not_exists(#max, :max)');
+      condition.push(higher ? '(attribute_not_exists(#max) OR #max <= :max)' : '(attribute_not_exists(#max) OR #max >= :max)');
       names['#max'] = 'max';
       values[':max'] = { N: String(summary.max) };
     }
@@ -164,8 +194,11 @@ export class DynamoAggregateStore implements AggregateStore {
           ExpressionAttributeValues: values,
         }),
       );
+      this.remember(write, Attributes);
       return stateOf(Attributes, write.wantItem);
     } catch (error) {
+      // Whatever happened to the item, what is remembered of it may be wrong now.
+      this.extremes.delete(write.id);
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
@@ -245,11 +278,20 @@ export class DynamoAggregateStore implements AggregateStore {
           ExpressionAttributeValues: values,
         }),
       );
+      this.remember(write, Attributes);
       return stateOf(Attributes, wantItem);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  }
+
+  /** Keeps the min and max a write returned (both are SET by every write that keeps them, so both are returned). */
+  private remember(write: ItemWrite, attributes: Record<string, AttributeValue> | undefined): void {
+    if (!write.layout.min && !write.layout.max) return;
+    const min = attributes?.min?.N;
+    const max = attributes?.max?.N;
+    this.extremes.set(write.id, { min: min === undefined ? undefined : Number(min), max: max === undefined ? undefined : Number(max) });
   }
 }
 
@@ -257,6 +299,8 @@ export class DynamoAggregateStore implements AggregateStore {
 interface ItemWrite {
   readonly address: ItemAddress;
   readonly key: { pk: { S: string }; sk: { S: string } };
+  /** The item's identity in the extremes cache. */
+  readonly id: string;
   readonly hwName: string;
   readonly layout: ItemLayout;
   readonly wantItem: boolean;
