@@ -194,9 +194,12 @@ describe('streamtally demo (npm start)', () => {
         child.once('exit', (code) => resolve({ code, stdout, stderr }));
       });
       expect(result.code, result.stderr).toBe(0);
-      // --json sends progress to stderr: the dashboard's address is among it.
+      // --json sends progress and the live view to stderr (the dashboard's address is among it), and
+      // stdout holds the summary alone, one JSON line.
       expect(result.stderr).toMatch(/^dashboard at http:\/\/127\.0\.0\.1:\d+\/$/m);
-      const summary = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+      expect(result.stderr).toMatch(/^streamtally demo · done · /m);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      const summary = JSON.parse(result.stdout) as {
         generated: Record<string, number>;
         producer: { sent: number; failed: number };
         consumer: { aggregated: number; duplicates: number; quarantined: Record<string, number> };

@@ -102,7 +102,8 @@ export async function demoCommand(argv: readonly string[], out: (text: string) =
       maxClockSkewMs: Number(aggregator.environment.MAX_CLOCK_SKEW_MS ?? 300_000),
     });
     const startedMs = Date.now();
-    const view = new LiveView(interactive, out);
+    // With --json the live view goes to stderr beside the progress lines, so stdout holds the summary alone.
+    const view = new LiveView(interactive, say);
     const refresh = async (phase: string): Promise<void> => {
       const now = Date.now();
       const window = windowStartMs(now, finest.sizeMs);
