@@ -15,8 +15,15 @@ const logger = new Logger();
 const metrics = new Metrics();
 const { config, resources } = configFromEnv(process.env);
 // Throttling is retried by the SDK with backoff before a batch is failed back to Lambda.
-const dynamo = new DynamoDBClient({ maxAttempts: 10 });
-const s3 = new S3Client({ maxAttempts: 5, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+// cacheMiddleware: the SDK resolves each command class's middleware stack once instead of on every send (nothing
+// here changes a stack after the first request); that resolution was 12 % of the SDK's CPU per UpdateItem, and the
+// SDK most of the consumer's CPU (BENCHMARKS.md section 9).
+const dynamo = new DynamoDBClient({ maxAttempts: 10, cacheMiddleware: true });
+const s3 = new S3Client({
+  maxAttempts: 5,
+  cacheMiddleware: true,
+  forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+});
 const ports = createBatchPorts({ dynamo, s3 }, config, resources);
 
 /** Kinesis event source mapping entry point; reports partial failures so Lambda re-delivers only what was not applied. */
