@@ -107,6 +107,26 @@ describe('dynalite items kept in memory', () => {
     expect(databaseGets).toHaveLength(1);
   });
 
+  it('shares one budget among the tables, each table with its own items', async () => {
+    open({ itemCacheBytes: 2 * JSON.stringify(cell(1)).length });
+    const table = (name: string) => {
+      const items = store.getItemDb(name);
+      return { put: promisify(items.put), get: promisify(items.get) as (key: string) => Promise<unknown> };
+    };
+    const [aggregates, checkpoints] = [table('aggregates'), table('checkpoints')];
+    await aggregates.put('a', cell(1));
+    await checkpoints.put('a', cell(2));
+    expect(await aggregates.get('a')).toEqual(cell(1));
+    expect(await checkpoints.get('a')).toEqual(cell(2));
+    expect(databaseGets).toEqual([]);
+    await checkpoints.put('b', cell(3));
+    expect(await checkpoints.get('a')).toEqual(cell(2));
+    expect(await checkpoints.get('b')).toEqual(cell(3));
+    expect(databaseGets).toEqual([]);
+    expect(await aggregates.get('a')).toEqual(cell(1));
+    expect(databaseGets).toHaveLength(1);
+  });
+
   it('keeps no index entries', async () => {
     open();
     const index = store.getIndexDb('Global', 'aggregates', 'byWindow');
