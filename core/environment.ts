@@ -17,6 +17,8 @@ export const ConsumerEnv = {
   maxRecordBytes: 'MAX_RECORD_BYTES',
   writeConcurrency: 'WRITE_CONCURRENCY',
   topKeysDepth: 'TOP_KEYS_DEPTH',
+  /** Bytes a window's cell page may reach (core/cellPages.ts); 0: per-key items only. */
+  pageBudgetBytes: 'PAGE_BUDGET_BYTES',
   /** The resolved MeasuresConfig as JSON (core/measures.ts); absent: nothing declared. */
   measures: 'MEASURES',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

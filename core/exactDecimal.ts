@@ -42,7 +42,7 @@ export function toNanos(value: number): bigint | undefined {
  * Parses `String(number)` output: `-?\d+(\.\d+)?(e[+-]\d+)?`. Anything else
  * cannot come from `String(number)` for a finite number.
  */
-function decimalStringToNanos(text: string): bigint | undefined {
+export function decimalStringToNanos(text: string): bigint | undefined {
   let end = text.length;
   let exponent = 0;
   const e = text.indexOf('e');

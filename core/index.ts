@@ -18,6 +18,7 @@ export * from './classifyRecord';
 export * from './judgeLateness';
 export * from './dropBatchDuplicates';
 export * from './buildItemDeltas';
+export * from './cellPages';
 export * from './rankTopKeys';
 export * from './itemKeys';
 export * from './metricNames';

@@ -14,6 +14,9 @@
  *   as a delete and a put), and no one index partition takes every new key of
  *   a busy window.
  * - `hw#<shardId>`: per shard, the highest sequence number already applied.
+ * - Cell pages (cellPages.ts): the first keys of a window packed in one item at
+ *   `pk` = `#pg#type#granularity`, `sk` = the window start; a key of a window
+ *   has a page cell or a per-key item, never both.
  * - Top keys of one window: a leaderboard item at `pk` = `#top#type#granularity`,
  *   `sk` = the window start (see topKeysBoard.ts). No aggregate `pk` starts
  *   with `#` (a type is never empty), so the two cannot collide.
@@ -123,6 +126,19 @@ export function windowIndexPart(key: string): number {
 /** `pk` of the top-keys leaderboards of one type and granularity; the `sk` is the window start. */
 export function topKeysPk(type: string, granularity: string): string {
   return `#top#${type}#${granularity}`;
+}
+
+/**
+ * `pk` of the cell pages of one type and granularity (core/cellPages.ts); the
+ * `sk` is the window start, so a range of windows is one Query.
+ */
+export function cellPagePk(type: string, granularity: string): string {
+  return `#pg#${type}#${granularity}`;
+}
+
+/** Whether an aggregates-table `pk` is a cell page's. */
+export function isCellPagePk(pk: string): boolean {
+  return pk.startsWith('#pg#');
 }
 
 /** Whether an aggregates-table `pk` is a leaderboard's rather than an aggregate item's. */

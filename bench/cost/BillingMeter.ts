@@ -1,6 +1,6 @@
 import { DescribeTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoItem } from './itemSize';
-import { itemSizeBytes } from './itemSize';
+import type { DynamoItem } from '../../lambdas/aggregator/store/itemSize';
+import { itemSizeBytes } from '../../lambdas/aggregator/store/itemSize';
 import { attributeText, indexWriteUnits, readUnitsForBytes, tableWriteUnits, type IndexLayout } from './pricing';
 
 /** Billed units summed for one table or one of its indexes (named `table/index`). */

@@ -1,4 +1,4 @@
-import { itemSizeBytes, type DynamoItem } from './itemSize';
+import { itemSizeBytes, type DynamoItem } from '../../lambdas/aggregator/store/itemSize';
 
 /**
  * DynamoDB's on-demand billing rules, as pure functions of the items before

@@ -1,5 +1,6 @@
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { windowStartMs, AggregateAttributes, aggregatePk, windowSk } from '../../core';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { windowStartMs, aggregatePk, windowSk } from '../../core';
+import { readCells } from '../../lambdas/aggregator/store/readCells';
 import { readWindowKeys } from '../../src/query/readAggregates';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +37,7 @@ export const PROBE_TYPE = 'probe';
 
 /**
  * Watches probes until their aggregate is visible: every `intervalMs`, one
- * BatchGetItem (strongly consistent) for the 1m items of the probes not seen
+ * BatchGetItem (strongly consistent) for the 1m cells of the probes not seen
  * yet. A probe's freshness is `visibleAtMs - putAtMs`: from the put to the
  * first read that returned its aggregate, so it includes up to one interval
  * of polling delay.
@@ -76,26 +77,22 @@ export class ProbeWatcher {
       const started = Date.now();
       const batch = [...this.pending].slice(0, 100);
       if (batch.length > 0) {
-        const answer = await this.dynamo.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [this.table]: {
-                Keys: batch.map((probe) => ({
-                  [AggregateAttributes.pk]: { S: aggregatePk(PROBE_TYPE, '1m', probe.key) },
-                  [AggregateAttributes.sk]: { S: windowSk(windowStartMs(probe.putAtMs, MINUTE_MS)) },
-                })),
-                ProjectionExpression: '#pk',
-                ExpressionAttributeNames: { '#pk': AggregateAttributes.pk },
-                ConsistentRead: true,
-              },
-            },
-          }),
+        // A probe's cell is in its window's page or its own item (core/cellPages.ts).
+        const found = await readCells(
+          this.dynamo,
+          this.table,
+          batch.map((probe) => ({
+            type: PROBE_TYPE,
+            granularity: '1m',
+            key: probe.key,
+            windowStartMs: windowStartMs(probe.putAtMs, MINUTE_MS),
+          })),
+          { consistent: true },
         );
         this.reads += 1;
         const now = Date.now();
-        const found = new Set((answer.Responses?.[this.table] ?? []).map((item) => item[AggregateAttributes.pk]?.S));
         for (const probe of batch) {
-          if (found.has(aggregatePk(PROBE_TYPE, '1m', probe.key))) {
+          if (found.has(`${aggregatePk(PROBE_TYPE, '1m', probe.key)}|${windowSk(windowStartMs(probe.putAtMs, MINUTE_MS))}`)) {
             probe.visibleAtMs = now;
             this.pending.delete(probe);
           }

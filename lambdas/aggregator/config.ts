@@ -2,6 +2,7 @@ import {
   AggregatorConfigError,
   ConsumerEnv,
   DEFAULT_GRANULARITIES_SPEC,
+  DEFAULT_PAGE_BUDGET_BYTES,
   NO_MEASURES,
   derivesCells,
   parseGranularities,
@@ -28,6 +29,12 @@ export interface AggregatorConfig extends WindowingConfig {
   readonly maxRecordBytes: number;
   /** DynamoDB / S3 writes in flight per invocation. @default 32 */
   readonly writeConcurrency: number;
+  /**
+   * The bytes a window's cell page may reach before the window's further keys
+   * get per-key items (core/cellPages.ts); 0: per-key items only.
+   * @default 4096 (DEFAULT_PAGE_BUDGET_BYTES)
+   */
+  readonly pageBudgetBytes?: number;
   /** Keys kept on each window's leaderboard: the largest N `query --top N` can answer. @default 100 */
   readonly topKeysDepth?: number;
   /**
@@ -68,6 +75,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { config: AggregatorConfi
     maxRecordBytes: intSetting(env, ConsumerEnv.maxRecordBytes, 1_048_576),
     writeConcurrency: intSetting(env, ConsumerEnv.writeConcurrency, 32),
     topKeysDepth: intSetting(env, ConsumerEnv.topKeysDepth, DEFAULT_TOP_KEYS_DEPTH),
+    pageBudgetBytes: intSetting(env, ConsumerEnv.pageBudgetBytes, DEFAULT_PAGE_BUDGET_BYTES),
     measures: measuresSetting(env),
   };
   if (config.topKeysDepth! < 1) throw new AggregatorConfigError('TOP_KEYS_DEPTH must be at least 1');

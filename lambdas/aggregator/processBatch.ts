@@ -239,17 +239,16 @@ async function processShard(
   const countsAfter: (number | undefined)[] = new Array(deltas.length);
   // The items' states after the write, kept only for data alerts to read.
   const statesAfter: (AggregateState | undefined)[] | undefined = measures.alerts.length > 0 ? new Array(deltas.length) : undefined;
-  const applyFailures = await settleWithConcurrency(
-    deltas,
-    config.writeConcurrency,
-    (delta) => ports.aggregates.apply(delta),
-    (_delta, result, index) => {
-      if (typeof result === 'object') {
-        countsAfter[index] = result.count;
-        if (statesAfter !== undefined) statesAfter[index] = result;
-      } else countsAfter[index] = result ?? undefined;
-    },
-  );
+  const onApplied = (_delta: ItemDelta, result: number | AggregateState | undefined | void, index: number): void => {
+    if (typeof result === 'object') {
+      countsAfter[index] = result.count;
+      if (statesAfter !== undefined) statesAfter[index] = result;
+    } else countsAfter[index] = result ?? undefined;
+  };
+  const aggregates = ports.aggregates;
+  const applyFailures = aggregates.applyMany
+    ? await aggregates.applyMany(deltas, config.writeConcurrency, onApplied)
+    : await settleWithConcurrency(deltas, config.writeConcurrency, (delta) => aggregates.apply(delta), onApplied);
   // Distinct-count sketches: merging is idempotent, so a failure is retried
   // like an item's, from the delta's first record (the rest merge again to the same bytes).
   const sketches = deltaSketches(deltas, measures);

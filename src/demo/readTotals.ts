@@ -1,6 +1,7 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { AggregateAttributes as A, baseType } from '../../core';
+import { AggregateAttributes as A, baseType, isCellPagePk } from '../../core';
+import { cellsOfPageItem, PageAttributes } from '../../lambdas/aggregator/store/cellPageItem';
 import type { InMemoryMetricStore } from '../local/alarms/InMemoryMetricStore';
 import { listQuarantined } from '../quarantine/listQuarantined';
 
@@ -11,8 +12,9 @@ export interface ConsumerMetricIdentity {
 }
 
 /**
- * Events counted in the aggregates: the sum of `count` over the items of the
- * coarsest granularity, where every counted event appears exactly once.
+ * Events counted in the aggregates: the sum of `count` over the cells (per-key
+ * items and page cells) of the coarsest granularity, where every counted event
+ * appears exactly once.
  * Derived cells (a dimension's `<type>@<field>`, a total's `<type>@total`,
  * docs/measures.md) count the same events again, so they are left out.
  */
@@ -25,8 +27,14 @@ export async function countAggregated(dynamo: DynamoDBClient, table: string, coa
         TableName: table,
         ConsistentRead: true,
         FilterExpression: '#gran = :gran',
-        ProjectionExpression: '#count, #type',
-        ExpressionAttributeNames: { '#gran': A.granularity, '#count': A.count, '#type': A.type },
+        ProjectionExpression: '#pk, #count, #type, #cells',
+        ExpressionAttributeNames: {
+          '#gran': A.granularity,
+          '#pk': A.pk,
+          '#count': A.count,
+          '#type': A.type,
+          '#cells': PageAttributes.cells,
+        },
         ExpressionAttributeValues: { ':gran': { S: coarsestGranularity } },
         ExclusiveStartKey: startKey,
       }),
@@ -34,7 +42,9 @@ export async function countAggregated(dynamo: DynamoDBClient, table: string, coa
     for (const item of page.Items ?? []) {
       const type = item[A.type]?.S;
       if (type !== undefined && baseType(type) !== type) continue;
-      total += Number(item[A.count]?.N ?? 0);
+      // A cell page holds many keys' counts (core/cellPages.ts).
+      if (isCellPagePk(item[A.pk]?.S ?? '')) for (const cell of cellsOfPageItem(item).values()) total += cell.count;
+      else total += Number(item[A.count]?.N ?? 0);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

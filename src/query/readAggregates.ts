@@ -1,17 +1,10 @@
-import {
-  BatchGetItemCommand,
-  GetItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  type QueryCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   AggregateAttributes as A,
   AggregateIndexes,
   WINDOW_INDEX_PARTS,
   aggregatePk,
+  cellPagePk,
   topKeysPk,
   windowPartPk,
   windowSk,
@@ -19,7 +12,9 @@ import {
   isQuantileBinAttribute,
   MeasureAttributes as M,
 } from '../../core';
+import { cellPageKey, PageAttributes } from '../../lambdas/aggregator/store/cellPageItem';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
+import { batchGetItems, cellsOf, pageCellItems, readCells } from '../../lambdas/aggregator/store/readCells';
 import { TopKeysDepthError } from './errors';
 
 /** One aggregate as `query --json` prints it (docs/contract.md §2). */
@@ -70,22 +65,89 @@ export async function readKeyWindows(
   return rows;
 }
 
-/** {@link readKeyWindows} one DynamoDB page at a time, so a long range is never held whole. */
+/**
+ * {@link readKeyWindows} one DynamoDB page at a time, so a long range is never
+ * held whole: the key's per-key items and its cells in the windows' pages
+ * (core/cellPages.ts), two Queries merged in window order.
+ */
 export function readKeyWindowPages(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; key: string; fromWindowMs: number; toWindowMs: number },
 ): AsyncGenerator<AggregateCell[]> {
-  return readPages(dynamo, {
+  const range = { ':from': { S: windowSk(query.fromWindowMs) }, ':to': { S: windowSk(query.toWindowMs) } };
+  const perKey = readPages(dynamo, {
     TableName: table,
     KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
     ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
-    ExpressionAttributeValues: {
-      ':pk': { S: aggregatePk(query.type, query.granularity, query.key) },
-      ':from': { S: windowSk(query.fromWindowMs) },
-      ':to': { S: windowSk(query.toWindowMs) },
-    },
+    ExpressionAttributeValues: { ':pk': { S: aggregatePk(query.type, query.granularity, query.key) }, ...range },
   });
+  const paged = readPages(
+    dynamo,
+    {
+      TableName: table,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      // Only this key's cell of each page; a page without it comes back without `cells`.
+      ProjectionExpression: '#pk, #sk, #type, #gran, #ws, #qd, #cells.#key',
+      ExpressionAttributeNames: {
+        '#pk': A.pk,
+        '#sk': A.sk,
+        '#type': A.type,
+        '#gran': A.granularity,
+        '#ws': A.windowStart,
+        '#qd': M.distinctFields,
+        '#cells': PageAttributes.cells,
+        '#key': query.key,
+      },
+      ExpressionAttributeValues: { ':pk': { S: cellPagePk(query.type, query.granularity) }, ...range },
+    },
+    pageCellItems,
+  );
+  return mergeByWindow(perKey, paged);
+}
+
+/**
+ * Two streams of one key's rows, each in window order, as one in window
+ * order. A window in both (only if the type's layout changed within it) is
+ * one row of both added.
+ */
+async function* mergeByWindow(a: AsyncGenerator<AggregateCell[]>, b: AsyncGenerator<AggregateCell[]>): AsyncGenerator<AggregateCell[]> {
+  const sources = [
+    { rows: [] as AggregateCell[], iterator: a, done: false },
+    { rows: [] as AggregateCell[], iterator: b, done: false },
+  ];
+  for (;;) {
+    for (const source of sources) {
+      while (!source.done && source.rows.length === 0) {
+        const next = await source.iterator.next();
+        if (next.done) source.done = true;
+        else source.rows = next.value;
+      }
+    }
+    if (sources.every((source) => source.done && source.rows.length === 0)) return;
+    // Every row up to the first source's last one is final, unless the other may still bring an earlier window.
+    const limits = sources.filter((source) => !source.done).map((source) => source.rows[source.rows.length - 1]!.windowStart);
+    const limit = limits.length === 0 ? undefined : limits.reduce((low, next) => (next < low ? next : low));
+    const out: AggregateCell[] = [];
+    const [first, second] = sources as [(typeof sources)[0], (typeof sources)[0]];
+    while (first.rows.length > 0 || second.rows.length > 0) {
+      const x = first.rows[0];
+      const y = second.rows[0];
+      const next = x === undefined ? y! : y === undefined ? x : x.windowStart <= y.windowStart ? x : y;
+      if (limit !== undefined && next.windowStart > limit) break;
+      if (x !== undefined && y !== undefined && x.windowStart === y.windowStart) {
+        first.rows.shift();
+        second.rows.shift();
+        out.push(addCells(x, y));
+      } else (next === x ? first : second).rows.shift();
+      if (!(x !== undefined && y !== undefined && x.windowStart === y.windowStart)) out.push(next);
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+function addCells(a: AggregateCell, b: AggregateCell): AggregateCell {
+  return { ...a, count: a.count + b.count, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
 }
 
 /**
@@ -108,12 +170,12 @@ export async function readTopKeys(
   const board = boardFromItem(Item);
   if (query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
   const keys = board.entries.slice(0, query.limit).map((entry) => entry.key);
-  const rows = await readItems(
+  const cells = await readCells(
     dynamo,
     table,
-    keys.map((key) => itemKeyOf(query.type, query.granularity, key, query.windowStartMs)),
+    keys.map((key) => ({ type: query.type, granularity: query.granularity, key, windowStartMs: query.windowStartMs })),
   );
-  return rows.sort(compareKeyCounts);
+  return [...cells.values()].map(rowFromItem).sort(compareKeyCounts);
 }
 
 /**
@@ -126,6 +188,8 @@ export async function readWindowKeys(
   query: { type: string; granularity: string; windowStartMs: number },
 ): Promise<AggregateCell[]> {
   const keys: Record<string, AttributeValue>[] = [];
+  // The window's page holds its first keys; the index lists those with per-key items.
+  keys.push(cellPageKey(query.type, query.granularity, query.windowStartMs));
   // The parts are independent partitions of the index: read them at once.
   await Promise.all(
     Array.from({ length: WINDOW_INDEX_PARTS }, async (_, part) => {
@@ -146,38 +210,24 @@ export async function readWindowKeys(
       } while (startKey);
     }),
   );
-  const rows = await readItems(dynamo, table, keys);
+  const rows = [...(await readItemsByKey(dynamo, table, keys)).values()].map(rowFromItem);
   return rows.sort(compareKeyCounts);
 }
 
-/** BatchGetItem in requests of 100 keys, again for what DynamoDB left unprocessed. */
-async function readItems(dynamo: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[]): Promise<AggregateCell[]> {
-  const rows: AggregateCell[] = [];
-  for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-    let pending: Record<string, AttributeValue>[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
-      const answer: BatchGetItemCommandOutput = await dynamo.send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending } } }),
-      );
-      rows.push(...(answer.Responses?.[table] ?? []).map(rowFromItem));
-      pending = answer.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
-  return rows;
+/** The cells of the given items (pages and per-key items), in per-key form. */
+async function readItemsByKey(dynamo: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[]) {
+  return cellsOf(await batchGetItems(dynamo, table, keys));
 }
 
-function itemKeyOf(type: string, granularity: string, key: string, windowStartMs: number): Record<string, AttributeValue> {
-  return { [A.pk]: { S: aggregatePk(type, granularity, key) }, [A.sk]: { S: windowSk(windowStartMs) } };
-}
-
-const BATCH_GET_LIMIT = 100;
-
-async function* readPages(dynamo: DynamoDBClient, input: QueryCommandInput): AsyncGenerator<AggregateCell[]> {
+async function* readPages(
+  dynamo: DynamoDBClient,
+  input: QueryCommandInput,
+  expand: (item: Record<string, AttributeValue>) => Record<string, AttributeValue>[] = (item) => [item],
+): AsyncGenerator<AggregateCell[]> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    yield (page.Items ?? []).map(rowFromItem);
+    yield (page.Items ?? []).flatMap(expand).map(rowFromItem);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 }

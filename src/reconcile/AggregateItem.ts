@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { AggregateAttributes as A, highWaterAttribute } from '../../core';
+import { AggregateAttributes as A, highWaterAttribute, isCellPagePk } from '../../core';
+import { pageCellItems } from '../../lambdas/aggregator/store/readCells';
 
 /** The prefix of a per-shard high-water attribute, `hw#<shardId>`. */
 const HIGH_WATER_PREFIX = highWaterAttribute('');
@@ -26,6 +27,34 @@ export interface AggregateItem {
   readonly highWater: Readonly<Record<string, string>>;
   readonly windowPk?: string;
   readonly expiresAtSec?: number;
+  /**
+   * Set for a cell of a cell page (core/cellPages.ts): the page's key. Its
+   * `pk`/`sk` are then the per-key item's it stands for, and `highWater` the
+   * page's marks.
+   */
+  readonly page?: { readonly pk: string; readonly sk: string };
+}
+
+/**
+ * The cells an item holds as reconcile compares them: an aggregate item's one,
+ * a cell page's each (with the page's marks), none for anything else.
+ */
+export function aggregateItemsFrom(item: Record<string, AttributeValue>): AggregateItem[] {
+  const pk = item[A.pk]?.S;
+  if (pk === undefined || !isCellPagePk(pk)) {
+    const single = aggregateItemFrom(item);
+    return single === undefined ? [] : [single];
+  }
+  const page = { pk, sk: item[A.sk]!.S! };
+  return pageCellItems(item).map((cell) => ({ ...aggregateItemFrom({ ...cell, ...highWaterOf(item), ...expiry(item) })!, page }));
+}
+
+function highWaterOf(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => name.startsWith(HIGH_WATER_PREFIX)));
+}
+
+function expiry(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  return item[A.expiresAt] === undefined ? {} : { [A.expiresAt]: item[A.expiresAt] };
 }
 
 /**

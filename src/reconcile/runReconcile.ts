@@ -7,9 +7,10 @@ import { ReplayStateStore } from '../replay/ReplayStateStore';
 import { shadowTableName } from '../replay/shadowNames';
 import { describeTable } from '../replay/shadowTable';
 import { itemId } from './AggregateItem';
-import { compareAggregates, type Drift } from './compareAggregates';
+import { compareAggregates, DriftKind, type Drift } from './compareAggregates';
 import { judgeWindow, reconcileScope, scopeWindowStarts, type ReconcileScope } from './reconcileScope';
 import { repairItem, RepairOutcome } from './repairItem';
+import { repairPageWindow } from './repairPage';
 import { scanAggregateItems } from './scanAggregateItems';
 import { ReconcileRefusal } from '../replay/errors';
 
@@ -55,7 +56,8 @@ export interface ReconcileResult {
  * Compares a finished replay's shadow aggregates with the live ones over the
  * windows the replay recomputed completely (see completeWindows), and with
  * `repair` replaces each drifted live item with the replay's value, one
- * conditional write per item (repairItem). Only drifted items are written;
+ * conditional write per item (repairItem), or per window for the cells of a
+ * cell page (repairPage). Only drifted items are written;
  * the shadow is only read.
  */
 export async function runReconcile(target: ReconcileTarget, request: ReconcileRequest): Promise<ReconcileResult> {
@@ -94,12 +96,29 @@ export async function runReconcile(target: ReconcileTarget, request: ReconcileRe
   const replayedUpTo = new Map<string, string>();
   for (const shard of shards) if (shard.lastPaddedSequence !== undefined) replayedUpTo.set(shard.shardId, shard.lastPaddedSequence);
   const context = { dynamo: target.dynamo, liveTable: target.aggregatesTable, replayedUpTo };
-  const settled = await mapWithConcurrency(comparison.drift, request.concurrency ?? 8, (drift) => repairItem(context, drift));
+  // A window's page cells, and the cells it lacks, are repaired together with its page (repairPage.ts); the rest item by item.
+  const byWindow = new Map<string, Drift[]>();
+  const alone: Drift[] = [];
+  for (const drift of comparison.drift) {
+    if (drift.live?.page === undefined && drift.kind !== DriftKind.missing) {
+      alone.push(drift);
+      continue;
+    }
+    const window = `${drift.type}\u0000${drift.granularity}\u0000${drift.windowStart}`;
+    let group = byWindow.get(window);
+    if (group === undefined) byWindow.set(window, (group = []));
+    group.push(drift);
+  }
+  const tasks: (() => Promise<[Drift, RepairOutcome][]>)[] = [
+    ...alone.map((drift) => async (): Promise<[Drift, RepairOutcome][]> => [[drift, await repairItem(context, drift)]]),
+    ...[...byWindow.values()].map((drifts) => async () => [...(await repairPageWindow(context, drifts))]),
+  ];
+  const settled = await mapWithConcurrency(tasks, request.concurrency ?? 8, (task) => task());
   // Each repair stands alone: one that failed (an unreachable table) does not undo the others, but is reported.
   const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failed) throw failed.reason;
-  const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<RepairOutcome>).value);
-  return { ...result, repairs: new Map(comparison.drift.map((drift, index) => [itemId(drift), outcomes[index]!])) };
+  const outcomes = new Map(settled.flatMap((outcome) => (outcome as PromiseFulfilledResult<[Drift, RepairOutcome][]>).value));
+  return { ...result, repairs: new Map(comparison.drift.map((drift) => [itemId(drift), outcomes.get(drift)!])) };
 }
 
 /** Drifted items that are still drifted after this run: all of them without repair, else those not repaired. */

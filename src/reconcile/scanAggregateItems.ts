@@ -1,13 +1,14 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { AggregateAttributes as A } from '../../core';
-import { aggregateItemFrom, type AggregateItem } from './AggregateItem';
+import { aggregateItemsFrom, type AggregateItem } from './AggregateItem';
 
 /** Parallel Scan segments: a few at once finish sooner without hogging the table. */
 const SEGMENTS = 4;
 
 /**
- * Every aggregate item of a table whose window starts between two ISO
- * times, with a consistent, parallel Scan. A Scan because drift can sit in
+ * Every aggregate cell of a table whose window starts between two ISO
+ * times (per-key items, and the cells of cell pages), with a consistent,
+ * parallel Scan. A Scan because drift can sit in
  * any item, also one of a type or key the replay never saw (an extra item),
  * and the table has no index over all windows; it reads the whole table,
  * which reconcile, an occasional batch job, can afford.
@@ -32,10 +33,7 @@ export async function scanAggregateItems(
         const page = await dynamo.send(
           new ScanCommand({ ...input, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey }),
         );
-        for (const raw of page.Items ?? []) {
-          const item = aggregateItemFrom(raw);
-          if (item) items.push(item);
-        }
+        for (const raw of page.Items ?? []) items.push(...aggregateItemsFrom(raw));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return items;

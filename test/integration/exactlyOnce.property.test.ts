@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AggregatorConfig } from '../../lambdas/aggregator/config';
 import { parseGranularities, checkpointPk, padSequenceNumber, type StreamRecord } from '../../core';
 import { processBatch, type BatchPorts } from '../../lambdas/aggregator/processBatch';
-import { DynamoAggregateStore } from '../../lambdas/aggregator/store/DynamoAggregateStore';
+import { aggregateStore } from '../../lambdas/aggregator/store/createBatchPorts';
 import { DynamoCheckpointStore } from '../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from '../../lambdas/aggregator/store/DynamoClaimStore';
 import { DynamoDimensionRegistry } from '../../lambdas/aggregator/store/DynamoDimensionRegistry';
@@ -16,7 +16,7 @@ import { S3QuarantineSink } from '../../lambdas/aggregator/store/S3QuarantineSin
 import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
-import { withWriteFault } from './support/faultyPorts';
+import { gatedDynamo, openGate, reopen, withWriteFault, type RequestGate } from './support/faultyPorts';
 import { expectedAggregates, expectedTopKeys } from './support/expectedAggregates';
 import { deliverLane, type InvocationResult } from './support/lambdaDelivery';
 import {
@@ -64,6 +64,8 @@ const scheduleArb = fc
     dedup: fc.constantFrom(true, true, true, false),
     faults: fc.array(faultArb, { maxLength: 12 }),
     replayAtEnd: fc.boolean(),
+    // Small budgets fill a window's page within a few keys, so keys overflow to per-key items mid-run; 0: per-key items only.
+    pageBudgetBytes: fc.constantFrom(0, 150, 300, 600, 4096),
   })
   // Concurrent batches per shard are only offered with producer-id claims (config.ts refuses the rest).
   .map((schedule) => ({ ...schedule, dedup: schedule.dedup || schedule.parallelizationFactor > 1 }));
@@ -112,6 +114,7 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       parallelizationFactor: schedule.parallelizationFactor,
       maxRecordBytes: 1_048_576,
       writeConcurrency: 4,
+      pageBudgetBytes: schedule.pageBudgetBytes,
       // page_view keeps distinct users, quantiles, a country dimension and a total (support/expectedMeasures.ts).
       measures: measuresOf(schedule),
     };
@@ -119,8 +122,16 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
     // As createBatchPorts wires them: the seen-id ledger with one batch at a
     // time per shard, a claim per event with concurrent batches.
     const withLedger = schedule.dedup && schedule.parallelizationFactor === 1;
-    const environment = (): BatchPorts => ({
-      aggregates: new DynamoAggregateStore(dynamo, tableName, measuresOf(schedule)),
+    // Each environment's aggregate requests pass its gate, so a fault can land between a page's write and its per-key items.
+    const gates = new Map<BatchPorts, RequestGate>();
+    const environment = (): BatchPorts => {
+      const gate = openGate();
+      const ports = environmentPorts(gate);
+      gates.set(ports, gate);
+      return ports;
+    };
+    const environmentPorts = (gate: RequestGate): BatchPorts => ({
+      aggregates: aggregateStore(gatedDynamo(dynamo, gate), config, tableName),
       checkpoints: new DynamoCheckpointStore(dynamo, checkpointTable.input.TableName!, consumerName),
       quarantine: new S3QuarantineSink(s3, BUCKET, consumerName),
       // The consumer's clock, fixed: on the wall clock the generated arrivals (T0) pass the 7-day dedup horizon a week after T0.
@@ -147,9 +158,14 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
       const ports = warm[current]!;
       try {
         if (fault.kind === 'crash' || fault.kind === 'fail') {
-          const faulty = withWriteFault(ports, fault);
-          const outcome = await processBatch(batch, faulty.ports, config, now);
-          return faulty.crashed() ? { kind: 'error' } : { kind: 'ok', failedFrom: outcome.failedFrom.get(shardId) };
+          const gate = gates.get(ports)!;
+          const faulty = withWriteFault(ports, fault, gate);
+          try {
+            const outcome = await processBatch(batch, faulty.ports, config, now);
+            return faulty.crashed() ? { kind: 'error' } : { kind: 'ok', failedFrom: outcome.failedFrom.get(shardId) };
+          } finally {
+            reopen(gate);
+          }
         }
         if (fault.kind === 'twice') {
           // Two environments at once: this one and one that has cached nothing.

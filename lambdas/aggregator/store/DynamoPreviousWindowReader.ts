@@ -13,6 +13,7 @@ import type { PreviousWindowReader } from '../alerts/alertReadings';
 import { measureValue } from '../alerts/measureValue';
 import { stateOf } from './aggregateState';
 import { LruMap } from './LruMap';
+import { readCells } from './readCells';
 
 const DISTINCT_PREFIX = 'distinct:';
 /** Previous windows remembered per environment: one per `risesOver` alert is in use at a time. */
@@ -54,12 +55,9 @@ export class DynamoPreviousWindowReader implements PreviousWindowReader {
       const bytes = Item?.[MeasureAttributes.sketch]?.B;
       return bytes === undefined ? undefined : HyperLogLog.fromBytes(bytes).estimate();
     }
-    const { Item } = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: aggregatePk(address.type, address.granularity, address.key) }, sk: { S: window } },
-      }),
-    );
-    return Item === undefined ? undefined : measureValue(alert.measure, stateOf(Item, true), () => undefined);
+    // The cell is in the window's page or in its per-key item (core/cellPages.ts).
+    const cells = await readCells(this.client, this.tableName, [address]);
+    const item = cells.get(`${aggregatePk(address.type, address.granularity, address.key)}|${window}`);
+    return item === undefined ? undefined : measureValue(alert.measure, stateOf(item, true), () => undefined);
   }
 }

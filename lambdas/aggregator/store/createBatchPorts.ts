@@ -2,7 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_TOP_KEYS_DEPTH, type AggregatorConfig, type AggregatorResources } from '../config';
 import type { BatchPorts } from '../processBatch';
+import type { AggregateStore } from './ports';
 import { DynamoAggregateStore } from './DynamoAggregateStore';
+import { DynamoCellPageStore } from './DynamoCellPageStore';
 import { DynamoCheckpointStore } from './DynamoCheckpointStore';
 import { DynamoClaimStore, wallClock } from './DynamoClaimStore';
 import { DynamoDimensionRegistry } from './DynamoDimensionRegistry';
@@ -31,7 +33,7 @@ export function createBatchPorts(
 ): BatchPorts {
   const dedupWithLedger = config.dedupProducerIds && config.parallelizationFactor <= 1;
   return {
-    aggregates: new DynamoAggregateStore(clients.dynamo, resources.aggregatesTable, config.measures),
+    aggregates: aggregateStore(clients.dynamo, config, resources.aggregatesTable),
     checkpoints: new DynamoCheckpointStore(clients.dynamo, resources.checkpointTable, config.consumerName),
     quarantine: new S3QuarantineSink(clients.s3, resources.quarantineBucket, config.consumerName),
     // One batch at a time per shard: the seen-id ledger. Concurrent batches of
@@ -48,4 +50,16 @@ export function createBatchPorts(
     distinct: new DynamoDistinctSketchStore(clients.dynamo, resources.aggregatesTable),
     previousWindows: new DynamoPreviousWindowReader(clients.dynamo, resources.aggregatesTable),
   };
+}
+
+/**
+ * Cell pages with one batch at a time per shard; per-key items alone with
+ * concurrent batches of a shard, whose lanes would each apply a different
+ * prefix of the shard's contributions to a page (a page keeps one mark per
+ * shard, a per-key item takes one lane's keys only).
+ */
+export function aggregateStore(dynamo: DynamoDBClient, config: AggregatorConfig, aggregatesTable: string): AggregateStore {
+  const perKey = new DynamoAggregateStore(dynamo, aggregatesTable, config.measures);
+  if (config.parallelizationFactor > 1 || config.pageBudgetBytes === 0) return perKey;
+  return new DynamoCellPageStore(dynamo, aggregatesTable, perKey, config.measures, { budgetBytes: config.pageBudgetBytes });
 }

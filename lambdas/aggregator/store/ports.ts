@@ -1,3 +1,4 @@
+import type { TaskFailure } from '../../shared/mapWithConcurrency';
 import type { HyperLogLog, ItemAddress, KeyCount, ItemDelta, QuarantineReason } from '../../../core';
 
 /**
@@ -86,6 +87,17 @@ export interface AggregateStore {
    *   no counts (then nothing is offered).
    */
   apply(delta: ItemDelta): Promise<number | AggregateState | undefined | void>;
+  /**
+   * Applies one batch's deltas of one shard together, at most `limit` writes
+   * in flight, for a store that packs many deltas in one write (cell pages).
+   * Settles like settleWithConcurrency: `onApplied` per delta applied, the
+   * failures returned in index order. Absent: the batch calls {@link apply}.
+   */
+  applyMany?(
+    deltas: readonly ItemDelta[],
+    limit: number,
+    onApplied: (delta: ItemDelta, result: number | AggregateState | undefined | void, index: number) => void,
+  ): Promise<TaskFailure[] | undefined>;
 }
 
 /** One dimension's values on one UTC day of event time that need a bucket decision. */

@@ -11,7 +11,8 @@ import {
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { parseGranularities, windowStartMs, AggregateAttributes as A, isTopKeysPk } from '../../../core';
+import { parseGranularities, windowStartMs, AggregateAttributes as A, isCellPagePk, isTopKeysPk } from '../../../core';
+import { pageCellItems } from '../../../lambdas/aggregator/store/readCells';
 
 type Granularity = ReturnType<typeof parseGranularities>[number];
 import { resolveConfig, type StreamtallyConfig } from '../../../lib/config/StreamtallyConfig';
@@ -313,10 +314,13 @@ export async function verify(runtime: LocalRuntime, workload: Workload): Promise
     const page = await runtime.clients.dynamodb.send(
       new ScanCommand({ TableName: runtime.state.resources.aggregatesTable, ConsistentRead: true, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) {
-      if (isTopKeysPk(item[A.pk]?.S ?? '')) continue;
-      const id = itemId(item[A.type]?.S ?? '?', item[A.granularity]?.S ?? '?', item[A.key]?.S ?? '?', item[A.windowStart]?.S ?? '?');
-      actual.set(id, (actual.get(id) ?? 0) + Number(item[A.count]?.N ?? 0));
+    for (const stored of page.Items ?? []) {
+      if (isTopKeysPk(stored[A.pk]?.S ?? '')) continue;
+      // A cell page's cells count as the per-key items they stand for (core/cellPages.ts).
+      for (const item of isCellPagePk(stored[A.pk]?.S ?? '') ? pageCellItems(stored) : [stored]) {
+        const id = itemId(item[A.type]?.S ?? '?', item[A.granularity]?.S ?? '?', item[A.key]?.S ?? '?', item[A.windowStart]?.S ?? '?');
+        actual.set(id, (actual.get(id) ?? 0) + Number(item[A.count]?.N ?? 0));
+      }
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -1,6 +1,6 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { aggregatePk, CLAIM_SK, claimPk, topKeysPk, windowSk } from '../../../core';
+import { aggregatePk, cellPagePk, CLAIM_SK, claimPk, topKeysPk, windowSk } from '../../../core';
 import type { Target } from '../../../src/cli/targets/Target';
 import { listQuarantined } from '../../../src/quarantine/listQuarantined';
 import { GRANULARITIES, type Granularity, type RunEvents } from './runEvents';
@@ -18,7 +18,7 @@ export interface CleanUpReport {
 
 /**
  * Deletes what one run of the suite wrote, and nothing else: its aggregate items
- * (its own type, its three keys, its windows) and its type's leaderboards, the
+ * (its own type, its three keys, its windows) and its type's leaderboards and cell pages, the
  * producer-id claims of its ids (written with a parallelization factor above 1),
  * and the quarantined records that carry its run id. Kinesis records cannot be
  * deleted; they expire with the stream's retention. Checkpoints and the
@@ -44,12 +44,12 @@ export async function cleanUpRun(target: Target, run: RunEvents): Promise<CleanU
   }
   for (const board of boards) {
     const [granularity, windowStart] = board.split('|') as [string, string];
-    await target.dynamo.send(
-      new DeleteItemCommand({
-        TableName: aggregatesTable,
-        Key: { pk: { S: topKeysPk(run.type, granularity) }, sk: { S: windowSk(Date.parse(windowStart)) } },
-      }),
-    );
+    // The window's leaderboard and its cell page (core/cellPages.ts): the run's type is its own.
+    for (const pk of [topKeysPk(run.type, granularity), cellPagePk(run.type, granularity)]) {
+      await target.dynamo.send(
+        new DeleteItemCommand({ TableName: aggregatesTable, Key: { pk: { S: pk }, sk: { S: windowSk(Date.parse(windowStart)) } } }),
+      );
+    }
   }
   let claims = 0;
   for (const id of run.ids) {

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   aggregatePk,
   checkpointPk,
   parseAggregatePk,
-  windowPk,
   windowSk,
   parseGranularities,
   type ItemDelta,
@@ -27,6 +26,7 @@ import { readCheckpoints } from '../../../src/offsets/readCheckpoints';
 import { dynamoClient, s3Client } from '../../support/clients';
 import { expectedAggregates, type AggregateRow } from '../support/expectedAggregates';
 import { scanAggregates } from '../support/readBack';
+import { driftInjector, LAYOUTS } from './support/injectDrift';
 import { ceilTo, eventRecord, makeEvents, recordsFor, type TestEvent } from './support/events';
 import { eventIdOf, LiveConsumer } from './support/liveConsumer';
 import { startTestKinesis, type TestKinesis } from '../../support/startTestKinesis';
@@ -110,279 +110,266 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     }
   }
 
-  it('names exactly the injected drift (deleted item, corrupted count, extra item, dropped batch) after a resharded, interrupted and resumed replay; --repair makes the live aggregates equal a recomputation from scratch, and they stay so under a full re-delivery', async () => {
-    // Prepare: a one-shard stream split in two halfway (a closed parent and two children), events one second of event time apart.
-    const stack = await createTestStack({ kinesis: kinesisFixture.kinesis, dynamo, s3 }, 1);
-    const t0 = Date.now();
-    const fromMs = t0 - 10 * MINUTE;
-    // Complete windows start 5 minutes (the clock skew) after --from: the events start at the first 2-minute window there.
-    const base = ceilTo(fromMs + 5 * MINUTE, 2 * MINUTE);
-    const events = makeEvents(230, base);
-    await putRecords(kinesisFixture.kinesis, stack.streamName, recordsFor(events, 0, 120, [33]));
-    await splitOnlyShard(kinesisFixture.kinesis, stack.streamName);
-    // A producer retry of an event that went to the parent, now landing in a child: one count, across shards.
-    await putRecords(kinesisFixture.kinesis, stack.streamName, [eventRecord(events[118]!, true), ...recordsFor(events, 120, 230, [150])]);
+  for (const layout of LAYOUTS) {
+    it(`${layout.name}: names exactly the injected drift (deleted item, corrupted count, extra item, dropped batch) after a resharded, interrupted and resumed replay; --repair makes the live aggregates equal a recomputation from scratch, and they stay so under a full re-delivery`, async () => {
+      // Prepare: a one-shard stream split in two halfway (a closed parent and two children), events one second of event time apart.
+      const stack = await createTestStack({ kinesis: kinesisFixture.kinesis, dynamo, s3 }, 1);
+      const t0 = Date.now();
+      const fromMs = t0 - 10 * MINUTE;
+      // Complete windows start 5 minutes (the clock skew) after --from: the events start at the first 2-minute window there.
+      const base = ceilTo(fromMs + 5 * MINUTE, 2 * MINUTE);
+      const events = makeEvents(230, base);
+      await putRecords(kinesisFixture.kinesis, stack.streamName, recordsFor(events, 0, 120, [33]));
+      await splitOnlyShard(kinesisFixture.kinesis, stack.streamName);
+      // kinesalite dates a split's children a second ahead, so records put into them arrive up to a second from now.
+      const childrenDatedUntil = Date.now() + 1_000;
+      // A producer retry of an event that went to the parent, now landing in a child: one count, across shards.
+      await putRecords(kinesisFixture.kinesis, stack.streamName, [eventRecord(events[118]!, true), ...recordsFor(events, 120, 230, [150])]);
 
-    // The live consumer, which loses one batch: e40..e59 never reach the aggregates.
-    const dropped = new Set(Array.from({ length: 20 }, (_, i) => `e${40 + i}`));
-    const live = new LiveConsumer(kinesisFixture.kinesis, stack.streamName, stack.livePorts(), liveConfig(), {
-      batchSize: 25,
-      pollMs: 10,
-      drop: (record) => dropped.has(eventIdOf(record) ?? ''),
-    });
-    await live.run(() => true);
-
-    // Inject the rest of the drift.
-    const itemKey = (type: string, granularity: string, key: string, windowStartMs: number) => ({
-      pk: { S: aggregatePk(type, granularity, key) },
-      sk: { S: windowSk(windowStartMs) },
-    });
-    const deleted = itemKey('search', '1m', 'k2', base + MINUTE);
-    const corrupted = itemKey('page_view', '1m', 'k1', base);
-    const outOfScope = itemKey('page_view', '1m', 'k3', base + 3 * MINUTE);
-    await dynamo.send(
-      new DeleteItemCommand({ TableName: stack.aggregatesTable, Key: deleted, ConditionExpression: 'attribute_exists(pk)' }),
-    );
-    for (const [key, add] of [
-      [corrupted, 7],
-      [outOfScope, 100],
-    ] as const) {
-      await dynamo.send(
-        new UpdateItemCommand({
-          TableName: stack.aggregatesTable,
-          Key: key,
-          UpdateExpression: 'ADD #c :n, #s :n',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#c': 'count', '#s': 'sum' },
-          ExpressionAttributeValues: { ':n': { N: String(add) } },
-        }),
-      );
-    }
-    const ghostWindow = base + 2 * MINUTE;
-    await dynamo.send(
-      new PutItemCommand({
-        TableName: stack.aggregatesTable,
-        Item: {
-          ...itemKey('page_view', '1m', 'ghost', ghostWindow),
-          type: { S: 'page_view' },
-          key: { S: 'ghost' },
-          granularity: { S: '1m' },
-          windowStart: { S: windowSk(ghostWindow) },
-          windowPk: { S: windowPk('page_view', '1m', ghostWindow, 'ghost') },
-          count: { N: '3' },
-          sum: { N: '3' },
-          min: { N: '1' },
-          max: { N: '1' },
+      // The live consumer, which loses one batch: e40..e59 never reach the aggregates.
+      const dropped = new Set(Array.from({ length: 20 }, (_, i) => `e${40 + i}`));
+      const live = new LiveConsumer(
+        kinesisFixture.kinesis,
+        stack.streamName,
+        stack.livePorts('aggregator', layout.pageBudgetBytes),
+        liveConfig(),
+        {
+          batchSize: 25,
+          pollMs: 10,
+          drop: (record) => dropped.has(eventIdOf(record) ?? ''),
         },
-      }),
-    );
-    const liveBefore = await scanAggregates(dynamo, stack.aggregatesTable);
-    const expected = expectedAggregates(countedEvents(events), WINDOWS);
-
-    // Act 1: replay, interrupted at its first page (a terminal's progress bar is drawn), then resumed.
-    const flags = [
-      '--from',
-      new Date(fromMs).toISOString(),
-      '--shadow',
-      'drift',
-      '--windows',
-      WINDOWS,
-      '--allowed-lateness',
-      '20s',
-      '--batch-size',
-      '25',
-    ];
-    const bars: string[] = [];
-    const first = environment(stack, (line) => {
-      bars.push(line);
-      first.interrupt();
-    });
-    const interrupted = await cli(replayCommand, flags, first.env);
-    expect(interrupted.code, interrupted.lines.join('\n')).toBe(130);
-    expect(bars[0]).toMatch(/^\[[#-]{24}\] +\d+% {2}shards \d\/3 {2}records [\d,]+ \([\d,]+\/s\) {2}ETA /);
-    const resumedRun = await cli(replayCommand, [...flags, '--json'], environment(stack).env);
-    expect(resumedRun.code, resumedRun.lines.join('\n')).toBe(0);
-    const replay = JSON.parse(resumedRun.lines[0]!) as {
-      resumed: boolean;
-      complete: boolean;
-      shards: { shardId: string; stoppedBy: string }[];
-      records: number;
-      duplicates: number;
-      quarantined: { invalid: number };
-    };
-    expect(replay).toMatchObject({ resumed: true, complete: true });
-    // Closed parent read to its end; both children to their tip.
-    expect(replay.shards.map((shard) => shard.stoppedBy)).toEqual(['end', 'tip', 'tip']);
-    expect(replay.duplicates).toBe(recordsFor(events, 0, 230).filter((record) => record.retry).length + 1);
-    expect(replay.quarantined.invalid).toBe(2);
-
-    // Act 2: reconcile, report only.
-    const report = await cli(reconcileCommand, ['--shadow', 'drift', '--json'], environment(stack).env);
-    expect(report.code).toBe(1);
-    const found = JSON.parse(report.lines[0]!) as ReconcileJson;
-
-    // Assess: the scope starts at --from + the clock skew and ends 20 s (the lateness) before the children's watermarks.
-    expect(found.scope.from).toBe(new Date(fromMs + 5 * MINUTE).toISOString());
-    const until = Date.parse(found.scope.until!);
-    expect(until).toBeGreaterThanOrEqual(base + 180_000);
-    expect(until).toBeLessThanOrEqual(base + 209_000);
-    const inScope = (id: string) => scopeOf(id, Date.parse(found.scope.from), until);
-    const expectedDrift = new Map<string, DriftJson['kind']>();
-    for (const id of new Set([...liveBefore.keys(), ...expected.keys()])) {
-      if (!inScope(id)) continue;
-      const [liveRow, expectedRow] = [liveBefore.get(id), expected.get(id)];
-      if (!liveRow) expectedDrift.set(id, 'missing');
-      else if (!expectedRow) expectedDrift.set(id, 'extra');
-      else if (!sameRow(liveRow, expectedRow)) expectedDrift.set(id, 'different');
-    }
-    const reported = new Map(
-      found.drift.map((drift) => [`${aggregatePk(drift.type, drift.granularity, drift.key)}|${drift.windowStart}`, drift]),
-    );
-    expect(new Map([...reported].map(([id, drift]) => [id, drift.kind]))).toEqual(expectedDrift);
-    // Every injected drift is in it, the out-of-scope one is not, and the dropped batch shows in its windows.
-    const id = (key: { pk: { S: string }; sk: { S: string } }) => `${key.pk.S}|${key.sk.S}`;
-    expect(expectedDrift.get(id(deleted))).toBe('missing');
-    expect(expectedDrift.get(id(corrupted))).toBe('different');
-    expect(expectedDrift.get(id(itemKey('page_view', '1m', 'ghost', ghostWindow)))).toBe('extra');
-    expect(expectedDrift.has(id(outOfScope))).toBe(false);
-    expect(expectedDrift.get(`${aggregatePk('page_view', '2m', 'k5')}|${windowSk(base)}`)).toBe('different');
-    // Both values of each drifted item, as read.
-    for (const [driftId, drift] of reported) {
-      expect(drift.live && { count: drift.live.count, sum: drift.live.sum, min: drift.live.min, max: drift.live.max }).toEqual(
-        liveBefore.get(driftId) ?? null,
       );
-      expect(drift.shadow).toEqual(expected.get(driftId) ?? null);
-    }
+      await live.run(() => true);
 
-    // Act 3: repair.
-    const repair = await cli(reconcileCommand, ['--shadow', 'drift', '--repair', '--json'], environment(stack).env);
-    expect(repair.code, repair.lines.join('\n')).toBe(0);
-    const repaired = JSON.parse(repair.lines[0]!) as ReconcileJson;
-    expect(repaired.drift.map((drift) => drift.repair)).toEqual(repaired.drift.map(() => 'repaired'));
+      // Inject the rest of the drift, where the cells live.
+      const itemKey = (type: string, granularity: string, key: string, windowStartMs: number) => ({
+        pk: { S: aggregatePk(type, granularity, key) },
+        sk: { S: windowSk(windowStartMs) },
+      });
+      const deleted = itemKey('search', '1m', 'k2', base + MINUTE);
+      const corrupted = itemKey('page_view', '1m', 'k1', base);
+      const outOfScope = itemKey('page_view', '1m', 'k3', base + 3 * MINUTE);
+      const inject = driftInjector(dynamo, stack.aggregatesTable, layout.pageBudgetBytes > 0);
+      await inject.remove({ type: 'search', granularity: '1m', key: 'k2', windowStartMs: base + MINUTE });
+      await inject.add({ type: 'page_view', granularity: '1m', key: 'k1', windowStartMs: base }, 7);
+      await inject.add({ type: 'page_view', granularity: '1m', key: 'k3', windowStartMs: base + 3 * MINUTE }, 100);
+      const ghostWindow = base + 2 * MINUTE;
+      await inject.putGhost({ type: 'page_view', granularity: '1m', key: 'ghost', windowStartMs: ghostWindow }, 3);
+      const liveBefore = await scanAggregates(dynamo, stack.aggregatesTable);
+      const expected = expectedAggregates(countedEvents(events), WINDOWS);
 
-    // Assess: the live aggregates equal a recomputation from scratch, but for the drift outside the complete windows, left alone.
-    const liveAfter = await scanAggregates(dynamo, stack.aggregatesTable);
-    const expectedAfter = new Map(expected);
-    expectedAfter.set(id(outOfScope), liveBefore.get(id(outOfScope))!);
-    expect(liveAfter).toEqual(expectedAfter);
-    const clean = await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env);
-    expect(clean.code).toBe(0);
-    expect(clean.lines.at(-1)).toBe('no drift: the live aggregates equal the replay');
+      // Act 1: replay, interrupted at its first page (a terminal's progress bar is drawn), then resumed.
+      const flags = [
+        '--from',
+        new Date(fromMs).toISOString(),
+        '--shadow',
+        'drift',
+        '--windows',
+        WINDOWS,
+        '--allowed-lateness',
+        '20s',
+        '--batch-size',
+        '25',
+      ];
+      // The replay reads to its start: after every record put here has arrived.
+      await sleep(Math.max(0, childrenDatedUntil + 50 - Date.now()));
+      const bars: string[] = [];
+      const first = environment(stack, (line) => {
+        bars.push(line);
+        first.interrupt();
+      });
+      const interrupted = await cli(replayCommand, flags, first.env);
+      expect(interrupted.code, interrupted.lines.join('\n')).toBe(130);
+      expect(bars[0]).toMatch(/^\[[#-]{24}\] +\d+% {2}shards \d\/3 {2}records [\d,]+ \([\d,]+\/s\) {2}ETA /);
+      const resumedRun = await cli(replayCommand, [...flags, '--json'], environment(stack).env);
+      expect(resumedRun.code, resumedRun.lines.join('\n')).toBe(0);
+      const replay = JSON.parse(resumedRun.lines[0]!) as {
+        resumed: boolean;
+        complete: boolean;
+        shards: { shardId: string; stoppedBy: string }[];
+        records: number;
+        duplicates: number;
+        quarantined: { invalid: number };
+      };
+      expect(replay).toMatchObject({ resumed: true, complete: true });
+      // Closed parent read to its end; both children to their tip.
+      expect(replay.shards.map((shard) => shard.stoppedBy)).toEqual(['end', 'tip', 'tip']);
+      expect(replay.duplicates).toBe(recordsFor(events, 0, 230).filter((record) => record.retry).length + 1);
+      expect(replay.quarantined.invalid).toBe(2);
 
-    // The repaired items' high-water marks cover what the replay counted: the live consumer re-delivering the
-    // whole stream from TRIM_HORIZON (its checkpoints reset, nothing dropped now) changes nothing.
-    for (const shardId of (await readCheckpoints(dynamo, stack.checkpointTable, 'aggregator')).keys()) {
-      await dynamo.send(
-        new DeleteItemCommand({ TableName: stack.checkpointTable, Key: { pk: { S: checkpointPk('aggregator') }, sk: { S: shardId } } }),
-      );
-    }
-    await new LiveConsumer(kinesisFixture.kinesis, stack.streamName, stack.livePorts(), liveConfig(), { batchSize: 40, pollMs: 10 }).run(
-      () => true,
-    );
-    expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAfter);
+      // Act 2: reconcile, report only.
+      const report = await cli(reconcileCommand, ['--shadow', 'drift', '--json'], environment(stack).env);
+      expect(report.code).toBe(1);
+      const found = JSON.parse(report.lines[0]!) as ReconcileJson;
 
-    // The shadow holds this replay: another range is refused, naming the way out; --drop removes it and its checkpoints.
-    const other = await cli(
-      replayCommand,
-      ['--from', new Date(fromMs + 1000).toISOString(), '--shadow', 'drift', '--windows', WINDOWS, '--allowed-lateness', '20s'],
-      environment(stack).env,
-    );
-    expect(other.code).toBe(2);
-    expect(other.lines.at(-1)).toMatch(/^streamtally: replay: shadow "drift" holds another replay \(--from .+\); .+--restart/);
-    const droppedShadow = await cli(replayCommand, ['--drop', '--shadow', 'drift'], environment(stack).env);
-    expect(droppedShadow.lines).toEqual([expect.stringMatching(/^dropped shadow "drift" \(.+-shadow-drift\) and 3 checkpoint\(s\)$/)]);
-    expect((await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env)).lines.at(-1)).toMatch(
-      /^streamtally: reconcile: there is no shadow "drift"/,
-    );
-  }, 60_000);
-
-  it('replays and repairs while live traffic continues: no live update is lost, none is counted twice', async () => {
-    // Prepare: two shards; a producer that keeps sending; a live consumer that loses e10..e19 and is held at e150
-    // until the repair starts, so that the repair replaces items the live consumer is still adding to.
-    const stack = await createTestStack({ kinesis: kinesisFixture.kinesis, dynamo, s3 }, 2);
-    const fromMs = Date.now() - 10 * MINUTE;
-    const base = ceilTo(fromMs + 5 * MINUTE, 2 * MINUTE);
-    const events = makeEvents(300, base);
-    const records = recordsFor(events, 0, 300, [77]);
-    const chunksSentAt: number[] = [];
-    let producing = true;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const producer = (async () => {
-      for (let start = 0; start < records.length; start += 10) {
-        // The last chunks wait for the repair, so that traffic goes on during the whole replay and repair.
-        if (start >= records.length - 30) await released;
-        await putRecords(kinesisFixture.kinesis, stack.streamName, records.slice(start, start + 10));
-        chunksSentAt.push(Date.now());
-        await sleep(60);
+      // Assess: the scope starts at --from + the clock skew and ends 20 s (the lateness) before the children's watermarks.
+      expect(found.scope.from).toBe(new Date(fromMs + 5 * MINUTE).toISOString());
+      const until = Date.parse(found.scope.until!);
+      expect(until).toBeGreaterThanOrEqual(base + 180_000);
+      expect(until).toBeLessThanOrEqual(base + 209_000);
+      const inScope = (id: string) => scopeOf(id, Date.parse(found.scope.from), until);
+      const expectedDrift = new Map<string, DriftJson['kind']>();
+      for (const id of new Set([...liveBefore.keys(), ...expected.keys()])) {
+        if (!inScope(id)) continue;
+        const [liveRow, expectedRow] = [liveBefore.get(id), expected.get(id)];
+        if (!liveRow) expectedDrift.set(id, 'missing');
+        else if (!expectedRow) expectedDrift.set(id, 'extra');
+        else if (!sameRow(liveRow, expectedRow)) expectedDrift.set(id, 'different');
       }
-      producing = false;
-    })();
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const eventNumber = (record: Parameters<typeof eventIdOf>[0]) => Number((eventIdOf(record) ?? 'e-1').slice(1));
-    const live = new LiveConsumer(kinesisFixture.kinesis, stack.streamName, stack.livePorts(), liveConfig(), {
-      batchSize: 10,
-      pollMs: 20,
-      drop: (record) => eventNumber(record) >= 10 && eventNumber(record) < 20,
-      beforeBatch: async (batch) => {
-        if (batch.some((record) => eventNumber(record) >= 150)) {
-          holding();
-          await released;
+      const reported = new Map(
+        found.drift.map((drift) => [`${aggregatePk(drift.type, drift.granularity, drift.key)}|${drift.windowStart}`, drift]),
+      );
+      expect(new Map([...reported].map(([id, drift]) => [id, drift.kind]))).toEqual(expectedDrift);
+      // Every injected drift is in it, the out-of-scope one is not, and the dropped batch shows in its windows.
+      const id = (key: { pk: { S: string }; sk: { S: string } }) => `${key.pk.S}|${key.sk.S}`;
+      expect(expectedDrift.get(id(deleted))).toBe('missing');
+      expect(expectedDrift.get(id(corrupted))).toBe('different');
+      expect(expectedDrift.get(id(itemKey('page_view', '1m', 'ghost', ghostWindow)))).toBe('extra');
+      expect(expectedDrift.has(id(outOfScope))).toBe(false);
+      expect(expectedDrift.get(`${aggregatePk('page_view', '2m', 'k5')}|${windowSk(base)}`)).toBe('different');
+      // Both values of each drifted item, as read.
+      for (const [driftId, drift] of reported) {
+        expect(drift.live && { count: drift.live.count, sum: drift.live.sum, min: drift.live.min, max: drift.live.max }).toEqual(
+          liveBefore.get(driftId) ?? null,
+        );
+        expect(drift.shadow).toEqual(expected.get(driftId) ?? null);
+      }
+
+      // Act 3: repair.
+      const repair = await cli(reconcileCommand, ['--shadow', 'drift', '--repair', '--json'], environment(stack).env);
+      expect(repair.code, repair.lines.join('\n')).toBe(0);
+      const repaired = JSON.parse(repair.lines[0]!) as ReconcileJson;
+      expect(repaired.drift.map((drift) => drift.repair)).toEqual(repaired.drift.map(() => 'repaired'));
+
+      // Assess: the live aggregates equal a recomputation from scratch, but for the drift outside the complete windows, left alone.
+      const liveAfter = await scanAggregates(dynamo, stack.aggregatesTable);
+      const expectedAfter = new Map(expected);
+      expectedAfter.set(id(outOfScope), liveBefore.get(id(outOfScope))!);
+      expect(liveAfter).toEqual(expectedAfter);
+      const clean = await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env);
+      expect(clean.code).toBe(0);
+      expect(clean.lines.at(-1)).toBe('no drift: the live aggregates equal the replay');
+
+      // The repaired items' high-water marks cover what the replay counted: the live consumer re-delivering the
+      // whole stream from TRIM_HORIZON (its checkpoints reset, nothing dropped now) changes nothing.
+      for (const shardId of (await readCheckpoints(dynamo, stack.checkpointTable, 'aggregator')).keys()) {
+        await dynamo.send(
+          new DeleteItemCommand({ TableName: stack.checkpointTable, Key: { pk: { S: checkpointPk('aggregator') }, sk: { S: shardId } } }),
+        );
+      }
+      await new LiveConsumer(
+        kinesisFixture.kinesis,
+        stack.streamName,
+        stack.livePorts('aggregator', layout.pageBudgetBytes),
+        liveConfig(),
+        { batchSize: 40, pollMs: 10 },
+      ).run(() => true);
+      expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAfter);
+
+      // The shadow holds this replay: another range is refused, naming the way out; --drop removes it and its checkpoints.
+      const other = await cli(
+        replayCommand,
+        ['--from', new Date(fromMs + 1000).toISOString(), '--shadow', 'drift', '--windows', WINDOWS, '--allowed-lateness', '20s'],
+        environment(stack).env,
+      );
+      expect(other.code).toBe(2);
+      expect(other.lines.at(-1)).toMatch(/^streamtally: replay: shadow "drift" holds another replay \(--from .+\); .+--restart/);
+      const droppedShadow = await cli(replayCommand, ['--drop', '--shadow', 'drift'], environment(stack).env);
+      expect(droppedShadow.lines).toEqual([expect.stringMatching(/^dropped shadow "drift" \(.+-shadow-drift\) and 3 checkpoint\(s\)$/)]);
+      expect((await cli(reconcileCommand, ['--shadow', 'drift'], environment(stack).env)).lines.at(-1)).toMatch(
+        /^streamtally: reconcile: there is no shadow "drift"/,
+      );
+    }, 60_000);
+
+    it(`${layout.name}: replays and repairs while live traffic continues: no live update is lost, none is counted twice`, async () => {
+      // Prepare: two shards; a producer that keeps sending; a live consumer that loses e10..e19 and is held at e150
+      // until the repair starts, so that the repair replaces items the live consumer is still adding to.
+      const stack = await createTestStack({ kinesis: kinesisFixture.kinesis, dynamo, s3 }, 2);
+      const fromMs = Date.now() - 10 * MINUTE;
+      const base = ceilTo(fromMs + 5 * MINUTE, 2 * MINUTE);
+      const events = makeEvents(300, base);
+      const records = recordsFor(events, 0, 300, [77]);
+      const chunksSentAt: number[] = [];
+      let producing = true;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const producer = (async () => {
+        for (let start = 0; start < records.length; start += 10) {
+          // The last chunks wait for the repair, so that traffic goes on during the whole replay and repair.
+          if (start >= records.length - 30) await released;
+          await putRecords(kinesisFixture.kinesis, stack.streamName, records.slice(start, start + 10));
+          chunksSentAt.push(Date.now());
+          await sleep(60);
         }
-      },
-    });
-    const consuming = live.run(() => !producing);
+        producing = false;
+      })();
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const eventNumber = (record: Parameters<typeof eventIdOf>[0]) => Number((eventIdOf(record) ?? 'e-1').slice(1));
+      const live = new LiveConsumer(
+        kinesisFixture.kinesis,
+        stack.streamName,
+        stack.livePorts('aggregator', layout.pageBudgetBytes),
+        liveConfig(),
+        {
+          batchSize: 10,
+          pollMs: 20,
+          drop: (record) => eventNumber(record) >= 10 && eventNumber(record) < 20,
+          beforeBatch: async (batch) => {
+            if (batch.some((record) => eventNumber(record) >= 150)) {
+              holding();
+              await released;
+            }
+          },
+        },
+      );
+      const consuming = live.run(() => !producing);
 
-    // Act: once the live consumer is held and about 225 events are out, corrupt an early item and replay up to
-    // now while the producer goes on; then release the consumer and repair at once.
-    await held;
-    while (chunksSentAt.length < 25) await sleep(20);
-    const toMs = chunksSentAt[24]!;
-    await dynamo.send(
-      new UpdateItemCommand({
-        TableName: stack.aggregatesTable,
-        Key: { pk: { S: aggregatePk('page_view', '1m', 'k1') }, sk: { S: windowSk(base) } },
-        UpdateExpression: 'ADD #c :n, #s :n',
-        ExpressionAttributeNames: { '#c': 'count', '#s': 'sum' },
-        ExpressionAttributeValues: { ':n': { N: '7' } },
-      }),
-    );
-    const replay = await runReplay(
-      {
-        kinesis: kinesisFixture.kinesis,
-        dynamo,
-        streamName: stack.streamName,
-        aggregatesTable: stack.aggregatesTable,
-        checkpointTable: stack.checkpointTable,
-      },
-      { shadow: 'concurrent', fromMs, toMs, settings: SETTINGS, pageLimit: 50 },
-    );
-    expect(replay.interrupted).toBe(false);
-    expect(producing, 'the producer is still sending while the replay ends').toBe(true);
-    // The live consumer and the producer go on from the moment the drift is known, while it is repaired.
-    const reconciled = await runReconcile(
-      { dynamo, aggregatesTable: stack.aggregatesTable },
-      { shadow: 'concurrent', repair: true, beforeRepair: () => release() },
-    );
-    await producer;
-    await consuming;
+      // Act: once the live consumer is held and about 225 events are out, corrupt an early item and replay up to
+      // now while the producer goes on; then release the consumer and repair at once.
+      await held;
+      while (chunksSentAt.length < 25) await sleep(20);
+      const toMs = chunksSentAt[24]!;
+      await driftInjector(dynamo, stack.aggregatesTable, layout.pageBudgetBytes > 0).add(
+        { type: 'page_view', granularity: '1m', key: 'k1', windowStartMs: base },
+        7,
+      );
+      const replay = await runReplay(
+        {
+          kinesis: kinesisFixture.kinesis,
+          dynamo,
+          streamName: stack.streamName,
+          aggregatesTable: stack.aggregatesTable,
+          checkpointTable: stack.checkpointTable,
+        },
+        { shadow: 'concurrent', fromMs, toMs, settings: SETTINGS, pageLimit: 50 },
+      );
+      expect(replay.interrupted).toBe(false);
+      expect(producing, 'the producer is still sending while the replay ends').toBe(true);
+      // The live consumer and the producer go on from the moment the drift is known, while it is repaired.
+      const reconciled = await runReconcile(
+        { dynamo, aggregatesTable: stack.aggregatesTable },
+        { shadow: 'concurrent', repair: true, beforeRepair: () => release() },
+      );
+      await producer;
+      await consuming;
 
-    // Assess: the repair replaced the drifted items, among them some the live consumer had not caught up with
-    // yet; afterwards the live aggregates equal the unique events exactly, in every window.
-    const outcomes = [...(reconciled.repairs ?? new Map()).values()];
-    expect(outcomes.length).toBeGreaterThan(0);
-    expect(outcomes.every((outcome) => outcome === 'repaired' || outcome === 'unchanged')).toBe(true);
-    const driftIds = new Set(reconciled.drift.map((drift) => `${drift.pk}|${drift.sk}`));
-    expect(driftIds.has(`${aggregatePk('page_view', '1m', 'k1')}|${windowSk(base)}`)).toBe(true);
-    expect(
-      reconciled.drift.some((drift) => drift.windowStart >= windowSk(base + 2 * MINUTE)),
-      'items the live consumer was behind on',
-    ).toBe(true);
-    expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAggregates(events, WINDOWS));
-    const after = await runReconcile({ dynamo, aggregatesTable: stack.aggregatesTable }, { shadow: 'concurrent' });
-    expect(after.drift).toEqual([]);
-  }, 60_000);
+      // Assess: the repair replaced the drifted items, among them some the live consumer had not caught up with
+      // yet; afterwards the live aggregates equal the unique events exactly, in every window.
+      const outcomes = [...(reconciled.repairs ?? new Map()).values()];
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.every((outcome) => outcome === 'repaired' || outcome === 'unchanged')).toBe(true);
+      const driftIds = new Set(reconciled.drift.map((drift) => `${drift.pk}|${drift.sk}`));
+      expect(driftIds.has(`${aggregatePk('page_view', '1m', 'k1')}|${windowSk(base)}`)).toBe(true);
+      expect(
+        reconciled.drift.some((drift) => drift.windowStart >= windowSk(base + 2 * MINUTE)),
+        'items the live consumer was behind on',
+      ).toBe(true);
+      expect(await scanAggregates(dynamo, stack.aggregatesTable)).toEqual(expectedAggregates(events, WINDOWS));
+      const after = await runReconcile({ dynamo, aggregatesTable: stack.aggregatesTable }, { shadow: 'concurrent' });
+      expect(after.drift).toEqual([]);
+    }, 60_000);
+  }
 
   it('repairs one item under a concurrent live update: the stale write fails its condition, is re-read and retried; later live records add on top, earlier ones are skipped', async () => {
     // Prepare: the same item in the shadow (records 1..7 of one shard) and live (records 1..3), written by the consumer's own adapter.

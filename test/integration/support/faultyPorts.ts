@@ -1,3 +1,4 @@
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BatchPorts } from '../../../lambdas/aggregator/processBatch';
 
 /** The consumer process died: nothing after this point of the invocation happens. */
@@ -28,7 +29,42 @@ export type WriteFault =
  * seen-id records, leaderboard offers, quarantine puts, checkpoint
  * advances, dimension admissions and distinct-count sketch merges.
  */
-export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: BatchPorts; crashed: () => boolean } {
+/**
+ * Where a store's own DynamoDB requests pass, so that a fault reaches each
+ * write inside one port call: a cell page store writes a page and then the
+ * window's per-key items within one `applyMany`.
+ */
+export interface RequestGate {
+  current: { write<T>(perform: () => Promise<T>): Promise<T>; read<T>(perform: () => Promise<T>): Promise<T> };
+}
+
+const OPEN = { write: <T>(perform: () => Promise<T>) => perform(), read: <T>(perform: () => Promise<T>) => perform() };
+
+/** A gate that lets everything through until {@link withWriteFault} sets it. */
+export function openGate(): RequestGate {
+  return { current: OPEN };
+}
+
+/** Lets the gate's writes through again after a faulty invocation. */
+export function reopen(gate: RequestGate): void {
+  gate.current = OPEN;
+}
+
+/** The client with every request through `gate`: PutItem, UpdateItem and DeleteItem as writes, the rest as reads. */
+export function gatedDynamo(client: DynamoDBClient, gate: RequestGate): DynamoDBClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: Parameters<DynamoDBClient['send']>[0]) => {
+        const isWrite = command instanceof PutItemCommand || command instanceof UpdateItemCommand || command instanceof DeleteItemCommand;
+        const perform = () => target.send(command as never);
+        return isWrite ? gate.current.write(perform) : gate.current.read(perform);
+      };
+    },
+  });
+}
+
+export function withWriteFault(ports: BatchPorts, fault: WriteFault, gate?: RequestGate): { ports: BatchPorts; crashed: () => boolean } {
   let writes = 0;
   let dead = false;
   const guardRead = async <T>(read: () => Promise<T>): Promise<T> => {
@@ -45,12 +81,12 @@ export function withWriteFault(ports: BatchPorts, fault: WriteFault): { ports: B
     throw new SimulatedCrash();
   };
   const { aggregates, checkpoints, quarantine, claims, seenIds, topKeys, dimensions, distinct } = ports;
+  if (gate) gate.current = { write, read: guardRead };
   return {
     crashed: () => dead,
     ports: {
-      aggregates: {
-        apply: (delta) => write(() => aggregates.apply(delta)),
-      },
+      // A store whose requests pass the gate counts each of its writes there.
+      aggregates: gate ? aggregates : { apply: (delta) => write(() => aggregates.apply(delta)) },
       checkpoints: {
         read: (shardId) => guardRead(() => checkpoints.read(shardId)),
         advance: (checkpoint) => write(() => checkpoints.advance(checkpoint)),

@@ -1,7 +1,8 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
-import { isDistinctSketchPk, isQuantileBinAttribute, isTopKeysPk } from '../../../core';
+import { isCellPagePk, isDistinctSketchPk, isQuantileBinAttribute, isTopKeysPk } from '../../../core';
+import { pageCellItems } from '../../../lambdas/aggregator/store/readCells';
 import { boardFromItem } from '../../../lambdas/aggregator/store/DynamoTopKeysStore';
 import type { AggregateRow } from './expectedAggregates';
 
@@ -13,12 +14,13 @@ export async function scanAggregates(client: DynamoDBClient, tableName: string):
     const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
     for (const item of page.Items ?? []) {
       if (isTopKeysPk(item.pk.S!) || isDistinctSketchPk(item.pk.S!)) continue;
-      rows.set(`${item.pk.S}|${item.sk.S}`, {
-        count: Number(item.count.N),
-        sum: item.sum.N!,
-        min: Number(item.min.N),
-        max: Number(item.max.N),
-      });
+      // A page's cells read as the per-key items they stand for (core/cellPages.ts).
+      for (const cell of isCellPagePk(item.pk.S!) ? pageCellItems(item) : [item]) {
+        const id = `${cell.pk!.S}|${cell.sk!.S}`;
+        // The layout's invariant: a key's cell of a window is in its page or its own item, never both.
+        if (rows.has(id)) throw new Error(`cell ${id} is both in a page and in a per-key item`);
+        rows.set(id, { count: Number(cell.count!.N), sum: cell.sum!.N!, min: Number(cell.min!.N), max: Number(cell.max!.N) });
+      }
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

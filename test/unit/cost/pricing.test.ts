@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemSizeBytes, numberSizeBytes } from '../../../bench/cost/itemSize';
+import { itemSizeBytes, numberSizeBytes } from '../../../lambdas/aggregator/store/itemSize';
 import { indexWriteUnits, readUnitsForBytes, tableWriteUnits, type IndexLayout } from '../../../bench/cost/pricing';
 
 /** An item of exactly `bytes` bytes: "pk" (2) + a string of bytes - 2. */

@@ -48,15 +48,18 @@ describe('the dashboard API Lambda', () => {
     dynamo.on(BatchGetItemCommand).resolves({
       Responses: {
         aggregates: [
+          // '/a' is in the window's cell page, '/b' has an item of its own (core/cellPages.ts).
           {
-            key: { S: '/a' },
+            pk: { S: '#pg#page_view#1m' },
+            sk: { S: '2026-11-26T12:00:00.000Z' },
+            type: { S: 'page_view' },
+            granularity: { S: '1m' },
             windowStart: { S: '2026-11-26T12:00:00.000Z' },
-            count: { N: '3' },
-            sum: { N: '3' },
-            min: { N: '1' },
-            max: { N: '1' },
+            cells: { M: { '/a': { L: [{ N: '3' }, { N: '3' }, { N: '1' }, { N: '1' }] } } },
           },
           {
+            pk: { S: 'page_view#1m#/b' },
+            sk: { S: '2026-11-26T12:00:00.000Z' },
             key: { S: '/b' },
             windowStart: { S: '2026-11-26T12:00:00.000Z' },
             count: { N: '5' },

@@ -41,6 +41,8 @@ describe('DashboardReader and the declared measures', () => {
       Responses: {
         aggregates: [
           {
+            pk: { S: 'page_view#1m#/a' },
+            sk: { S: '1970-01-01T00:00:00.000Z' },
             key: { S: '/a' },
             windowStart: { S: '2026-11-26T12:00:00.000Z' },
             count: { N: '3' },

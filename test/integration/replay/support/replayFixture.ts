@@ -10,7 +10,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AggregatorConfig } from '../../../../lambdas/aggregator/config';
 import { parseGranularities } from '../../../../core';
 import type { BatchPorts } from '../../../../lambdas/aggregator/processBatch';
-import { DynamoAggregateStore } from '../../../../lambdas/aggregator/store/DynamoAggregateStore';
+import { aggregateStore } from '../../../../lambdas/aggregator/store/createBatchPorts';
 import { DynamoCheckpointStore } from '../../../../lambdas/aggregator/store/DynamoCheckpointStore';
 import { DynamoClaimStore } from '../../../../lambdas/aggregator/store/DynamoClaimStore';
 import { S3QuarantineSink } from '../../../../lambdas/aggregator/store/S3QuarantineSink';
@@ -51,8 +51,8 @@ export interface TestStack {
   readonly aggregatesTable: string;
   readonly checkpointTable: string;
   readonly quarantineBucket: string;
-  /** The live consumer's ports, as the handler builds them. */
-  livePorts(consumerName?: string): BatchPorts;
+  /** The live consumer's ports, as the handler builds them; `pageBudgetBytes` 0: per-key items only (core/cellPages.ts). */
+  livePorts(consumerName?: string, pageBudgetBytes?: number): BatchPorts;
 }
 
 let counter = 0;
@@ -82,8 +82,8 @@ export async function createTestStack(
     aggregatesTable,
     checkpointTable,
     quarantineBucket,
-    livePorts: (consumerName = 'aggregator') => ({
-      aggregates: new DynamoAggregateStore(clients.dynamo, aggregatesTable),
+    livePorts: (consumerName = 'aggregator', pageBudgetBytes = 0) => ({
+      aggregates: aggregateStore(clients.dynamo, { ...liveConfig(consumerName), pageBudgetBytes }, aggregatesTable),
       checkpoints: new DynamoCheckpointStore(clients.dynamo, checkpointTable, consumerName),
       quarantine: new S3QuarantineSink(clients.s3, quarantineBucket, consumerName),
       claims: new DynamoClaimStore(clients.dynamo, checkpointTable, consumerName),
