@@ -117,6 +117,7 @@ export class StreamtallyStack extends Stack {
         [ConsumerEnv.dedupProducerIds]: String(config.dedupProducerIds),
         [ConsumerEnv.parallelizationFactor]: String(config.parallelizationFactor),
         [ConsumerEnv.topKeysDepth]: String(config.topKeysDepth),
+        [ConsumerEnv.pageBudgetBytes]: String(config.pageBudgetBytes),
         // Absent when nothing is declared: the consumer then keeps count, sum, min and max only.
         ...(measuresJson === undefined ? {} : { [ConsumerEnv.measures]: measuresJson }),
         POWERTOOLS_SERVICE_NAME: consumerName,

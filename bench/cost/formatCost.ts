@@ -42,6 +42,13 @@ export function formatCost(result: CostResult): string {
   lines.push(
     `  ratio to the Powertools way (write units per event), zipf 1 shard dedup on: ${result.ratioToPowertools.headline.toFixed(3)}`,
   );
+  lines.push('  per-key items only (PAGE_BUDGET_BYTES=0, the layout before cell pages), dedup on; ratio = cell pages ÷ per-key:');
+  for (const [workload, byShards] of Object.entries(result.perKeyLayout)) {
+    for (const [shards, figures] of Object.entries(byShards)) {
+      const ratio = result.ratioToPerKeyLayout[workload as keyof CostResult['ratioToPerKeyLayout']][shards]!;
+      lines.push(`${row(`${workload} ${shards} shard per-key`, figures)}  (ratio ${ratio.toFixed(3)})`);
+    }
+  }
   lines.push(
     `  batch-size sweep, 1 shard, dedup on, ${result.batchSizeSweep.eventsPerRun} records per run, the first ${result.batchSizeSweep.warmupRecords} unpriced:`,
   );

@@ -24,6 +24,8 @@ export const COST_WORKLOADS = {
 export type CostWorkload = keyof typeof COST_WORKLOADS;
 
 export const COST_SHARDS = [1, 4] as const;
+/** The consumer's environment without cell pages: the layout they replaced, priced beside them. */
+const PER_KEY_LAYOUT = { PAGE_BUDGET_BYTES: '0' } as const;
 /** A realistic share of producer retries (same id re-sent), so dedup has work to do. */
 const PRODUCER_RETRY_RATE = 0.01;
 const BATCH_SIZE = 500;
@@ -67,6 +69,14 @@ export interface CostResult {
    * workload, shards and dedup; `headline` is zipf, 1 shard, dedup on.
    */
   readonly ratioToPowertools: { readonly headline: number } & Record<CostWorkload, Record<string, { on: number; off: number }>>;
+  /**
+   * The same runs (dedup on) with cell pages turned off (`PAGE_BUDGET_BYTES=0`):
+   * one item per (type, key, granularity, window), the layout before cell
+   * pages, priced in the same run: `perKeyLayout.<workload>.<shards>`.
+   */
+  readonly perKeyLayout: Record<CostWorkload, Record<string, CostRun>>;
+  /** `runs.<workload>.<shards>.on` ÷ `perKeyLayout.<workload>.<shards>` in write units per event. */
+  readonly ratioToPerKeyLayout: Record<CostWorkload, Record<string, number>>;
   /** The batching trade, 1 shard, dedup on: `batchSizeSweep.<workload>.<batch size>`. */
   readonly batchSizeSweep: BatchSizeSweep;
   /** What the declared measures add: the same events with and without them. */
@@ -136,6 +146,8 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
   meter.attach(emulators.dynamo);
   try {
     const runs = {} as CostResult['runs'];
+    const perKeyLayout = {} as CostResult['perKeyLayout'];
+    const ratioToPerKeyLayout = {} as CostResult['ratioToPerKeyLayout'];
     const powertools = {} as CostResult['powertools'];
     for (const name of Object.keys(COST_WORKLOADS) as CostWorkload[]) {
       const workload = generateWorkload({
@@ -147,6 +159,8 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
       });
       const nowMs = workload.lastArrivalMs + 1_000;
       runs[name] = {};
+      perKeyLayout[name] = {};
+      ratioToPerKeyLayout[name] = {};
       for (const shards of COST_SHARDS) {
         const batches = splitToShards(workload.batches, shards, BATCH_SIZE);
         const pair = {} as { on: CostRun; off: CostRun };
@@ -162,6 +176,10 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
           );
         }
         runs[name][String(shards)] = pair;
+        progress(`cost: ${name}, ${shards} shard(s), dedup on, per-key items only (no cell pages): ${batches.length} batches`);
+        const perKey = await priceConsumerRun(emulators, meter, batches, true, nowMs, `${name}-${shards}-perkey`, 0, PER_KEY_LAYOUT);
+        perKeyLayout[name][String(shards)] = perKey;
+        ratioToPerKeyLayout[name][String(shards)] = pair.on.writeUnitsPerEvent / perKey.writeUnitsPerEvent;
       }
       progress(`cost: ${name}, the Powertools way over ${Math.min(powertoolsEvents, events)} records`);
       const firstRecords = workload.batches.slice(0, Math.ceil(powertoolsEvents / BATCH_SIZE));
@@ -187,6 +205,8 @@ export async function measureCost(options: MeasureCostOptions = {}): Promise<Cos
       runs,
       powertools,
       ratioToPowertools,
+      perKeyLayout,
+      ratioToPerKeyLayout,
       batchSizeSweep,
       measures,
     };

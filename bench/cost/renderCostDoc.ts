@@ -36,6 +36,11 @@ export function renderCostDoc(result: CostResult, generatedAt: string, stack: De
         );
       }
     }
+    for (const [shards, figures] of Object.entries(result.perKeyLayout[workload as keyof CostResult['perKeyLayout']] ?? {})) {
+      rows.push(
+        `| per-key items only (before cell pages), ${workload}, ${shards} shard(s), dedup on | ${figures.writeUnitsPerEvent.toFixed(3)} | ${figures.readUnitsPerEvent.toFixed(3)} | ${RATES.map((rate) => money(dynamoMonth(figures, rate))).join(' | ')} |`,
+      );
+    }
     const powertools = result.powertools[workload as keyof CostResult['powertools']];
     rows.push(
       `| Powertools way, ${workload} | ${powertools.writeUnitsPerEvent.toFixed(3)} | ${powertools.readUnitsPerEvent.toFixed(3)} | ${RATES.map((rate) => money(dynamoMonth(powertools, rate))).join(' | ')} |`,

@@ -39,6 +39,12 @@ export interface StreamtallyConfig {
   readonly dedupProducerIds: boolean;
   /** Keys kept on each window's top-keys leaderboard: the largest N `query --top N` answers (1–1000). @default 100 */
   readonly topKeysDepth: number;
+  /**
+   * Bytes a window's cell page may reach: the window's first keys share one item
+   * and one write per batch; its further keys get an item each (docs/cost.md).
+   * 0 keeps an item per key only (0, or 256–65536). @default 4096
+   */
+  readonly pageBudgetBytes: number;
   /** Most records per invocation of the consumer. @default 500 */
   readonly batchSize: number;
   /** How long Lambda gathers records before invoking, in seconds (0–300). @default 1 */
@@ -113,6 +119,7 @@ const DEFAULTS = {
   maxClockSkewMs: 300_000,
   dedupProducerIds: true,
   topKeysDepth: 100,
+  pageBudgetBytes: 4_096,
   batchSize: 500,
   maxBatchingWindowSeconds: 1,
   parallelizationFactor: 1,
@@ -140,6 +147,7 @@ const FIELD_KINDS: { readonly [K in keyof StreamtallyConfig]-?: FieldKind } = {
   maxClockSkewMs: 'integer',
   dedupProducerIds: 'boolean',
   topKeysDepth: 'integer',
+  pageBudgetBytes: 'integer',
   batchSize: 'integer',
   maxBatchingWindowSeconds: 'integer',
   parallelizationFactor: 'integer',
@@ -191,6 +199,10 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('topKeysDepth', merged.topKeysDepth, 1, 1_000);
+  // A page is rewritten whole by every batch that touches it: past 64 KB that costs more than items per key.
+  if (merged.pageBudgetBytes !== 0 && !(merged.pageBudgetBytes >= 256 && merged.pageBudgetBytes <= 65_536)) {
+    throw new StreamtallyConfigError(`pageBudgetBytes must be 0 (an item per key) or from 256 to 65536, got ${merged.pageBudgetBytes}`);
+  }
   inRange('batchSize', merged.batchSize, 1, 10_000);
   inRange('maxBatchingWindowSeconds', merged.maxBatchingWindowSeconds, 0, 300);
   inRange('parallelizationFactor', merged.parallelizationFactor, 1, 10);

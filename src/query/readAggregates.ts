@@ -12,7 +12,7 @@ import {
   isQuantileBinAttribute,
   MeasureAttributes as M,
 } from '../../core';
-import { cellPageKey, PageAttributes } from '../../lambdas/aggregator/store/cellPageItem';
+import { cellPageKey } from '../../lambdas/aggregator/store/cellPageItem';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { batchGetItems, cellsOf, pageCellItems, readCells } from '../../lambdas/aggregator/store/readCells';
 import { TopKeysDepthError } from './errors';
@@ -87,21 +87,11 @@ export function readKeyWindowPages(
     {
       TableName: table,
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-      // Only this key's cell of each page; a page without it comes back without `cells`.
-      ProjectionExpression: '#pk, #sk, #type, #gran, #ws, #qd, #cells.#key',
-      ExpressionAttributeNames: {
-        '#pk': A.pk,
-        '#sk': A.sk,
-        '#type': A.type,
-        '#gran': A.granularity,
-        '#ws': A.windowStart,
-        '#qd': M.distinctFields,
-        '#cells': PageAttributes.cells,
-        '#key': query.key,
-      },
+      ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
       ExpressionAttributeValues: { ':pk': { S: cellPagePk(query.type, query.granularity) }, ...range },
     },
-    pageCellItems,
+    // Only this key's cell of each page (a Query is billed by the pages' size whatever it returns).
+    (page) => pageCellItems(page).filter((cell) => cell[A.key]?.S === query.key),
   );
   return mergeByWindow(perKey, paged);
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { AggregateAttributes as A, cellPagePk, highWaterAttribute, windowSk } from '../../core';
-import { PageAttributes } from '../../lambdas/aggregator/store/cellPageItem';
+import { PageAttributes, readCell } from '../../lambdas/aggregator/store/cellPageItem';
 import type { AggregateItem } from './AggregateItem';
 import { DriftKind, type Drift } from './compareAggregates';
 import { isAheadOfReplay, raisedHighWater, repairItem, RepairOutcome, type RepairContext } from './repairItem';
@@ -41,17 +41,17 @@ export async function repairPageWindow(context: RepairContext, drifts: readonly 
       break;
     }
     const page: Record<string, AttributeValue> = Item ? { ...Item } : newPage(key, first);
-    const cells: Record<string, AttributeValue> = { ...(page[PageAttributes.cells]?.M ?? {}) };
+    const cells = new Map((page[PageAttributes.cells]?.L ?? []).map((entry) => [readCell(entry).key, entry]));
     for (const drift of fixes) {
-      if (drift.shadow) cells[drift.key] = cellOf(drift.shadow);
-      else delete cells[drift.key];
+      if (drift.shadow) cells.set(drift.key, cellOf(drift.key, drift.shadow));
+      else cells.delete(drift.key);
       for (const [shardId, mark] of Object.entries(
         raisedHighWater(drift.shadow ?? drift.live!, { highWater: marksOf(page) } as AggregateItem),
       )) {
         page[highWaterAttribute(shardId)] = { S: mark };
       }
     }
-    page[PageAttributes.cells] = { M: cells };
+    page[PageAttributes.cells] = { L: [...cells.values()] };
     if (missing.length > 0) page[PageAttributes.full] = { BOOL: true };
     const version = Number(Item?.[PageAttributes.version]?.N ?? 0);
     page[PageAttributes.version] = { N: String(version + 1) };
@@ -104,8 +104,8 @@ function newPage(key: { pk: AttributeValue; sk: AttributeValue }, drift: Drift):
   };
 }
 
-/** A page cell from the replay's item: [count, sum, min, max], a stat it lacks as NULL. */
-function cellOf(item: AggregateItem): AttributeValue {
+/** A page cell from the replay's item: [key, count, sum, min, max], a stat it lacks as NULL. */
+function cellOf(key: string, item: AggregateItem): AttributeValue {
   const number = (text: string | undefined): AttributeValue => (text === undefined ? { NULL: true } : { N: text });
-  return { L: [number(item.count ?? '0'), number(item.sum), number(item.min), number(item.max)] };
+  return { L: [{ S: key }, number(item.count ?? '0'), number(item.sum), number(item.min), number(item.max)] };
 }

@@ -2,7 +2,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { readTopKeys, readWindowKeys } from '../../src/query/readAggregates';
+import { readKeyWindows, readTopKeys, readWindowKeys } from '../../src/query/readAggregates';
 import { tablesFromTemplate } from '../../src/local/template/tablesFromTemplate';
 import { dynamoClient, s3Client } from '../support/clients';
 import { outputLogicalId, synthesizedTemplate } from '../support/synthesizedTemplate';
@@ -121,6 +121,37 @@ describe('the aggregator handler, bundled config from its environment, against d
       QuarantinedInvalid: 1,
       AggregateItemsWritten: 9,
     });
+  });
+
+  it('keeps keys named like members of Object.prototype in the window page, on the leaderboard and in every read', async () => {
+    // Prepare: the SDK builds a Map attribute's entries as object properties, where `__proto__` is no property at all.
+    const shard = 'shardId-000000000002';
+    const keys = ['__proto__', '__proto__', '__proto__', 'constructor', 'constructor', 'toString'];
+    const records = keys.map((key, i) =>
+      kinesisRecord(shard, String(300 + i), { id: `p${i}`, type: 'search', key, ts: new Date(MINUTE + i * 1000).toISOString() }, key),
+    );
+
+    // Act
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+
+    // Assess: each read finds the three keys with their counts.
+    const aggregates = await scanAggregates(dynamo, aggregatesTable);
+    expect(aggregates.get('search#1m#__proto__|2026-11-26T12:34:00.000Z')).toEqual({ count: 3, sum: '3', min: 1, max: 1 });
+    expect(aggregates.get('search#1m#constructor|2026-11-26T12:34:00.000Z')).toEqual({ count: 2, sum: '2', min: 1, max: 1 });
+    const top = await readTopKeys(dynamo, aggregatesTable, { type: 'search', granularity: '1m', windowStartMs: MINUTE, limit: 3 });
+    expect(top.map((row) => [row.key, row.count])).toEqual([
+      ['__proto__', 3],
+      ['constructor', 2],
+      ['toString', 1],
+    ]);
+    const series = await readKeyWindows(dynamo, aggregatesTable, {
+      type: 'search',
+      granularity: '1h',
+      key: '__proto__',
+      fromWindowMs: MINUTE - 34 * 60_000,
+      toWindowMs: MINUTE,
+    });
+    expect(series.map((row) => [row.windowStart, row.count])).toEqual([['2026-11-26T12:00:00.000Z', 3]]);
   });
 
   it('is a no-op when Lambda re-delivers a batch it already applied', async () => {

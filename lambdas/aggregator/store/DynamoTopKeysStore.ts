@@ -58,7 +58,8 @@ export class DynamoTopKeysStore implements TopKeysStore {
               // aggregate items tell them by those, and a leaderboard is none.
               ...key,
               depth: { N: String(this.depth) },
-              top: { M: Object.fromEntries(merged.entries.map((entry) => [entry.key, { N: String(entry.count) }])) },
+              // A List of [key, count]: as a Map's entry the key `__proto__` would be lost by the AWS SDK.
+              top: { L: merged.entries.map((entry) => ({ L: [{ S: entry.key }, { N: String(entry.count) }] })) },
               version: { N: String(version) },
               expiresAt: { N: String(offer.expiresAtSec) },
             },
@@ -86,7 +87,11 @@ export class DynamoTopKeysStore implements TopKeysStore {
 
 /** Reads a leaderboard item: its version and entries in rank order. Shared with the CLI's `query --top`. */
 export function boardFromItem(item: Record<string, AttributeValue>): Board & { readonly depth: number } {
-  const entries = Object.entries(item.top?.M ?? {}).map(([key, value]) => ({ key, count: Number(value.N) }));
+  // A board written before the List form holds a Map of key → count.
+  const entries =
+    item.top?.L !== undefined
+      ? item.top.L.map((entry) => ({ key: entry.L?.[0]?.S ?? '', count: Number(entry.L?.[1]?.N ?? 0) }))
+      : Object.entries(item.top?.M ?? {}).map(([key, value]) => ({ key, count: Number(value.N) }));
   return {
     version: Number(item.version?.N ?? 0),
     depth: Number(item.depth?.N ?? 0),

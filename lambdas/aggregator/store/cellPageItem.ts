@@ -15,12 +15,13 @@ import { itemSizeBytes, valueSizeBytes, type DynamoItem } from './itemSize';
  * A cell page as a DynamoDB item (core/cellPages.ts):
  * - `pk` = `#pg#<type>#<granularity>`, `sk` = the window start;
  * - `type`, `granularity`, `windowStart`, `expiresAt` as on a per-key item;
- * - `cells`: a Map of key → List [count, sum, min, max], a stat the type does
- *   not keep as NULL (docs/measures.md);
+ * - `cells`: a List of [key, count, sum, min, max], a stat the type does not
+ *   keep as NULL (docs/measures.md);
  * - `hw#<shardId>` per shard, `full` once the page takes no new key, `v` the
  *   version every write is conditioned on, `qd` the type's distinct fields.
- * A Map rather than a packed string so the page reads as what it is in the
- * console and in an export; it costs about 8 bytes a cell more.
+ * A List, not a Map keyed by the event keys: the AWS SDK builds a Map's
+ * entries as properties of a plain object, where the key `__proto__` sets the
+ * object's prototype instead and the cell is silently lost, on write and on read.
  */
 export const PageAttributes = {
   cells: 'cells',
@@ -50,10 +51,11 @@ export function cellPageKey(type: string, granularity: string, windowStartMs: nu
 
 const NULL: AttributeValue = { NULL: true };
 
-/** A cell as its List value. */
-export function cellValue(cell: PageCell, stats: PageStats): AttributeValue {
+/** A cell as its List entry: [key, count, sum, min, max]. */
+export function cellValue(key: string, cell: PageCell, stats: PageStats): AttributeValue {
   return {
     L: [
+      { S: key },
       { N: String(cell.count) },
       stats.sum ? { N: nanosToDecimalString(cell.sumNanos) } : NULL,
       stats.min ? { N: String(cell.min) } : NULL,
@@ -62,21 +64,20 @@ export function cellValue(cell: PageCell, stats: PageStats): AttributeValue {
   };
 }
 
-/** The bytes a cell adds to its page: its Map entry (1 byte, the key, the List). */
+/** The bytes a cell adds to its page: its List entry (1 byte) and the entry itself. */
 export function cellBytes(key: string, cell: PageCell, stats: PageStats): number {
-  return 1 + Buffer.byteLength(key, 'utf8') + valueSizeBytes(cellValue(cell, stats));
+  return 1 + valueSizeBytes(cellValue(key, cell, stats));
 }
 
 export function pageToItem(page: CellPage, identity: PageIdentity, stats: PageStats): DynamoItem {
-  // fromEntries defines each key as its own property: assigning would make `__proto__` the object's prototype.
-  const cells: Record<string, AttributeValue> = Object.fromEntries([...page.cells].map(([key, cell]) => [key, cellValue(cell, stats)]));
+  const cells = [...page.cells].map(([key, cell]) => cellValue(key, cell, stats));
   const item: DynamoItem = {
     ...cellPageKey(identity.type, identity.granularity, identity.windowStartMs),
     type: { S: identity.type },
     granularity: { S: identity.granularity },
     windowStart: { S: windowSk(identity.windowStartMs) },
     expiresAt: { N: String(identity.expiresAtSec) },
-    [PageAttributes.cells]: { M: cells },
+    [PageAttributes.cells]: { L: cells },
     [PageAttributes.version]: { N: String(page.version) },
   };
   if (page.full) item[PageAttributes.full] = { BOOL: true };
@@ -95,8 +96,7 @@ const HW_PREFIX = highWaterAttribute('');
 /** A page as the writer plans with it; a stat the page does not keep reads as 0. */
 export function pageFromItem(item: DynamoItem): CellPage {
   const cells = new Map<string, PageCell>();
-  for (const [key, value] of Object.entries(item[PageAttributes.cells]?.M ?? {})) {
-    const cell = readCell(value);
+  for (const [key, cell] of cellsOfPageItem(item)) {
     cells.set(key, {
       count: cell.count,
       sumNanos: cell.sum === undefined ? 0n : decimalStringToNanos(cell.sum)!,
@@ -119,19 +119,26 @@ export interface StoredCell {
   readonly max?: number;
 }
 
-export function readCell(value: AttributeValue): StoredCell {
-  const [count, sum, min, max] = value.L ?? [];
+/** One List entry of `cells`: its key and stats. */
+export function readCell(value: AttributeValue): { readonly key: string; readonly cell: StoredCell } {
+  const [key, count, sum, min, max] = value.L ?? [];
   return {
-    count: Number(count?.N ?? 0),
-    ...(sum?.N !== undefined ? { sum: sum.N } : {}),
-    ...(min?.N !== undefined ? { min: Number(min.N) } : {}),
-    ...(max?.N !== undefined ? { max: Number(max.N) } : {}),
+    key: key?.S ?? '',
+    cell: {
+      count: Number(count?.N ?? 0),
+      ...(sum?.N !== undefined ? { sum: sum.N } : {}),
+      ...(min?.N !== undefined ? { min: Number(min.N) } : {}),
+      ...(max?.N !== undefined ? { max: Number(max.N) } : {}),
+    },
   };
 }
 
 /** Every cell of a page item by key, for readers. */
 export function cellsOfPageItem(item: DynamoItem): Map<string, StoredCell> {
   const cells = new Map<string, StoredCell>();
-  for (const [key, value] of Object.entries(item[PageAttributes.cells]?.M ?? {})) cells.set(key, readCell(value));
+  for (const value of item[PageAttributes.cells]?.L ?? []) {
+    const { key, cell } = readCell(value);
+    cells.set(key, cell);
+  }
   return cells;
 }

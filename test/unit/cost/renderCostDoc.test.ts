@@ -45,6 +45,8 @@ describe('renderCostDoc', () => {
         zipf: { '1': { on: 0.4, off: 0.2 } },
         tail: { '1': { on: 0.4, off: 0.2 } },
       },
+      perKeyLayout: { hot: { '1': run(4) }, zipf: { '1': run(4) }, tail: { '1': run(4) } },
+      ratioToPerKeyLayout: { hot: { '1': 0.5 }, zipf: { '1': 0.5 }, tail: { '1': 0.5 } },
       batchSizeSweep: {
         eventsPerRun: 20_000,
         warmupRecords: 5_000,
@@ -65,6 +67,10 @@ describe('renderCostDoc', () => {
     // Assess: 2 units × 100 events/s × 2,592,000 s × $0.625 per million = $324; × 10 and × 100 at the other rates.
     expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
+    // The layout before cell pages, from the same run: 4 units per event.
+    expect(doc).toContain(
+      '| per-key items only (before cell pages), zipf, 1 shard(s), dedup on | 4.000 | 0.000 | $648 | $6,480 | $64,800 |',
+    );
     expect(doc).toContain('not found');
     // The measures: 3 units per event with them, 2 without, priced alike.
     expect(doc).toContain('| measures declared | 3.000 | 0.000 | $486 | $4,860 | $48,600 |');

@@ -55,7 +55,7 @@ describe('the dashboard API Lambda', () => {
             type: { S: 'page_view' },
             granularity: { S: '1m' },
             windowStart: { S: '2026-11-26T12:00:00.000Z' },
-            cells: { M: { '/a': { L: [{ N: '3' }, { N: '3' }, { N: '1' }, { N: '1' }] } } },
+            cells: { L: [{ L: [{ S: '/a' }, { N: '3' }, { N: '3' }, { N: '1' }, { N: '1' }] }] },
           },
           {
             pk: { S: 'page_view#1m#/b' },

@@ -1,4 +1,11 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { aggregatePk, cellPagePk, windowPk, windowSk } from '../../../../core';
 
 /** How the live consumer lays out its cells (core/cellPages.ts): per-key items only, or cell pages. */
@@ -71,22 +78,30 @@ export function driftInjector(dynamo: DynamoDBClient, table: string, pages: bool
       },
     };
   }
-  const update = async (cell: CellAddress, expression: string, values: Record<string, { N: string } | { L: { N: string }[] }>) => {
+  // A page cell is an entry [key, count, sum, min, max] of the List `cells`: found by its key, changed by its place.
+  const update = async (cell: CellAddress, expression: (index: number) => string, values: Record<string, AttributeValue>) => {
+    const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: pageKey(cell), ConsistentRead: true }));
+    const entries = Item?.cells?.L ?? [];
+    const found = entries.findIndex((entry) => entry.L?.[0]?.S === cell.key);
+    const index = found === -1 ? entries.length : found;
     await dynamo.send(
       new UpdateItemCommand({
         TableName: table,
         Key: pageKey(cell),
-        UpdateExpression: `${expression} ADD #v :one`,
-        ConditionExpression: expression.startsWith('SET #cells.#k =') ? 'attribute_exists(pk)' : 'attribute_exists(#cells.#k)',
-        ExpressionAttributeNames: { '#cells': 'cells', '#k': cell.key, '#v': 'v' },
-        ExpressionAttributeValues: { ':one': { N: '1' }, ...values },
+        UpdateExpression: `${expression(index)} ADD #v :one`,
+        ConditionExpression: '#v = :read',
+        ExpressionAttributeNames: { '#cells': 'cells', '#v': 'v' },
+        ExpressionAttributeValues: { ':one': { N: '1' }, ':read': Item!.v!, ...values },
       }),
     );
   };
   return {
-    remove: (cell) => update(cell, 'REMOVE #cells.#k', {}),
-    add: (cell, n) => update(cell, 'SET #cells.#k[0] = #cells.#k[0] + :n, #cells.#k[1] = #cells.#k[1] + :n', { ':n': { N: String(n) } }),
+    remove: (cell) => update(cell, (i) => `REMOVE #cells[${i}]`, {}),
+    add: (cell, n) =>
+      update(cell, (i) => `SET #cells[${i}][1] = #cells[${i}][1] + :n, #cells[${i}][2] = #cells[${i}][2] + :n`, { ':n': { N: String(n) } }),
     putGhost: (cell, count) =>
-      update(cell, 'SET #cells.#k = :cell', { ':cell': { L: [{ N: String(count) }, { N: String(count) }, { N: '1' }, { N: '1' }] } }),
+      update(cell, () => 'SET #cells = list_append(#cells, :cell)', {
+        ':cell': { L: [{ L: [{ S: cell.key }, { N: String(count) }, { N: String(count) }, { N: '1' }, { N: '1' }] }] },
+      }),
   };
 }
