@@ -241,7 +241,8 @@ async function processShard(
   const statesAfter: (AggregateState | undefined)[] | undefined = measures.alerts.length > 0 ? new Array(deltas.length) : undefined;
   const onApplied = (_delta: ItemDelta, result: number | AggregateState | undefined | void, index: number): void => {
     if (typeof result === 'object') {
-      countsAfter[index] = result.count;
+      // A page cell is ranked from its page by readers: no leaderboard offer.
+      countsAfter[index] = result.onPage ? undefined : result.count;
       if (statesAfter !== undefined) statesAfter[index] = result;
     } else countsAfter[index] = result ?? undefined;
   };

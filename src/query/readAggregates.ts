@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   AggregateAttributes as A,
   AggregateIndexes,
@@ -12,7 +12,7 @@ import {
   isQuantileBinAttribute,
   MeasureAttributes as M,
 } from '../../core';
-import { cellPageKey } from '../../lambdas/aggregator/store/cellPageItem';
+import { cellPageKey, cellsOfPageItem, PageAttributes } from '../../lambdas/aggregator/store/cellPageItem';
 import { boardFromItem } from '../../lambdas/aggregator/store/DynamoTopKeysStore';
 import { batchGetItems, cellsOf, pageCellItems, readCells } from '../../lambdas/aggregator/store/readCells';
 import { TopKeysDepthError } from './errors';
@@ -141,25 +141,36 @@ function addCells(a: AggregateCell, b: AggregateCell): AggregateCell {
 }
 
 /**
- * The top `limit` keys of one window, highest count first (ties by key), from
- * the window's leaderboard: one GetItem, then the items themselves for their
- * sums, minima and maxima.
+ * The top `limit` keys of one window, highest count first (ties by key): the
+ * window's cell page holds its first keys with their counts, and its
+ * leaderboard the top keys of those with items of their own (core/cellPages.ts):
+ * one BatchGetItem for both, the ranking of the two together, then the cells.
+ * A page not full holds every key of its window, so any `limit` is answered;
+ * otherwise `limit` may not exceed the board's depth.
  */
 export async function readTopKeys(
   dynamo: DynamoDBClient,
   table: string,
   query: { type: string; granularity: string; windowStartMs: number; limit: number },
 ): Promise<AggregateCell[]> {
-  const { Item } = await dynamo.send(
-    new GetItemCommand({
-      TableName: table,
-      Key: { pk: { S: topKeysPk(query.type, query.granularity) }, sk: { S: windowSk(query.windowStartMs) } },
-    }),
-  );
-  if (!Item) return [];
-  const board = boardFromItem(Item);
-  if (query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
-  const keys = board.entries.slice(0, query.limit).map((entry) => entry.key);
+  const boardKey = { pk: { S: topKeysPk(query.type, query.granularity) }, sk: { S: windowSk(query.windowStartMs) } };
+  const pageKey = cellPageKey(query.type, query.granularity, query.windowStartMs);
+  const found = await batchGetItems(dynamo, table, [boardKey, pageKey]);
+  const boardItem = found.find((item) => item[A.pk]?.S === boardKey.pk.S);
+  const page = found.find((item) => item[A.pk]?.S === pageKey.pk.S);
+  if (!boardItem && !page) return [];
+  const board = boardItem ? boardFromItem(boardItem) : undefined;
+  const pageHoldsAll = page !== undefined && page[PageAttributes.full]?.BOOL !== true;
+  if (board && !pageHoldsAll && query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
+  // Counts only grow: where both name a key, the larger count is the later one.
+  const counts = new Map<string, number>();
+  for (const entry of board?.entries ?? []) counts.set(entry.key, entry.count);
+  for (const [key, cell] of page ? cellsOfPageItem(page) : []) counts.set(key, Math.max(cell.count, counts.get(key) ?? 0));
+  const keys = [...counts]
+    .map(([key, count]) => ({ key, count }))
+    .sort(compareKeyCounts)
+    .slice(0, query.limit)
+    .map((entry) => entry.key);
   const cells = await readCells(
     dynamo,
     table,

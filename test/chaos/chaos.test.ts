@@ -150,13 +150,14 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       const stack = await startChaosStack(assembly, project.root, {
         functionEndpoints: async (endpoints) => {
           proxy = await AwsFaultProxy.start('dynamodb', endpoints.dynamodb, (operation): AwsFault => {
-            if (operation !== 'UpdateItem') return { kind: 'pass' };
+            // Item writes: per-key cells (UpdateItem) and cell pages, leaderboards and ledger entries (PutItem).
+            if (operation !== 'UpdateItem' && operation !== 'PutItem') return { kind: 'pass' };
             updates += 1;
-            // Every 150th update, at most one at a time (so each kills a different invocation): the write lands,
+            // Every 60th write, at most one at a time (so each kills a different invocation): the write lands,
             // its answer is held past the 4 s timeout, and the worker is terminated.
             if (held < kills && updates >= nextHoldAt && Date.now() - lastHoldAtMs > 4_500) {
               held += 1;
-              nextHoldAt = updates + 150;
+              nextHoldAt = updates + 60;
               lastHoldAtMs = Date.now();
               return { kind: 'forwardThenHold', ms: 6_000 };
             }
@@ -183,7 +184,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         conclude({
           id: 'b-worker-killed-mid-batch',
           fault: 'consumer worker killed mid-batch, repeatedly',
-          injection: `proxy holds the answer of an UpdateItem (every 150th, one at a time: at least 4.5 s apart, past the 4 s timeout) for 6 s after forwarding it; the 4 s function timeout terminates the worker thread with part of the batch written (${kills} times)`,
+          injection: `proxy holds the answer of an UpdateItem or PutItem (every 60th, one at a time: at least 4.5 s apart, past the 4 s timeout) for 6 s after forwarding it; the 4 s function timeout terminates the worker thread with part of the batch written (${kills} times)`,
           invariant:
             'the re-delivered batch adds only what the killed attempt did not (high-water marks, claims, checkpoints): no event lost or counted twice',
           workload,

@@ -214,7 +214,7 @@ describe('exactly-once aggregation against dynalite and s3rver', () => {
     expect(await scanBins(dynamo, tableName)).toEqual(expectedBins(counted, measures, WINDOWS));
     expect(await scanSketches(dynamo, tableName)).toEqual(expectedSketches(counted, measures, WINDOWS));
     // Top-N answers equal a brute-force ranking of the expected counts.
-    expect(await scanTopKeys(dynamo, tableName)).toEqual(expectedTopKeys(expected, TOP_KEYS_DEPTH));
+    expect(await scanTopKeys(dynamo, tableName, TOP_KEYS_DEPTH)).toEqual(expectedTopKeys(expected, TOP_KEYS_DEPTH));
     await assertCheckpoints(workload, consumerName);
   }
 

@@ -214,6 +214,7 @@ export class DynamoCellPageStore implements AggregateStore {
 
 function stateOfCell(cell: PageCell, stats: PageStats): AggregateState {
   return {
+    onPage: true,
     count: cell.count,
     ...(stats.sum ? { sum: Number(nanosToDecimalString(cell.sumNanos)) } : {}),
     ...(stats.min ? { min: cell.min } : {}),

@@ -73,6 +73,12 @@ export interface AggregateState {
   readonly bins?: Readonly<Record<string, number>>;
   /** The accuracy the bins were made with (`qa`). */
   readonly relativeAccuracy?: number;
+  /**
+   * The cell is in its window's cell page (core/cellPages.ts): readers rank
+   * the page's keys from the page itself, so its count goes to no leaderboard,
+   * which holds the keys with items of their own.
+   */
+  readonly onPage?: boolean;
 }
 
 /** Applies pre-aggregated deltas to window aggregates, each at most once. */

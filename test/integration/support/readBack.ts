@@ -1,7 +1,8 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineDocument } from '../../../lambdas/aggregator/store/S3QuarantineSink';
-import { isCellPagePk, isDistinctSketchPk, isQuantileBinAttribute, isTopKeysPk } from '../../../core';
+import { isCellPagePk, isDistinctSketchPk, isQuantileBinAttribute, isTopKeysPk, topKeysPk } from '../../../core';
+import { cellsOfPageItem } from '../../../lambdas/aggregator/store/cellPageItem';
 import { pageCellItems } from '../../../lambdas/aggregator/store/readCells';
 import { boardFromItem } from '../../../lambdas/aggregator/store/DynamoTopKeysStore';
 import type { AggregateRow } from './expectedAggregates';
@@ -50,18 +51,39 @@ export async function listQuarantined(client: S3Client, bucket: string, prefix: 
   return documents;
 }
 
-/** Every leaderboard of a table, keyed `pk|sk`, entries in rank order. */
-export async function scanTopKeys(client: DynamoDBClient, tableName: string): Promise<Map<string, { key: string; count: number }[]>> {
-  const boards = new Map<string, { key: string; count: number }[]>();
-  let startKey: Record<string, any> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    for (const item of page.Items ?? []) {
-      if (isTopKeysPk(item.pk.S!)) boards.set(`${item.pk.S}|${item.sk.S}`, [...boardFromItem(item).entries]);
+/**
+ * The top `depth` keys of every window as readers rank them (src/query/readAggregates.ts):
+ * the window's cell page and its leaderboard together, keyed by the
+ * leaderboard's `pk|sk`, entries in rank order.
+ */
+export async function scanTopKeys(
+  client: DynamoDBClient,
+  tableName: string,
+  depth: number,
+): Promise<Map<string, { key: string; count: number }[]>> {
+  const counts = new Map<string, Map<string, number>>();
+  const add = (boardId: string, key: string, count: number) => {
+    let window = counts.get(boardId);
+    if (window === undefined) counts.set(boardId, (window = new Map()));
+    window.set(key, Math.max(count, window.get(key) ?? 0));
+  };
+  await scanAll(client, tableName, (item) => {
+    const pk = item.pk!.S!;
+    if (isTopKeysPk(pk)) for (const entry of boardFromItem(item).entries) add(`${pk}|${item.sk!.S}`, entry.key, entry.count);
+    if (isCellPagePk(pk)) {
+      const boardId = `${topKeysPk(item.type!.S!, item.granularity!.S!)}|${item.sk!.S}`;
+      for (const [key, cell] of cellsOfPageItem(item)) add(boardId, key, cell.count);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return boards;
+  });
+  return new Map(
+    [...counts].map(([boardId, window]) => [
+      boardId,
+      [...window]
+        .map(([key, count]) => ({ key, count }))
+        .sort((a, b) => (a.count !== b.count ? b.count - a.count : a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .slice(0, depth),
+    ]),
+  );
 }
 
 /** The quantile bins of every aggregate item that has any, keyed `pk|sk`. */

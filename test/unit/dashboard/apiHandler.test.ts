@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,12 +42,17 @@ describe('the dashboard API Lambda', () => {
   });
 
   it('answers the top keys from the leaderboard and the items', async () => {
-    dynamo
-      .on(GetItemCommand)
-      .resolves({ Item: { depth: { N: '100' }, version: { N: '1' }, top: { M: { '/a': { N: '3' }, '/b': { N: '5' } } } } });
+    // One BatchGetItem answers both reads: the leaderboard and the window's page, then the cells.
     dynamo.on(BatchGetItemCommand).resolves({
       Responses: {
         aggregates: [
+          {
+            pk: { S: '#top#page_view#1m' },
+            sk: { S: '2026-11-26T12:00:00.000Z' },
+            depth: { N: '100' },
+            version: { N: '1' },
+            top: { L: [{ L: [{ S: '/b' }, { N: '5' }] }] },
+          },
           // '/a' is in the window's cell page, '/b' has an item of its own (core/cellPages.ts).
           {
             pk: { S: '#pg#page_view#1m' },
@@ -81,10 +86,10 @@ describe('the dashboard API Lambda', () => {
         { key: '/a', windowStart: '2026-11-26T12:00:00.000Z', count: 3, sum: 3, min: 1, max: 1 },
       ],
     });
-    expect(dynamo.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({
-      TableName: 'aggregates',
-      Key: { pk: { S: '#top#page_view#1m' }, sk: { S: '2026-11-26T12:00:00.000Z' } },
-    });
+    expect(dynamo.commandCalls(BatchGetItemCommand)[0]!.args[0].input.RequestItems!.aggregates!.Keys).toEqual([
+      { pk: { S: '#top#page_view#1m' }, sk: { S: '2026-11-26T12:00:00.000Z' } },
+      { pk: { S: '#pg#page_view#1m' }, sk: { S: '2026-11-26T12:00:00.000Z' } },
+    ]);
   });
 
   it('answers a bad parameter 400 with one line', async () => {
@@ -95,7 +100,7 @@ describe('the dashboard API Lambda', () => {
 
   it('answers a failing read 500 with the error named in one line', async () => {
     const failure = Object.assign(new Error('Requested resource not found\nmore detail'), { name: 'ResourceNotFoundException' });
-    dynamo.on(GetItemCommand).rejects(failure);
+    dynamo.on(BatchGetItemCommand).rejects(failure);
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const response = await handler(event('GET', '/api/top', 'type=page_view'));
     log.mockRestore();

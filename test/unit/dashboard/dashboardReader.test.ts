@@ -1,4 +1,4 @@
-import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -36,10 +36,17 @@ describe('DashboardReader and the declared measures', () => {
   });
 
   it('answers the top keys with the plain aggregates, without the items quantile bins', async () => {
-    dynamo.on(GetItemCommand).resolves({ Item: { depth: { N: '100' }, version: { N: '1' }, top: { M: { '/a': { N: '3' } } } } });
+    // One BatchGetItem answers both reads: the leaderboard (with the window's page, absent here), then the cells.
     dynamo.on(BatchGetItemCommand).resolves({
       Responses: {
         aggregates: [
+          {
+            pk: { S: '#top#page_view#1m' },
+            sk: { S: '1970-01-01T00:00:00.000Z' },
+            depth: { N: '100' },
+            version: { N: '1' },
+            top: { M: { '/a': { N: '3' } } },
+          },
           {
             pk: { S: 'page_view#1m#/a' },
             sk: { S: '1970-01-01T00:00:00.000Z' },
