@@ -9,7 +9,7 @@ import type { ItemDelta } from './types';
  * DynamoDB bills a write by the item's size in 1 KB units, and a per-key item
  * is a few hundred bytes: a batch that touches 70 keys of a window pays 70
  * units for 20 KB it could have written as 3. A page holds the window's first
- * keys until it reaches its byte budget; from then on it is `full`, takes no
+ * keys until it reaches its byte limit (admissionLimitBytes); from then on it is `full`, takes no
  * new key, and the window's other keys get per-key items as before. So a
  * window with few keys (the common, hot case) costs a write or a few per
  * batch, and a window with a long tail of keys costs what it did, never more.
@@ -50,11 +50,25 @@ export interface CellPage {
 export const EMPTY_PAGE: CellPage = { cells: new Map(), marks: new Map(), full: false, version: 0 };
 
 /**
- * The bytes a page may reach before it takes no new key: about 130 cells of
- * keys of a dozen characters, written for 4 write units. A batch touching
- * four or more of a window's keys pays less than per-key items would.
+ * The most bytes a page may reach before it takes no new key: about 480 cells
+ * of keys of a dozen characters, written for 16 write units. See
+ * {@link admissionLimitBytes} for how far a page grows below that.
  */
-export const DEFAULT_PAGE_BUDGET_BYTES = 4_096;
+export const DEFAULT_PAGE_BUDGET_BYTES = 16_384;
+
+/** A page always grows this far: a write of it costs at most 4 units. */
+export const MIN_PAGE_LIMIT_BYTES = 4_096;
+
+/**
+ * How far a batch may grow a window's page: a write costs one unit per KB of
+ * the page, and the batch's cells of the window would cost about one unit
+ * each as items of their own, so a page grows past 4 KB only by a batch
+ * dense enough to pay for it (one KB per cell it writes), never past the
+ * budget. A sparse stream's pages stay small; a dense one's fill the budget.
+ */
+export function admissionLimitBytes(budgetBytes: number, cellsInBatch: number): number {
+  return Math.min(budgetBytes, Math.max(MIN_PAGE_LIMIT_BYTES, cellsInBatch * 1_024));
+}
 
 /** Where each delta of a window went. */
 export const DeltaPlacement = {
@@ -97,6 +111,7 @@ export function planPage(
   let full = stored.full;
   let bytes = full ? 0 : sizes.pageBytes(stored);
   let newMark = mark;
+  const limitBytes = admissionLimitBytes(budgetBytes, deltas.length);
   let changed = false;
   const placements: DeltaPlacement[] = [];
   for (const delta of deltas) {
@@ -117,7 +132,7 @@ export function planPage(
     if (known === undefined) {
       const cell: PageCell = { count: summary.count, sumNanos: summary.sumNanos, min: summary.min, max: summary.max };
       const cellBytes = sizes.cellBytes(key, cell);
-      if (bytes + cellBytes > budgetBytes) {
+      if (bytes + cellBytes > limitBytes) {
         full = true;
         changed = true; // `full` must be stored before any per-key item of this window is written
         placements.push(DeltaPlacement.overflow);

@@ -61,9 +61,19 @@ ${rows.join('\n')}
 
 Ratio of streamtally's billed write units per event to the Powertools way's (zipf, 1 shard, dedup on): ${result.ratioToPowertools.headline.toFixed(3)}.
 
+## The item layout: cell pages
+
+DynamoDB bills a write by the size of the item, in 1 KB units, and a key's cell is a few dozen bytes: an
+item per (type, key, granularity, window) pays a whole unit for each key a batch touches. So a window's
+first keys share one item, its cell page ([exactly-once](exactly-once.md)), written once per batch that touches
+the window, and take no leaderboard writes (readers rank the page's keys from the page); once a page reaches
+its limit (4 KB, up to \`pageBudgetBytes\`, default 16384, for batches dense enough to pay for it) the window's further keys get items of their own, as before. The rows
+"per-key items only" above are the same events through the same consumer with \`pageBudgetBytes: 0\`, the
+layout before cell pages, priced in the same run: ${layoutRatios(result)}.
+
 ## The batching trade: fewer writes for later numbers
 
-Every batch writes each (type, key, granularity, window) item it touches once, however many of its events
+Every batch writes each window's page, and each item of a key beyond it, once, however many of its events
 fall in it, so a larger batch folds more events into each write. It costs freshness: the event source mapping
 holds a batch open until it is full or \`maxBatchingWindowSeconds\` has passed, so a batch of B records on a
 shard receiving r records/s needs a window of B / r seconds. Set both in the stack configuration
@@ -104,6 +114,15 @@ ${Object.values(PRICES)
   .map((price: Price) => `| ${price.unit} | ${priceText(price)} | ${price.source} | ${price.asOf} |`)
   .join('\n')}
 `;
+}
+
+/** "cell pages ÷ per-key items" per workload and shard count, in write units per event. */
+function layoutRatios(result: CostResult): string {
+  return Object.entries(result.ratioToPerKeyLayout)
+    .flatMap(([workload, byShards]) =>
+      Object.entries(byShards).map(([shards, ratio]) => `${workload} ${shards} shard(s) ${ratio.toFixed(3)}×`),
+    )
+    .join(', ');
 }
 
 /** The measures' rows: the same events with nothing declared and with the bench's declaration. */

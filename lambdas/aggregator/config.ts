@@ -32,7 +32,7 @@ export interface AggregatorConfig extends WindowingConfig {
   /**
    * The bytes a window's cell page may reach before the window's further keys
    * get per-key items (core/cellPages.ts); 0: per-key items only.
-   * @default 4096 (DEFAULT_PAGE_BUDGET_BYTES)
+   * @default 16384 (DEFAULT_PAGE_BUDGET_BYTES)
    */
   readonly pageBudgetBytes?: number;
   /** Keys kept on each window's leaderboard: the largest N `query --top N` can answer. @default 100 */

@@ -40,9 +40,10 @@ export interface StreamtallyConfig {
   /** Keys kept on each window's top-keys leaderboard: the largest N `query --top N` answers (1–1000). @default 100 */
   readonly topKeysDepth: number;
   /**
-   * Bytes a window's cell page may reach: the window's first keys share one item
-   * and one write per batch; its further keys get an item each (docs/cost.md).
-   * 0 keeps an item per key only (0, or 256–65536). @default 4096
+   * The most bytes a window's cell page may reach: the window's first keys share
+   * one item and one write per batch; its further keys get an item each
+   * (docs/exactly-once.md). Past 4 KB a page grows only by a batch that writes
+   * a cell per KB of it. 0 keeps an item per key only (0, or 256–65536). @default 16384
    */
   readonly pageBudgetBytes: number;
   /** Most records per invocation of the consumer. @default 500 */
@@ -119,7 +120,7 @@ const DEFAULTS = {
   maxClockSkewMs: 300_000,
   dedupProducerIds: true,
   topKeysDepth: 100,
-  pageBudgetBytes: 4_096,
+  pageBudgetBytes: 16_384,
   batchSize: 500,
   maxBatchingWindowSeconds: 1,
   parallelizationFactor: 1,

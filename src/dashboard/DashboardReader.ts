@@ -1,6 +1,6 @@
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { baseType, isDistinctSketchPk, isTopKeysPk } from '../../core';
+import { baseType, isCellPagePk, isDistinctSketchPk, isTopKeysPk } from '../../core';
 import { mapWithConcurrency } from '../../lambdas/shared/mapWithConcurrency';
 import { QUARANTINE_PREFIX, type QuarantineDocument } from '../../lambdas/aggregator/store/S3QuarantineSink';
 import type { ShardOffset } from '../offsets/ConsumerOffsets';
@@ -53,7 +53,7 @@ export class DashboardReader {
 
   /**
    * The event types that have aggregates: as configured, or every type with a
-   * leaderboard item. Derived types (a dimension's `page_view@attrs.country`,
+   * leaderboard or a cell page. Derived types (a dimension's `page_view@attrs.country`,
    * a total's `page_view@total`, docs/measures.md) have leaderboards too but
    * are views of their type, not types of their own: they are left out
    * (`query --by` and `--total` read them).
@@ -69,17 +69,19 @@ export class DashboardReader {
         new ScanCommand({
           TableName: this.source.resources.aggregatesTable,
           ProjectionExpression: 'pk',
-          FilterExpression: 'begins_with(pk, :top)',
-          ExpressionAttributeValues: { ':top': { S: '#top#' } },
+          // A window whose keys all fit its cell page has no leaderboard: its page names the type.
+          FilterExpression: 'begins_with(pk, :top) OR begins_with(pk, :page)',
+          ExpressionAttributeValues: { ':top': { S: '#top#' }, ':page': { S: '#pg#' } },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of page.Items ?? []) {
         const pk = item.pk?.S ?? '';
         // The filter keeps sketch items (`#d#...`) out already; the check keeps it so if the filter changes.
-        if (!isTopKeysPk(pk) || isDistinctSketchPk(pk)) continue;
-        // `#top#<type>#<granularity>`: a type never contains `#`.
-        const type = pk.slice('#top#'.length, pk.lastIndexOf('#'));
+        const prefix = isTopKeysPk(pk) ? '#top#' : isCellPagePk(pk) ? '#pg#' : undefined;
+        if (prefix === undefined || isDistinctSketchPk(pk)) continue;
+        // `#top#<type>#<granularity>` or `#pg#<type>#<granularity>`: a type never contains `#`.
+        const type = pk.slice(prefix.length, pk.lastIndexOf('#'));
         if (baseType(type) === type) found.add(type);
       }
       startKey = page.LastEvaluatedKey;

@@ -153,11 +153,11 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
             // Item writes: per-key cells (UpdateItem) and cell pages, leaderboards and ledger entries (PutItem).
             if (operation !== 'UpdateItem' && operation !== 'PutItem') return { kind: 'pass' };
             updates += 1;
-            // Every 60th write, at most one at a time (so each kills a different invocation): the write lands,
+            // Every 20th write, at most one at a time (so each kills a different invocation): the write lands,
             // its answer is held past the 4 s timeout, and the worker is terminated.
             if (held < kills && updates >= nextHoldAt && Date.now() - lastHoldAtMs > 4_500) {
               held += 1;
-              nextHoldAt = updates + 60;
+              nextHoldAt = updates + 20;
               lastHoldAtMs = Date.now();
               return { kind: 'forwardThenHold', ms: 6_000 };
             }
@@ -168,7 +168,8 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
       });
       try {
         const workload = new Workload();
-        const { warmUp, mix } = syntheticItems(scaled(1_500), 202, { duplicateRate: 0.05, malformedRate: 0.02 });
+        // Enough batches for every kill at 4.5 s apart: a batch writes a few pages, not an item per key.
+        const { warmUp, mix } = syntheticItems(scaled(3_000), 202, { duplicateRate: 0.05, malformedRate: 0.02 });
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
         // Wait until every planned kill has happened (or the stream ran dry first).
@@ -184,7 +185,7 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         conclude({
           id: 'b-worker-killed-mid-batch',
           fault: 'consumer worker killed mid-batch, repeatedly',
-          injection: `proxy holds the answer of an UpdateItem or PutItem (every 60th, one at a time: at least 4.5 s apart, past the 4 s timeout) for 6 s after forwarding it; the 4 s function timeout terminates the worker thread with part of the batch written (${kills} times)`,
+          injection: `proxy holds the answer of an UpdateItem or PutItem (every 20th, one at a time: at least 4.5 s apart, past the 4 s timeout) for 6 s after forwarding it; the 4 s function timeout terminates the worker thread with part of the batch written (${kills} times)`,
           invariant:
             'the re-delivered batch adds only what the killed attempt did not (high-water marks, claims, checkpoints): no event lost or counted twice',
           workload,

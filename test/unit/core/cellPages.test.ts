@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildItemDeltas,
+  admissionLimitBytes,
   planPage,
   DEFAULT_PAGE_BUDGET_BYTES,
   DeltaPlacement,
@@ -446,5 +447,37 @@ describe('planPage, simulated against a store', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('admissionLimitBytes', () => {
+  it('grows a page past 4 KB only by a batch writing a cell per KB, and never past the budget', () => {
+    expect(admissionLimitBytes(16_384, 1)).toBe(4_096);
+    expect(admissionLimitBytes(16_384, 4)).toBe(4_096);
+    expect(admissionLimitBytes(16_384, 10)).toBe(10_240);
+    expect(admissionLimitBytes(16_384, 500)).toBe(16_384);
+    // A budget below 4 KB is the limit whatever the batch.
+    expect(admissionLimitBytes(300, 1)).toBe(300);
+  });
+
+  it('keeps a sparse batch from growing a page past 4 KB: the key overflows and the page is stored full', () => {
+    // Prepare: a page of 4,090 bytes (409 cells of 10), a batch with one new key; a budget of 16 KB.
+    const cells = Array.from({ length: 409 }, (_, i) => [`k${i}`, cell(1, 1_000_000_000n, 1, 1)] as const);
+    const stored = page(cells, [[S1, 1]], false, 7);
+    // Act
+    const sparse = planPage(stored, [delta('new', S1, [2, 1])], S1, 16_384, TEN_A_CELL);
+    // A dense batch (ten of its keys, the new one among them) may grow the same page to 10 KB.
+    const dense = planPage(
+      stored,
+      [delta('new', S1, [2, 1]), ...cells.slice(0, 9).map(([key], i) => delta(key, S1, [3 + i, 1]))],
+      S1,
+      16_384,
+      TEN_A_CELL,
+    );
+    // Assess
+    expect(sparse.placements).toEqual([DeltaPlacement.overflow]);
+    expect(sparse.page.full).toBe(true);
+    expect(dense.placements[0]).toBe(DeltaPlacement.page);
+    expect(dense.page.full).toBe(false);
   });
 });

@@ -67,7 +67,8 @@ describe('renderCostDoc', () => {
     // Assess: 2 units × 100 events/s × 2,592,000 s × $0.625 per million = $324; × 10 and × 100 at the other rates.
     expect(doc).toContain('| streamtally, zipf, 1 shard(s), dedup on | 2.000 | 0.000 | $324 | $3,240 | $32,400 |');
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
-    // The layout before cell pages, from the same run: 4 units per event.
+    // The layout before cell pages, from the same run: 4 units per event, and the ratio to it.
+    expect(doc).toContain('priced in the same run: hot 1 shard(s) 0.500×, zipf 1 shard(s) 0.500×, tail 1 shard(s) 0.500×.');
     expect(doc).toContain(
       '| per-key items only (before cell pages), zipf, 1 shard(s), dedup on | 4.000 | 0.000 | $648 | $6,480 | $64,800 |',
     );

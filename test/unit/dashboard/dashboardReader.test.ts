@@ -29,9 +29,16 @@ describe('DashboardReader and the declared measures', () => {
         LastEvaluatedKey: { pk: { S: '#top#page_view@attrs.country#1m' } },
       })
       .resolvesOnce({
-        Items: [{ pk: { S: '#top#page_view@total#1h' } }, { pk: { S: '#top#search#1m' } }, { pk: { S: '#top#page_view#1h' } }],
+        Items: [
+          { pk: { S: '#top#page_view@total#1h' } },
+          { pk: { S: '#top#search#1m' } },
+          { pk: { S: '#top#page_view#1h' } },
+          // A type whose windows all fit their cell pages has no leaderboard.
+          { pk: { S: '#pg#purchase#1m' } },
+          { pk: { S: '#pg#purchase@total#1m' } },
+        ],
       });
-    expect(await new DashboardReader(source).eventTypes()).toEqual(['page_view', 'search']);
+    expect(await new DashboardReader(source).eventTypes()).toEqual(['page_view', 'purchase', 'search']);
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(2);
   });
 
