@@ -71,6 +71,10 @@ its limit (4 KB, up to \`pageBudgetBytes\`, default 16384, for batches dense eno
 "per-key items only" above are the same events through the same consumer with \`pageBudgetBytes: 0\`, the
 layout before cell pages, priced in the same run: ${layoutRatios(result)}.
 
+Those runs are short: in ${result.eventsPerRun} records a window rarely holds more keys than its page, and a
+stream that has run for hours does. Plan with the steady-state figures of the next section, where the first
+${result.batchSizeSweep.warmupRecords} of ${result.batchSizeSweep.eventsPerRun} records go unpriced: at batch ${result.batchSize}, ${steadyAtDefaultBatch(result)}.
+
 ## The batching trade: fewer writes for later numbers
 
 Every batch writes each window's page, and each item of a key beyond it, once, however many of its events
@@ -114,6 +118,17 @@ ${Object.values(PRICES)
   .map((price: Price) => `| ${price.unit} | ${priceText(price)} | ${price.source} | ${price.asOf} |`)
   .join('\n')}
 `;
+}
+
+/** The sweep's write units per event at the default batch size, per workload. */
+function steadyAtDefaultBatch(result: CostResult): string {
+  return Object.entries(result.batchSizeSweep.runs)
+    .map(([workload, byBatch]) => {
+      const figures = byBatch[String(result.batchSize)];
+      return figures === undefined ? undefined : `${workload} ${figures.writeUnitsPerEvent.toFixed(3)} write units per event`;
+    })
+    .filter((text) => text !== undefined)
+    .join(', ');
 }
 
 /** "cell pages ÷ per-key items" per workload and shard count, in write units per event. */

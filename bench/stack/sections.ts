@@ -159,7 +159,7 @@ export async function runWithoutCore(args: BenchArgs, progress: (message: string
 }
 
 /** The default stack's batching settings and how many alarms its template holds, for docs/cost.md. */
-function defaultStackShape(): DeployedStackShape {
+export function defaultStackShape(): DeployedStackShape {
   const { config, template } = synthStack();
   return {
     batchSize: config.batchSize,

@@ -69,6 +69,8 @@ describe('renderCostDoc', () => {
     expect(doc).toContain('| Powertools way, zipf | 5.000 | 0.000 | $810 | $8,100 | $81,000 |');
     // The layout before cell pages, from the same run: 4 units per event, and the ratio to it.
     expect(doc).toContain('priced in the same run: hot 1 shard(s) 0.500×, zipf 1 shard(s) 0.500×, tail 1 shard(s) 0.500×.');
+    // Short runs beside the steady state at the default batch size (the sweep's batch 500).
+    expect(doc).toContain('at batch 500, hot 0.500 write units per event, zipf 3.000 write units per event.');
     expect(doc).toContain(
       '| per-key items only (before cell pages), zipf, 1 shard(s), dedup on | 4.000 | 0.000 | $648 | $6,480 | $64,800 |',
     );
