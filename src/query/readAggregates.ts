@@ -145,8 +145,8 @@ function addCells(a: AggregateCell, b: AggregateCell): AggregateCell {
  * window's cell page holds its first keys with their counts, and its
  * leaderboard the top keys of those with items of their own (core/cellPages.ts):
  * one BatchGetItem for both, the ranking of the two together, then the cells.
- * A page not full holds every key of its window, so any `limit` is answered;
- * otherwise `limit` may not exceed the board's depth.
+ * `limit` may not exceed the consumer's `topKeysDepth` (on the board, and on
+ * the page for a window that has no board).
  */
 export async function readTopKeys(
   dynamo: DynamoDBClient,
@@ -160,8 +160,10 @@ export async function readTopKeys(
   const page = found.find((item) => item[A.pk]?.S === pageKey.pk.S);
   if (!boardItem && !page) return [];
   const board = boardItem ? boardFromItem(boardItem) : undefined;
-  const pageHoldsAll = page !== undefined && page[PageAttributes.full]?.BOOL !== true;
-  if (board && !pageHoldsAll && query.limit > board.depth) throw new TopKeysDepthError(query.limit, board.depth);
+  // The depth the consumer keeps, on its board or (a window without one) on its page: more is refused either way.
+  const pageDepth = page?.[PageAttributes.depth]?.N;
+  const depth = board?.depth ?? (pageDepth === undefined ? undefined : Number(pageDepth));
+  if (depth !== undefined && query.limit > depth) throw new TopKeysDepthError(query.limit, depth);
   // Counts only grow: where both name a key, the larger count is the later one.
   const counts = new Map<string, number>();
   for (const entry of board?.entries ?? []) counts.set(entry.key, entry.count);

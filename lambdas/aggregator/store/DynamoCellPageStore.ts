@@ -39,6 +39,8 @@ export const DEFAULT_PAGE_CACHE_ITEMS = 2_048;
 export interface CellPageStoreOptions {
   /** The bytes a page may reach before it takes no new key. */
   readonly budgetBytes?: number;
+  /** The leaderboards' depth, written on each page for top-N reads (PageIdentity.topKeysDepth). */
+  readonly topKeysDepth?: number;
   readonly cacheItems?: number;
 }
 
@@ -69,6 +71,7 @@ interface WindowGroup {
 export class DynamoCellPageStore implements AggregateStore {
   private readonly pages: LruMap<string, CellPage>;
   private readonly budgetBytes: number;
+  private readonly topKeysDepth: number | undefined;
   private readonly statsByType = new Map<string, PageStats | undefined>();
 
   constructor(
@@ -79,6 +82,7 @@ export class DynamoCellPageStore implements AggregateStore {
     options: CellPageStoreOptions = {},
   ) {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_PAGE_BUDGET_BYTES;
+    this.topKeysDepth = options.topKeysDepth;
     this.pages = new LruMap(options.cacheItems ?? DEFAULT_PAGE_CACHE_ITEMS);
   }
 
@@ -115,6 +119,7 @@ export class DynamoCellPageStore implements AggregateStore {
             windowStartMs: address.windowStartMs,
             expiresAtSec: address.expiresAtSec,
             distinctFields: measures.distinct.length > 0 ? measures.distinct.map((distinct) => distinct.field).join(',') : undefined,
+            ...(this.topKeysDepth === undefined ? {} : { topKeysDepth: this.topKeysDepth }),
           },
           stats,
           shardId,

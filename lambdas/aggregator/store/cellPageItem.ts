@@ -18,7 +18,8 @@ import { itemSizeBytes, valueSizeBytes, type DynamoItem } from './itemSize';
  * - `cells`: a List of [key, count, sum, min, max], a stat the type does not
  *   keep as NULL (docs/measures.md);
  * - `hw#<shardId>` per shard, `full` once the page takes no new key, `v` the
- *   version every write is conditioned on, `qd` the type's distinct fields.
+ *   version every write is conditioned on, `qd` the type's distinct fields,
+ *   `depth` the leaderboards' depth (what a top-N read may ask for).
  * A List, not a Map keyed by the event keys: the AWS SDK builds a Map's
  * entries as properties of a plain object, where the key `__proto__` sets the
  * object's prototype instead and the cell is silently lost, on write and on read.
@@ -27,6 +28,7 @@ export const PageAttributes = {
   cells: 'cells',
   full: 'full',
   version: 'v',
+  depth: 'depth',
 } as const;
 
 /** Which plain stats a page's cells keep; count always. */
@@ -43,6 +45,11 @@ export interface PageIdentity {
   readonly windowStartMs: number;
   readonly expiresAtSec: number;
   readonly distinctFields: string | undefined;
+  /**
+   * The consumer's leaderboard depth (`topKeysDepth`): the most keys a top-N
+   * read may ask for, also of a window that has only a page and no board.
+   */
+  readonly topKeysDepth?: number;
 }
 
 export function cellPageKey(type: string, granularity: string, windowStartMs: number): { pk: { S: string }; sk: { S: string } } {
@@ -82,6 +89,7 @@ export function pageToItem(page: CellPage, identity: PageIdentity, stats: PageSt
   };
   if (page.full) item[PageAttributes.full] = { BOOL: true };
   if (identity.distinctFields !== undefined) item[MeasureAttributes.distinctFields] = { S: identity.distinctFields };
+  if (identity.topKeysDepth !== undefined) item[PageAttributes.depth] = { N: String(identity.topKeysDepth) };
   for (const [shardId, mark] of page.marks) item[highWaterAttribute(shardId)] = { S: mark };
   return item;
 }

@@ -61,5 +61,8 @@ export function createBatchPorts(
 export function aggregateStore(dynamo: DynamoDBClient, config: AggregatorConfig, aggregatesTable: string): AggregateStore {
   const perKey = new DynamoAggregateStore(dynamo, aggregatesTable, config.measures);
   if (config.parallelizationFactor > 1 || config.pageBudgetBytes === 0) return perKey;
-  return new DynamoCellPageStore(dynamo, aggregatesTable, perKey, config.measures, { budgetBytes: config.pageBudgetBytes });
+  return new DynamoCellPageStore(dynamo, aggregatesTable, perKey, config.measures, {
+    budgetBytes: config.pageBudgetBytes,
+    topKeysDepth: config.topKeysDepth ?? DEFAULT_TOP_KEYS_DEPTH,
+  });
 }
