@@ -17,6 +17,8 @@ import { replayCommand, type ReplayEnvironment } from '../../../src/cli/commands
 import { DynamoAggregateStore } from '../../../lambdas/aggregator/store/DynamoAggregateStore';
 import { compareAggregates } from '../../../src/reconcile/compareAggregates';
 import { repairItem } from '../../../src/reconcile/repairItem';
+import { repairPageWindow } from '../../../src/reconcile/repairPage';
+import { aggregateStore } from '../../../lambdas/aggregator/store/createBatchPorts';
 import { runReconcile } from '../../../src/reconcile/runReconcile';
 import { scanAggregateItems } from '../../../src/reconcile/scanAggregateItems';
 import { runReplay } from '../../../src/replay/runReplay';
@@ -447,6 +449,53 @@ describe('replay and reconcile against kinesalite, dynalite and s3rver', () => {
     // The live consumer reaches records 6..7 (in the replay's value: skipped) and 8 (new: added).
     await liveStore.apply(delta('/a', 6, 8));
     expect((await scanAggregates(dynamo, stack.aggregatesTable)).get(id('/a'))).toEqual({ count: 8, sum: '8', min: 1, max: 1 });
+  });
+
+  it('repairs a cell missing from a window page the live consumer is behind on: the page is stored full first, so the records the consumer reaches later go to the repaired item and are skipped', async () => {
+    // Prepare: live, the page of one window holds /a (records 1..3); the replay also counted /b (records 4..5),
+    // which the live consumer has not reached yet. Nothing else in the window drifted.
+    const stack = await createTestStack({ kinesis: kinesisFixture.kinesis, dynamo, s3 }, 1);
+    const shadowTable = shadowTableName(stack.aggregatesTable, 'behind');
+    await createShadowTable(dynamo, stack.aggregatesTable, shadowTable);
+    const shardId = 'shardId-000000000000';
+    const liveStore = aggregateStore(dynamo, { ...liveConfig(), pageBudgetBytes: 4_096 }, stack.aggregatesTable);
+    const shadowStore = new DynamoAggregateStore(dynamo, shadowTable);
+    const windowStart = Date.parse('2026-11-26T10:00:00.000Z');
+    const delta = (key: string, from: number, to: number): ItemDelta => ({
+      address: {
+        type: 'page_view',
+        key,
+        granularity: '1m',
+        windowStartMs: windowStart,
+        windowSizeMs: MINUTE,
+        expiresAtSec: Math.ceil((windowStart + 8 * 86_400_000) / 1000),
+      },
+      shardId,
+      contributions: Array.from({ length: to - from + 1 }, (_, i) => ({
+        paddedSequence: padSequenceNumber(String(from + i)),
+        valueNanos: 1_000_000_000n,
+        value: 1,
+        event: { id: `e${from + i}`, type: 'page_view', key, tsMs: windowStart, value: 1, valueNanos: 1_000_000_000n },
+      })),
+    });
+    await liveStore.apply(delta('/a', 1, 3));
+    await shadowStore.apply(delta('/a', 1, 3));
+    await shadowStore.apply(delta('/b', 4, 5));
+    const [live, shadow] = await Promise.all([scanAggregateItems(dynamo, stack.aggregatesTable), scanAggregateItems(dynamo, shadowTable)]);
+    const drift = compareAggregates(live, shadow, () => 'in').drift;
+    expect(drift.map((entry) => [entry.key, entry.kind])).toEqual([['/b', 'missing']]);
+
+    // Act: repair, then the live consumer (its page cached from before the repair) reaches records 4..5.
+    const context = { dynamo, liveTable: stack.aggregatesTable, replayedUpTo: new Map([[shardId, padSequenceNumber('5')]]) };
+    const outcomes = await repairPageWindow(context, drift);
+    await liveStore.apply(delta('/b', 4, 5));
+
+    // Assess: /b counted once (its repaired item; the page, full, did not take it again), /a as it was.
+    expect([...outcomes.values()]).toEqual(['repaired']);
+    const after = await scanAggregates(dynamo, stack.aggregatesTable);
+    const id = (key: string) => `${aggregatePk('page_view', '1m', key)}|${windowSk(windowStart)}`;
+    expect(after.get(id('/b'))).toEqual({ count: 2, sum: '2', min: 1, max: 1 });
+    expect(after.get(id('/a'))).toEqual({ count: 3, sum: '3', min: 1, max: 1 });
   });
 
   /** Whether an item id (`pk|sk`) is a window the reconcile scope covers. */
