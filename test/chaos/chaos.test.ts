@@ -172,6 +172,14 @@ describe.sequential('chaos: faults injected into the local stack; nothing lost, 
         const { warmUp, mix } = syntheticItems(scaled(3_000), 202, { duplicateRate: 0.05, malformedRate: 0.02 });
         await produceSynthetic(stack.runtime, workload, warmUp);
         await produceSynthetic(stack.runtime, workload, mix);
+        // A fast drain can end before every kill: send more (events of their own ids) until each has happened.
+        for (let round = 0; held < kills && round < 8; round++) {
+          await new Promise((resolve) => setTimeout(resolve, 5_000));
+          if (held < kills) {
+            const more = syntheticItems(scaled(1_500), 210 + round, { duplicateRate: 0.05, malformedRate: 0.02 });
+            await produceSynthetic(stack.runtime, workload, more.mix);
+          }
+        }
         // Wait until every planned kill has happened (or the stream ran dry first).
         for (const deadline = Date.now() + 90_000; held < kills && Date.now() < deadline; )
           await new Promise((resolve) => setTimeout(resolve, 200));
