@@ -50,11 +50,19 @@ export interface CellPage {
 export const EMPTY_PAGE: CellPage = { cells: new Map(), marks: new Map(), full: false, version: 0 };
 
 /**
- * The most bytes a page may reach before it takes no new key: about 480 cells
- * of keys of a dozen characters, written for 16 write units. See
+ * The most bytes a page may reach before it takes no new key, its cells
+ * counted before compression (the adapter stores them deflated): about 4,000
+ * cells of keys of a dozen characters. Keys that share text, such as paths,
+ * deflate about 5×, so a full page is written for about 25 write units. See
  * {@link admissionLimitBytes} for how far a page grows below that.
  */
-export const DEFAULT_PAGE_BUDGET_BYTES = 16_384;
+export const DEFAULT_PAGE_BUDGET_BYTES = 131_072;
+
+/**
+ * The largest budget: a stored page is at most a few bytes larger than its
+ * budget even when nothing compresses, and a DynamoDB item is at most 400 KB.
+ */
+export const MAX_PAGE_BUDGET_BYTES = 393_216;
 
 /** A page always grows this far: a write of it costs at most 4 units. */
 export const MIN_PAGE_LIMIT_BYTES = 4_096;

@@ -66,8 +66,12 @@ Ratio of streamtally's billed write units per event to the Powertools way's (zip
 DynamoDB bills a write by the size of the item, in 1 KB units, and a key's cell is a few dozen bytes: an
 item per (type, key, granularity, window) pays a whole unit for each key a batch touches. So a window's
 first keys share one item, its cell page ([exactly-once](exactly-once.md)), written once per batch that touches
-the window, and take no leaderboard writes (readers rank the page's keys from the page); once a page reaches
-its limit (4 KB, up to \`pageBudgetBytes\`, default 16384, for batches dense enough to pay for it) the window's further keys get items of their own, as before. The rows
+the window, and take no leaderboard writes (readers rank the page's keys from the page). A page's cells are
+stored deflated: keys of one type share much of their text, and a page is rewritten whole by each batch that
+touches it, so compression divides every page write. Once a page reaches its limit (4 KB before compression,
+up to \`pageBudgetBytes\`, default 131072, for batches dense enough to pay for it) the window's further keys get
+items of their own, as before. The workload's keys are paths (\`/catalog/item-0042\`); keys that share less
+text compress less, and a page then costs more units per write (at most its size before compression). The rows
 "per-key items only" above are the same events through the same consumer with \`pageBudgetBytes: 0\`, the
 layout before cell pages, priced in the same run: ${layoutRatios(result)}.
 

@@ -30,9 +30,10 @@ export interface AggregatorConfig extends WindowingConfig {
   /** DynamoDB / S3 writes in flight per invocation. @default 32 */
   readonly writeConcurrency: number;
   /**
-   * The bytes a window's cell page may reach before the window's further keys
-   * get per-key items (core/cellPages.ts); 0: per-key items only.
-   * @default 16384 (DEFAULT_PAGE_BUDGET_BYTES)
+   * The bytes a window's cell page may reach (its cells counted before
+   * compression) before the window's further keys get per-key items
+   * (core/cellPages.ts); 0: per-key items only.
+   * @default 131072 (DEFAULT_PAGE_BUDGET_BYTES)
    */
   readonly pageBudgetBytes?: number;
   /** Keys kept on each window's leaderboard: the largest N `query --top N` can answer. @default 100 */

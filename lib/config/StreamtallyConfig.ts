@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
 import { consumerMeasuresJson } from './consumerMeasures';
 import { parseWindowSpec } from './parseWindowSpec';
-import { type DataAlertDeclaration, StreamtallyConfigError, type TypeMeasuresDeclaration } from '../../core';
+import {
+  type DataAlertDeclaration,
+  DEFAULT_PAGE_BUDGET_BYTES,
+  MAX_PAGE_BUDGET_BYTES,
+  StreamtallyConfigError,
+  type TypeMeasuresDeclaration,
+} from '../../core';
 
 /** How the stream's capacity is set. */
 export const StreamModeName = {
@@ -40,10 +46,11 @@ export interface StreamtallyConfig {
   /** Keys kept on each window's top-keys leaderboard: the largest N `query --top N` answers (1–1000). @default 100 */
   readonly topKeysDepth: number;
   /**
-   * The most bytes a window's cell page may reach: the window's first keys share
-   * one item and one write per batch; its further keys get an item each
-   * (docs/exactly-once.md). Past 4 KB a page grows only by a batch that writes
-   * a cell per KB of it. 0 keeps an item per key only (0, or 256–65536). @default 16384
+   * The most bytes a window's cell page may reach, its cells counted before
+   * compression: the window's first keys share one item and one write per
+   * batch; its further keys get an item each (docs/exactly-once.md). Past 4 KB
+   * a page grows only by a batch that writes a cell per KB of it. 0 keeps an
+   * item per key only (0, or 256–393216). @default 131072
    */
   readonly pageBudgetBytes: number;
   /** Most records per invocation of the consumer. @default 500 */
@@ -120,7 +127,7 @@ const DEFAULTS = {
   maxClockSkewMs: 300_000,
   dedupProducerIds: true,
   topKeysDepth: 100,
-  pageBudgetBytes: 16_384,
+  pageBudgetBytes: DEFAULT_PAGE_BUDGET_BYTES,
   batchSize: 500,
   maxBatchingWindowSeconds: 1,
   parallelizationFactor: 1,
@@ -200,9 +207,11 @@ export function resolveConfig(partial: Partial<StreamtallyConfig> = {}): Streamt
   inRange('allowedLatenessMs', merged.allowedLatenessMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('maxClockSkewMs', merged.maxClockSkewMs, 0, Number.MAX_SAFE_INTEGER);
   inRange('topKeysDepth', merged.topKeysDepth, 1, 1_000);
-  // A page is rewritten whole by every batch that touches it: past 64 KB that costs more than items per key.
-  if (merged.pageBudgetBytes !== 0 && !(merged.pageBudgetBytes >= 256 && merged.pageBudgetBytes <= 65_536)) {
-    throw new StreamtallyConfigError(`pageBudgetBytes must be 0 (an item per key) or from 256 to 65536, got ${merged.pageBudgetBytes}`);
+  // A page is stored no larger than its budget (plus a few bytes), and a DynamoDB item is at most 400 KB.
+  if (merged.pageBudgetBytes !== 0 && !(merged.pageBudgetBytes >= 256 && merged.pageBudgetBytes <= MAX_PAGE_BUDGET_BYTES)) {
+    throw new StreamtallyConfigError(
+      `pageBudgetBytes must be 0 (an item per key) or from 256 to ${MAX_PAGE_BUDGET_BYTES}, got ${merged.pageBudgetBytes}`,
+    );
   }
   inRange('batchSize', merged.batchSize, 1, 10_000);
   inRange('maxBatchingWindowSeconds', merged.maxBatchingWindowSeconds, 0, 300);

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { AggregateAttributes as A, cellPagePk, highWaterAttribute, windowSk } from '../../core';
-import { PageAttributes, readCell } from '../../lambdas/aggregator/store/cellPageItem';
+import { decodeCells, encodeCells, PageAttributes, type StoredCell } from '../../lambdas/aggregator/store/cellPageItem';
 import type { AggregateItem } from './AggregateItem';
 import { DriftKind, type Drift } from './compareAggregates';
 import { isAheadOfReplay, raisedHighWater, repairItem, RepairOutcome, type RepairContext } from './repairItem';
@@ -41,9 +41,9 @@ export async function repairPageWindow(context: RepairContext, drifts: readonly 
       break;
     }
     const page: Record<string, AttributeValue> = Item ? { ...Item } : newPage(key, first);
-    const cells = new Map((page[PageAttributes.cells]?.L ?? []).map((entry) => [readCell(entry).key, entry]));
+    const cells = decodeCells(page[PageAttributes.cells]);
     for (const drift of fixes) {
-      if (drift.shadow) cells.set(drift.key, cellOf(drift.key, drift.shadow));
+      if (drift.shadow) cells.set(drift.key, cellOf(drift.shadow));
       else cells.delete(drift.key);
       for (const [shardId, mark] of Object.entries(
         raisedHighWater(drift.shadow ?? drift.live!, { highWater: marksOf(page) } as AggregateItem),
@@ -51,7 +51,7 @@ export async function repairPageWindow(context: RepairContext, drifts: readonly 
         page[highWaterAttribute(shardId)] = { S: mark };
       }
     }
-    page[PageAttributes.cells] = { L: [...cells.values()] };
+    page[PageAttributes.cells] = encodeCells(cells);
     if (missing.length > 0) page[PageAttributes.full] = { BOOL: true };
     const version = Number(Item?.[PageAttributes.version]?.N ?? 0);
     page[PageAttributes.version] = { N: String(version + 1) };
@@ -104,8 +104,12 @@ function newPage(key: { pk: AttributeValue; sk: AttributeValue }, drift: Drift):
   };
 }
 
-/** A page cell from the replay's item: [key, count, sum, min, max], a stat it lacks as NULL. */
-function cellOf(key: string, item: AggregateItem): AttributeValue {
-  const number = (text: string | undefined): AttributeValue => (text === undefined ? { NULL: true } : { N: text });
-  return { L: [{ S: key }, number(item.count ?? '0'), number(item.sum), number(item.min), number(item.max)] };
+/** A page cell from the replay's item, with the stats it keeps. */
+function cellOf(item: AggregateItem): StoredCell {
+  return {
+    count: Number(item.count ?? '0'),
+    ...(item.sum === undefined ? {} : { sum: item.sum }),
+    ...(item.min === undefined ? {} : { min: Number(item.min) }),
+    ...(item.max === undefined ? {} : { max: Number(item.max) }),
+  };
 }

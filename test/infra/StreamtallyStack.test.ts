@@ -94,7 +94,7 @@ describe('aggregator function', () => {
       DEDUP_PRODUCER_IDS: 'true',
       PARALLELIZATION_FACTOR: '1',
       TOP_KEYS_DEPTH: '100',
-      PAGE_BUDGET_BYTES: '16384',
+      PAGE_BUDGET_BYTES: '131072',
       POWERTOOLS_SERVICE_NAME: 'aggregator',
       POWERTOOLS_METRICS_NAMESPACE: 'streamtally',
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -31,17 +31,19 @@ import type { AggregateState, AggregateStore } from './ports';
 const MAX_REREADS = 8;
 
 /**
- * Pages this environment remembers as it last wrote or read them. A page is
- * at most a few KB; a batch touches one per (type, granularity, window).
+ * The cells of the pages this environment remembers as it last wrote or read
+ * them, all pages together: a cell is about 140 bytes of heap (measured with keys of 20 characters), so about 37 MB.
+ * Counted in cells, not pages, because a page holds from one to thousands.
  */
-export const DEFAULT_PAGE_CACHE_ITEMS = 2_048;
+export const DEFAULT_PAGE_CACHE_CELLS = 262_144;
 
 export interface CellPageStoreOptions {
   /** The bytes a page may reach before it takes no new key. */
   readonly budgetBytes?: number;
   /** The leaderboards' depth, written on each page for top-N reads (PageIdentity.topKeysDepth). */
   readonly topKeysDepth?: number;
-  readonly cacheItems?: number;
+  /** @default DEFAULT_PAGE_CACHE_CELLS */
+  readonly cacheCells?: number;
 }
 
 /** One window's deltas of one batch. */
@@ -83,7 +85,7 @@ export class DynamoCellPageStore implements AggregateStore {
   ) {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_PAGE_BUDGET_BYTES;
     this.topKeysDepth = options.topKeysDepth;
-    this.pages = new LruMap(options.cacheItems ?? DEFAULT_PAGE_CACHE_ITEMS);
+    this.pages = new LruMap(options.cacheCells ?? DEFAULT_PAGE_CACHE_CELLS, (page) => 1 + page.cells.size);
   }
 
   async apply(delta: ItemDelta): Promise<number | AggregateState | undefined | void> {

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   cellPagePk,
@@ -9,20 +10,26 @@ import {
   type CellPage,
   type PageCell,
 } from '../../../core';
-import { itemSizeBytes, valueSizeBytes, type DynamoItem } from './itemSize';
+import { itemSizeBytes, type DynamoItem } from './itemSize';
 
 /**
  * A cell page as a DynamoDB item (core/cellPages.ts):
  * - `pk` = `#pg#<type>#<granularity>`, `sk` = the window start;
  * - `type`, `granularity`, `windowStart`, `expiresAt` as on a per-key item;
- * - `cells`: a List of [key, count, sum, min, max], a stat the type does not
- *   keep as NULL (docs/measures.md);
+ * - `cells`: Binary, the page's cells compressed (see {@link encodeCells});
  * - `hw#<shardId>` per shard, `full` once the page takes no new key, `v` the
  *   version every write is conditioned on, `qd` the type's distinct fields,
  *   `depth` the leaderboards' depth (what a top-N read may ask for).
- * A List, not a Map keyed by the event keys: the AWS SDK builds a Map's
- * entries as properties of a plain object, where the key `__proto__` sets the
- * object's prototype instead and the cell is silently lost, on write and on read.
+ *
+ * Why compressed: DynamoDB bills a write by the whole item's size, and a page
+ * is rewritten by every batch that touches its window. Keys of one type share
+ * much of their text (paths, search terms, sensor names), so the cells
+ * deflate to a fifth of their size or less, and each page write costs that
+ * much fewer units. The DynamoDB developer guide recommends the same for
+ * large attribute values ("Best practices for storing large items and
+ * attributes": compress them and store them as Binary). The budget a page
+ * grows to is counted before compression ({@link pageBytes}), so how many
+ * keys a page takes does not depend on how well they compress.
  */
 export const PageAttributes = {
   cells: 'cells',
@@ -56,35 +63,67 @@ export function cellPageKey(type: string, granularity: string, windowStartMs: nu
   return { pk: { S: cellPagePk(type, granularity) }, sk: { S: windowSk(windowStartMs) } };
 }
 
-const NULL: AttributeValue = { NULL: true };
+/**
+ * One cell as its entry in the encoded cells: [key, count, sum, min, max],
+ * a stat the type does not keep as null, trailing nulls left out. JSON: it
+ * carries any key text, the sum as its exact decimal text and min/max as
+ * numbers exactly (a double round-trips through JSON), and no entry name
+ * such as `__proto__` can become an object property, as it would in a Map
+ * attribute the AWS SDK builds into a plain object.
+ */
+type CellEntry = [key: string, count: number, sum?: string | null, min?: number | null, max?: number | null];
 
-/** A cell as its List entry: [key, count, sum, min, max]. */
-export function cellValue(key: string, cell: PageCell, stats: PageStats): AttributeValue {
+function entryOf(key: string, cell: StoredCell): CellEntry {
+  const entry: CellEntry = [key, cell.count, cell.sum ?? null, cell.min ?? null, cell.max ?? null];
+  while (entry.length > 2 && entry[entry.length - 1] === null) entry.pop();
+  return entry;
+}
+
+/** A planned cell as a reader sees it: only the stats the type keeps. */
+function storedCellOf(cell: PageCell, stats: PageStats): StoredCell {
   return {
-    L: [
-      { S: key },
-      { N: String(cell.count) },
-      stats.sum ? { N: nanosToDecimalString(cell.sumNanos) } : NULL,
-      stats.min ? { N: String(cell.min) } : NULL,
-      stats.max ? { N: String(cell.max) } : NULL,
-    ],
+    count: cell.count,
+    ...(stats.sum ? { sum: nanosToDecimalString(cell.sumNanos) } : {}),
+    ...(stats.min ? { min: cell.min } : {}),
+    ...(stats.max ? { max: cell.max } : {}),
   };
 }
 
-/** The bytes a cell adds to its page: its List entry (1 byte) and the entry itself. */
-export function cellBytes(key: string, cell: PageCell, stats: PageStats): number {
-  return 1 + valueSizeBytes(cellValue(key, cell, stats));
+/** The `cells` attribute: a JSON array of entries, deflated (raw deflate, no header). */
+export function encodeCells(cells: Iterable<readonly [string, StoredCell]>): AttributeValue {
+  const entries = [...cells].map(([key, cell]) => entryOf(key, cell));
+  return { B: deflateRawSync(JSON.stringify(entries)) };
 }
 
-export function pageToItem(page: CellPage, identity: PageIdentity, stats: PageStats): DynamoItem {
-  const cells = [...page.cells].map(([key, cell]) => cellValue(key, cell, stats));
+/** The cells of a `cells` attribute by key, in the order they are stored. */
+export function decodeCells(value: AttributeValue | undefined): Map<string, StoredCell> {
+  const cells = new Map<string, StoredCell>();
+  if (value?.B === undefined) return cells;
+  const entries = JSON.parse(inflateRawSync(value.B).toString('utf8')) as CellEntry[];
+  for (const [key, count, sum, min, max] of entries) {
+    cells.set(key, {
+      count,
+      ...(typeof sum === 'string' ? { sum } : {}),
+      ...(typeof min === 'number' ? { min } : {}),
+      ...(typeof max === 'number' ? { max } : {}),
+    });
+  }
+  return cells;
+}
+
+/** The bytes a cell adds to its page before compression: its entry and a comma. */
+export function cellBytes(key: string, cell: PageCell, stats: PageStats): number {
+  return 1 + Buffer.byteLength(JSON.stringify(entryOf(key, storedCellOf(cell, stats))), 'utf8');
+}
+
+/** A page as an item, all but its cells. */
+function pageItemWithoutCells(page: CellPage, identity: PageIdentity): DynamoItem {
   const item: DynamoItem = {
     ...cellPageKey(identity.type, identity.granularity, identity.windowStartMs),
     type: { S: identity.type },
     granularity: { S: identity.granularity },
     windowStart: { S: windowSk(identity.windowStartMs) },
     expiresAt: { N: String(identity.expiresAtSec) },
-    [PageAttributes.cells]: { L: cells },
     [PageAttributes.version]: { N: String(page.version) },
   };
   if (page.full) item[PageAttributes.full] = { BOOL: true };
@@ -94,9 +133,20 @@ export function pageToItem(page: CellPage, identity: PageIdentity, stats: PageSt
   return item;
 }
 
-/** The stored size of a page as {@link pageToItem} writes it. */
+export function pageToItem(page: CellPage, identity: PageIdentity, stats: PageStats): DynamoItem {
+  const cells = [...page.cells].map(([key, cell]): [string, StoredCell] => [key, storedCellOf(cell, stats)]);
+  return { ...pageItemWithoutCells(page, identity), [PageAttributes.cells]: encodeCells(cells) };
+}
+
+/**
+ * A page's size as its budget counts it: the item with its cells as they are
+ * before compression (the array's brackets and each cell's {@link cellBytes}).
+ * It bounds the stored size, which compression makes smaller.
+ */
 export function pageBytes(page: CellPage, identity: PageIdentity, stats: PageStats): number {
-  return itemSizeBytes(pageToItem(page, identity, stats));
+  let cellsBytes = 2;
+  for (const [key, cell] of page.cells) cellsBytes += cellBytes(key, cell, stats);
+  return itemSizeBytes(pageItemWithoutCells(page, identity)) + PageAttributes.cells.length + cellsBytes;
 }
 
 const HW_PREFIX = highWaterAttribute('');
@@ -127,26 +177,7 @@ export interface StoredCell {
   readonly max?: number;
 }
 
-/** One List entry of `cells`: its key and stats. */
-export function readCell(value: AttributeValue): { readonly key: string; readonly cell: StoredCell } {
-  const [key, count, sum, min, max] = value.L ?? [];
-  return {
-    key: key?.S ?? '',
-    cell: {
-      count: Number(count?.N ?? 0),
-      ...(sum?.N !== undefined ? { sum: sum.N } : {}),
-      ...(min?.N !== undefined ? { min: Number(min.N) } : {}),
-      ...(max?.N !== undefined ? { max: Number(max.N) } : {}),
-    },
-  };
-}
-
 /** Every cell of a page item by key, for readers. */
 export function cellsOfPageItem(item: DynamoItem): Map<string, StoredCell> {
-  const cells = new Map<string, StoredCell>();
-  for (const value of item[PageAttributes.cells]?.L ?? []) {
-    const { key, cell } = readCell(value);
-    cells.set(key, cell);
-  }
-  return cells;
+  return decodeCells(item[PageAttributes.cells]);
 }

@@ -2,6 +2,7 @@ import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeCells } from '../../../lambdas/aggregator/store/cellPageItem';
 
 // The API Gateway adapter of the dashboard API: how an HTTP API event becomes a
 // request of handleApiRequest and its answer a Lambda response. What the reads
@@ -60,7 +61,7 @@ describe('the dashboard API Lambda', () => {
             type: { S: 'page_view' },
             granularity: { S: '1m' },
             windowStart: { S: '2026-11-26T12:00:00.000Z' },
-            cells: { L: [{ L: [{ S: '/a' }, { N: '3' }, { N: '3' }, { N: '1' }, { N: '1' }] }] },
+            cells: encodeCells([['/a', { count: 3, sum: '3', min: 1, max: 1 }]]),
           },
           {
             pk: { S: 'page_view#1m#/b' },

@@ -1,3 +1,5 @@
+import { inflateRawSync } from 'node:zlib';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { highWaterAttribute, toNanos, EMPTY_PAGE, type CellPage, type PageCell } from '../../../core';
@@ -5,11 +7,11 @@ import {
   cellBytes,
   cellPageKey,
   cellsOfPageItem,
-  cellValue,
+  decodeCells,
+  encodeCells,
   pageBytes,
   pageFromItem,
   pageToItem,
-  readCell,
   PageAttributes,
   type PageIdentity,
   type PageStats,
@@ -34,6 +36,11 @@ function cell(count: number, sumNanos: bigint, min: number, max: number): PageCe
   return { count, sumNanos, min, max };
 }
 
+/** The `cells` attribute as the JSON it deflates. */
+function entriesOf(value: AttributeValue | undefined): unknown {
+  return JSON.parse(inflateRawSync(value!.B!).toString('utf8'));
+}
+
 function page(
   cells: ReadonlyArray<readonly [string, PageCell]>,
   marks: ReadonlyArray<readonly [string, string]> = [],
@@ -44,7 +51,7 @@ function page(
 }
 
 describe('pageToItem', () => {
-  it('writes the key, identity, cells as a List of [key, count, sum, min, max] in page order, marks as hw#<shardId>, full and version', () => {
+  it('writes the key, identity, cells as deflated JSON entries [key, count, sum, min, max] in page order, marks as hw#<shardId>, full and version', () => {
     // Prepare
     const stored = page(
       [
@@ -63,19 +70,18 @@ describe('pageToItem', () => {
     const item = pageToItem(stored, { ...IDENTITY, distinctFields: 'user,country' }, ALL);
 
     // Assess
-    expect(item).toEqual({
+    const { cells, ...rest } = item;
+    expect(entriesOf(cells)).toEqual([
+      ['/products/42', 3, '12.5', -1.5, 10],
+      ['b', 1, '0.000000001', 1e-9, 1e-9],
+    ]);
+    expect(rest).toEqual({
       pk: { S: '#pg#page_view#1m' },
       sk: { S: '2026-11-26T12:34:00.000Z' },
       type: { S: 'page_view' },
       granularity: { S: '1m' },
       windowStart: { S: '2026-11-26T12:34:00.000Z' },
       expiresAt: { N: '1796300100' },
-      cells: {
-        L: [
-          { L: [{ S: '/products/42' }, { N: '3' }, { N: '12.5' }, { N: '-1.5' }, { N: '10' }] },
-          { L: [{ S: 'b' }, { N: '1' }, { N: '0.000000001' }, { N: '1e-9' }, { N: '1e-9' }] },
-        ],
-      },
       v: { N: '9' },
       full: { BOOL: true },
       qd: { S: 'user,country' },
@@ -95,14 +101,14 @@ describe('pageToItem', () => {
     expect(Object.keys(item).filter((name) => name.startsWith('hw#'))).toEqual([]);
   });
 
-  it('writes a stat the type does not keep as NULL', () => {
+  it('writes a stat the type does not keep as null, and leaves trailing ones out', () => {
     // Act
     const countOnly = pageToItem(page([['a', cell(2, 3_000_000_000n, 1, 2)]]), IDENTITY, COUNT_ONLY);
     const sumAndMax = pageToItem(page([['a', cell(2, 3_000_000_000n, 1, 2)]]), IDENTITY, { sum: true, min: false, max: true });
 
     // Assess
-    expect(countOnly.cells).toEqual({ L: [{ L: [{ S: 'a' }, { N: '2' }, { NULL: true }, { NULL: true }, { NULL: true }] }] });
-    expect(sumAndMax.cells).toEqual({ L: [{ L: [{ S: 'a' }, { N: '2' }, { N: '3' }, { NULL: true }, { N: '2' }] }] });
+    expect(entriesOf(countOnly.cells)).toEqual([['a', 2]]);
+    expect(entriesOf(sumAndMax.cells)).toEqual([['a', 2, '3', null, 2]]);
   });
 
   it('writes exact decimal sums: 0.1 + 0.2 is "0.3", and negative and tiny sums keep every digit', () => {
@@ -122,13 +128,10 @@ describe('pageToItem', () => {
 
     // Assess
     expect(0.1 + 0.2).not.toBe(0.3); // what a float sum would have written
-    const [a, b, c] = item.cells!.L!;
-    expect(a!.L![0]).toEqual({ S: 'a' });
-    expect(a!.L![2]).toEqual({ N: '0.3' });
-    expect(b!.L![0]).toEqual({ S: 'b' });
-    expect(b!.L![2]).toEqual({ N: '-0.3' });
-    expect(c!.L![0]).toEqual({ S: 'c' });
-    expect(c!.L![2]).toEqual({ N: '123456789012345678.901234567' });
+    const cells = decodeCells(item.cells);
+    expect(cells.get('a')?.sum).toBe('0.3');
+    expect(cells.get('b')?.sum).toBe('-0.3');
+    expect(cells.get('c')?.sum).toBe('123456789012345678.901234567');
   });
 
   it('keeps a cell of the key "__proto__" like any other key', () => {
@@ -143,7 +146,7 @@ describe('pageToItem', () => {
     const read = pageFromItem(item);
 
     // Assess
-    expect(item.cells!.L!.map((entry) => entry.L![0]!.S)).toEqual(['__proto__', 'a']);
+    expect((entriesOf(item.cells) as unknown[][]).map((entry) => entry[0])).toEqual(['__proto__', 'a']);
     expect([...read.cells.keys()]).toEqual(['__proto__', 'a']);
     expect(read.cells).toEqual(stored.cells);
     expect(read.cells.get('__proto__')).toEqual(cell(4, 4_000_000_000n, 1, 1));
@@ -199,7 +202,7 @@ describe('pageFromItem', () => {
 });
 
 describe('cellBytes', () => {
-  it('is what the page item grows by when the cell is added', () => {
+  it('is what the page grows by when the cell is added, and the stored page is no larger than pageBytes says (deflate adds at most a few bytes to text it cannot shrink)', () => {
     const keyArbitrary = fc.oneof(
       fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
       fc.constantFrom('/products/42', 'ключ', '🔑🔑', '__proto__', 'constructor', 'toString', 'a#b', '0', '42'),
@@ -227,23 +230,39 @@ describe('cellBytes', () => {
 
           // Assess
           expect(growth).toBe(cellBytes(key, added, stats));
-          expect(pageBytes(withCell, IDENTITY, stats)).toBe(itemSizeBytes(pageToItem(withCell, IDENTITY, stats)));
+          expect(itemSizeBytes(pageToItem(withCell, IDENTITY, stats))).toBeLessThanOrEqual(pageBytes(withCell, IDENTITY, stats) + 5);
         },
       ),
       { numRuns: 500 },
     );
   });
 
-  it('counts the List entry and the entry: a List of the key in UTF-8 and four values', () => {
-    // Prepare: a cell is 1 byte for its entry in `cells`, then the entry, a List of five values.
+  it('counts the entry as JSON in UTF-8 and its comma', () => {
+    // Prepare
     const c = cell(12, 12_500_000_000n, -1.5, 10);
 
     // Act & Assess
-    // Entry: 3 + 5 elements × 1, + S 'ключ' (8), N '12' (2), N '12.5' (3), N '-1.5' (2), N '10' (2) = 25.
-    expect(cellBytes('ключ', c, ALL)).toBe(1 + 25);
-    // NULLs are 1 byte each: entry 3 + 5 + S 'a' (1) + N '12' (2) + 3 × 1 = 14.
-    expect(cellBytes('a', c, COUNT_ONLY)).toBe(1 + 14);
-    expect(itemSizeBytes({ x: cellValue('ключ', c, ALL) })).toBe(1 + 25);
+    // ["ключ",12,"12.5",-1.5,10]: brackets 2, "ключ" 10 (8 bytes and quotes), ,12 3, ,"12.5" 7, ,-1.5 5, ,10 3 = 30.
+    expect(cellBytes('ключ', c, ALL)).toBe(1 + 30);
+    // ["a",12] = 8.
+    expect(cellBytes('a', c, COUNT_ONLY)).toBe(1 + 8);
+  });
+
+  it('bounds a page of 100 keys sharing a prefix, which is stored in under a third of it', () => {
+    // Prepare
+    const cells: [string, PageCell][] = Array.from({ length: 100 }, (_, i) => [
+      `/catalog/item-${String(i * 37).padStart(4, '0')}`,
+      cell(1 + ((i * 7) % 300), 0n, 0, 0),
+    ]);
+    const hundred = page(cells, [[S1, padded(12)]]);
+
+    // Act
+    const budgeted = pageBytes(hundred, IDENTITY, COUNT_ONLY);
+    const stored = itemSizeBytes(pageToItem(hundred, IDENTITY, COUNT_ONLY));
+
+    // Assess
+    expect(budgeted).toBeGreaterThan(2_700);
+    expect(stored).toBeLessThan(budgeted / 3);
   });
 });
 
@@ -278,16 +297,27 @@ describe('cellsOfPageItem', () => {
     expect(cellsOfPageItem({ pk: { S: '#pg#page_view#1m' } })).toEqual(new Map());
   });
 
-  it('reads one entry, its key and cell, with readCell, an absent or NULL stat left out', () => {
-    expect(readCell({ L: [{ S: 'a' }, { N: '3' }, { N: '0.3' }, { N: '-1' }, { N: '2' }] })).toEqual({
-      key: 'a',
-      cell: { count: 3, sum: '0.3', min: -1, max: 2 },
-    });
-    expect(readCell({ L: [{ S: '__proto__' }, { N: '3' }, { NULL: true }, { N: '-1' }, { NULL: true }] })).toEqual({
-      key: '__proto__',
-      cell: { count: 3, min: -1 },
-    });
-    expect(readCell({ L: [] })).toEqual({ key: '', cell: { count: 0 } });
+  it('decodes what encodeCells wrote, a stat not kept (null or left out) absent, in stored order', () => {
+    // Prepare
+    const written = new Map([
+      ['__proto__', { count: 3, min: -1 }],
+      ['a', { count: 3, sum: '0.3', min: -1, max: 2 }],
+      ['b', { count: 1, max: 7.5 }],
+    ]);
+
+    // Act
+    const value = encodeCells(written);
+    const read = decodeCells(value);
+
+    // Assess
+    expect(entriesOf(value)).toEqual([
+      ['__proto__', 3, null, -1],
+      ['a', 3, '0.3', -1, 2],
+      ['b', 1, null, null, 7.5],
+    ]);
+    expect(read).toEqual(written);
+    expect([...read.keys()]).toEqual(['__proto__', 'a', 'b']);
+    expect(decodeCells(undefined)).toEqual(new Map());
   });
 });
 

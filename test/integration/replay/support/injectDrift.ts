@@ -1,12 +1,6 @@
-import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { aggregatePk, cellPagePk, windowPk, windowSk } from '../../../../core';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { aggregatePk, cellPagePk, decimalStringToNanos, nanosToDecimalString, windowPk, windowSk } from '../../../../core';
+import { decodeCells, encodeCells, type StoredCell } from '../../../../lambdas/aggregator/store/cellPageItem';
 
 /** How the live consumer lays out its cells (core/cellPages.ts): per-key items only, or cell pages. */
 export const LAYOUTS = [
@@ -78,30 +72,29 @@ export function driftInjector(dynamo: DynamoDBClient, table: string, pages: bool
       },
     };
   }
-  // A page cell is an entry [key, count, sum, min, max] of the List `cells`: found by its key, changed by its place.
-  const update = async (cell: CellAddress, expression: (index: number) => string, values: Record<string, AttributeValue>) => {
+  // A page's cells are one encoded attribute: read, changed, and written back conditioned on the version read.
+  const update = async (cell: CellAddress, change: (cells: Map<string, StoredCell>) => void) => {
     const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: pageKey(cell), ConsistentRead: true }));
-    const entries = Item?.cells?.L ?? [];
-    const found = entries.findIndex((entry) => entry.L?.[0]?.S === cell.key);
-    const index = found === -1 ? entries.length : found;
+    const cells = decodeCells(Item!.cells);
+    change(cells);
     await dynamo.send(
-      new UpdateItemCommand({
+      new PutItemCommand({
         TableName: table,
-        Key: pageKey(cell),
-        UpdateExpression: `${expression(index)} ADD #v :one`,
+        Item: { ...Item!, cells: encodeCells(cells), v: { N: String(Number(Item!.v!.N) + 1) } },
         ConditionExpression: '#v = :read',
-        ExpressionAttributeNames: { '#cells': 'cells', '#v': 'v' },
-        ExpressionAttributeValues: { ':one': { N: '1' }, ':read': Item!.v!, ...values },
+        ExpressionAttributeNames: { '#v': 'v' },
+        ExpressionAttributeValues: { ':read': Item!.v! },
       }),
     );
   };
+  const plus = (sum: string | undefined, n: number) => nanosToDecimalString(decimalStringToNanos(sum ?? '0')! + BigInt(n) * 1_000_000_000n);
   return {
-    remove: (cell) => update(cell, (i) => `REMOVE #cells[${i}]`, {}),
+    remove: (cell) => update(cell, (cells) => cells.delete(cell.key)),
     add: (cell, n) =>
-      update(cell, (i) => `SET #cells[${i}][1] = #cells[${i}][1] + :n, #cells[${i}][2] = #cells[${i}][2] + :n`, { ':n': { N: String(n) } }),
-    putGhost: (cell, count) =>
-      update(cell, () => 'SET #cells = list_append(#cells, :cell)', {
-        ':cell': { L: [{ L: [{ S: cell.key }, { N: String(count) }, { N: String(count) }, { N: '1' }, { N: '1' }] }] },
+      update(cell, (cells) => {
+        const known = cells.get(cell.key)!;
+        cells.set(cell.key, { ...known, count: known.count + n, sum: plus(known.sum, n) });
       }),
+    putGhost: (cell, count) => update(cell, (cells) => cells.set(cell.key, { count, sum: String(count), min: 1, max: 1 })),
   };
 }
